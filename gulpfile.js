@@ -1,0 +1,60 @@
+// The build: TypeScript for the n8n package and the server, then the static assets tsc does not carry
+// (node/credential icons, codex files, the server's web pages and SQL migrations), then a check that what
+// package.json registers with n8n really exists in dist/.
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { src, dest, series, parallel } = require('gulp');
+
+const root = __dirname;
+const tscBin = require.resolve('typescript/bin/tsc');
+
+function runTsc(project) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [tscBin, '-p', project], { cwd: root, stdio: 'inherit' });
+		child.on('error', reject);
+		child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`tsc -p ${project} failed (${code})`))));
+	});
+}
+
+function clean(done) {
+	for (const dir of ['dist', 'server/dist']) fs.rmSync(path.join(root, dir), { recursive: true, force: true });
+	done();
+}
+
+const compilePackage = () => runTsc('tsconfig.json');
+const compileServer = () => runTsc('server/tsconfig.json');
+
+// Binary-safe copies (gulp 5 reads files as text unless told otherwise).
+const copy = (globs, base, to) => () =>
+	src(globs, { base, encoding: false, allowEmpty: true, cwd: root }).pipe(dest(to, { cwd: root }));
+
+const packageIcons = copy(['icons/*.svg'], '.', 'dist');
+const nodeAssets = copy(['nodes/**/*.{svg,png,json}', 'credentials/**/*.{svg,png}'], '.', 'dist');
+const serverAssets = copy(
+	['server/src/**/*.{sql,html,css,js,svg,png,ico,json,woff2}', '!server/src/**/*.test.*'],
+	'server',
+	'server/dist',
+);
+
+// n8n silently ignores a registered path that is missing; fail the build instead.
+function verifyRegistration(done) {
+	const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+	const registered = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])];
+	const missing = registered.filter((file) => !fs.existsSync(path.join(root, file)));
+	for (const node of pkg.n8n?.nodes ?? []) {
+		const codex = path.join(root, node.replace(/\.js$/, '.json'));
+		if (!fs.existsSync(codex)) missing.push(`${path.relative(root, codex)} (codex file)`);
+	}
+	done(missing.length ? new Error(`package.json registers files missing from dist/: ${missing.join(', ')}`) : undefined);
+}
+
+exports.clean = clean;
+exports.assets = parallel(packageIcons, nodeAssets, serverAssets);
+exports.build = series(
+	clean,
+	parallel(compilePackage, compileServer),
+	exports.assets,
+	verifyRegistration,
+);
+exports.default = exports.build;

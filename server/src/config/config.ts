@@ -1,0 +1,80 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const optionalUrl = z
+	.string()
+	.trim()
+	.transform((v) => (v === '' ? undefined : v))
+	.pipe(z.string().url().optional())
+	.optional();
+const optionalString = z
+	.string()
+	.transform((v) => (v.trim() === '' ? undefined : v))
+	.optional();
+const port = z.coerce.number().int().min(0).max(65535);
+
+const envSchema = z.object({
+	NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+	HOST: z.string().default('127.0.0.1'),
+	PORT: port.default(3000),
+	PUBLIC_URL: optionalUrl,
+	DATA_DIR: z.string().default('.data'),
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+	DATABASE_URL: optionalUrl,
+	REDIS_URL: optionalUrl,
+	EVOLUTION_BASE_URL: optionalUrl,
+	EVOLUTION_API_KEY: optionalString,
+	SANDBOX_PORT: port.optional(),
+	SANDBOX_API_KEY: z.string().min(1).default('sandbox-api-key'),
+	INTEGRATIONS_KEY: optionalString,
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+	env: Env['NODE_ENV'];
+	host: string;
+	port: number;
+	/** Where Evolution reaches our webhooks; defaults to the listening address. */
+	publicUrl?: string;
+	dataDir: string;
+	logLevel: Env['LOG_LEVEL'];
+	/** PGlite under dataDir when unset. */
+	databaseUrl?: string;
+	/** A private redis-server is started when unset. */
+	redisUrl?: string;
+	evolution: { baseUrl?: string; apiKey?: string };
+	sandbox: { port?: number; apiKey: string };
+	integrationsKey?: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Builds the one typed config object from the environment; fails fast with every problem listed. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+	const parsed = envSchema.safeParse(env);
+	if (!parsed.success) {
+		const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+		throw new ConfigError(`Invalid configuration:\n${problems}`);
+	}
+	const e = parsed.data;
+	if (e.NODE_ENV === 'production' && !e.INTEGRATIONS_KEY) {
+		throw new ConfigError(
+			'Invalid configuration:\n  INTEGRATIONS_KEY: required in production (32 random bytes, base64 or hex) to encrypt channel API keys at rest',
+		);
+	}
+	return {
+		env: e.NODE_ENV,
+		host: e.HOST,
+		port: e.PORT,
+		publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+		dataDir: resolve(e.DATA_DIR),
+		logLevel: e.LOG_LEVEL,
+		databaseUrl: e.DATABASE_URL,
+		redisUrl: e.REDIS_URL,
+		evolution: { baseUrl: e.EVOLUTION_BASE_URL?.replace(/\/+$/, ''), apiKey: e.EVOLUTION_API_KEY },
+		sandbox: { port: e.SANDBOX_PORT, apiKey: e.SANDBOX_API_KEY },
+		integrationsKey: e.INTEGRATIONS_KEY,
+	};
+}

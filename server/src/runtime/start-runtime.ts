@@ -1,0 +1,86 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console */
+import { mkdirSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { startSandbox } from '../../sandbox';
+import type { Config } from '../config/config';
+import type { Db } from '../db/db';
+import { migrate } from '../db/migrate';
+import { openDb } from '../db/open-db';
+import { startPrivateRedis } from '../infra/private-redis';
+import type { Logger } from '../logging/logger';
+import { resolveIntegrationsKey } from '../security/integrations-key';
+
+export interface Runtime {
+	config: Config;
+	logger: Logger;
+	db: Db;
+	redis: { url: string; mode: 'private' | 'external'; client: Redis };
+	evolution: { baseUrl: string; apiKey?: string; sandbox?: { url: string; controlUrl: string } };
+	integrationsKey: Buffer;
+	close(): Promise<void>;
+}
+
+/**
+ * Starts what the server stands on, each from its embedded default unless configured: PGlite under DATA_DIR
+ * (or DATABASE_URL), a private redis-server (or REDIS_URL), the Evolution sandbox in-process (or EVOLUTION_BASE_URL).
+ * Whatever started is stopped again by close(), and also when a later step fails.
+ */
+export async function startRuntime(config: Config, logger: Logger): Promise<Runtime> {
+	const closers: Array<() => Promise<void>> = [];
+	const close = async () => {
+		for (const closeOne of closers.reverse()) await closeOne().catch((error) => logger.warn({ err: error }, 'shutdown step failed'));
+		closers.length = 0;
+	};
+	try {
+		mkdirSync(config.dataDir, { recursive: true });
+		const integrationsKey = resolveIntegrationsKey({ configured: config.integrationsKey, dataDir: config.dataDir });
+
+		const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+		closers.push(() => db.close());
+		const applied = await migrate(db);
+		logger.info({ driver: db.driver, applied }, 'database ready');
+
+		let redisUrl = config.redisUrl;
+		let redisMode: 'private' | 'external' = 'external';
+		if (!redisUrl) {
+			const privateRedis = await startPrivateRedis();
+			closers.push(() => privateRedis.stop());
+			redisUrl = privateRedis.url;
+			redisMode = 'private';
+		}
+		const redisClient = new Redis(redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
+		redisClient.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
+		await redisClient.connect();
+		closers.push(async () => {
+			redisClient.disconnect();
+		});
+		logger.info({ mode: redisMode }, 'redis ready');
+
+		let evolution: Runtime['evolution'];
+		if (config.evolution.baseUrl) {
+			evolution = { baseUrl: config.evolution.baseUrl, apiKey: config.evolution.apiKey };
+		} else {
+			const sandbox = await startSandbox({ apiKey: config.sandbox.apiKey, port: config.sandbox.port ?? 0, host: '127.0.0.1' });
+			closers.push(() => sandbox.close());
+			evolution = {
+				baseUrl: sandbox.url,
+				apiKey: config.sandbox.apiKey,
+				sandbox: { url: sandbox.url, controlUrl: `${sandbox.url}/_sandbox` },
+			};
+			logger.info({ url: sandbox.url }, 'evolution sandbox started in-process');
+		}
+
+		return {
+			config,
+			logger,
+			db,
+			redis: { url: redisUrl, mode: redisMode, client: redisClient },
+			evolution,
+			integrationsKey,
+			close,
+		};
+	} catch (error) {
+		await close();
+		throw error;
+	}
+}

@@ -1,0 +1,47 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console */
+import { ConfigError, loadConfig } from '../../src/config/config';
+
+describe('loadConfig', () => {
+	it('falls back to the embedded defaults', () => {
+		const config = loadConfig({});
+		expect(config).toMatchObject({ env: 'development', host: '127.0.0.1', port: 3000, sandbox: { apiKey: 'sandbox-api-key' } });
+		expect(config.databaseUrl).toBeUndefined();
+		expect(config.redisUrl).toBeUndefined();
+		expect(config.evolution.baseUrl).toBeUndefined();
+		expect(config.dataDir).toMatch(/\.data$/);
+	});
+
+	it('honours PORT, DATA_DIR and the external services, trimming trailing slashes', () => {
+		const config = loadConfig({
+			PORT: '4123',
+			DATA_DIR: '/tmp/inbox-data',
+			DATABASE_URL: 'postgres://u@db.example.com:5432/app',
+			REDIS_URL: 'redis://cache.example.com:6379',
+			EVOLUTION_BASE_URL: 'https://evo.example.com/',
+			EVOLUTION_API_KEY: 'example-key',
+		});
+		expect(config.port).toBe(4123);
+		expect(config.dataDir).toBe('/tmp/inbox-data');
+		expect(config.evolution).toEqual({ baseUrl: 'https://evo.example.com', apiKey: 'example-key' });
+		expect(config.databaseUrl).toBe('postgres://u@db.example.com:5432/app');
+	});
+
+	it('treats empty strings as unset', () => {
+		expect(loadConfig({ DATABASE_URL: '', REDIS_URL: '' }).databaseUrl).toBeUndefined();
+	});
+
+	it('lists every invalid variable at once', () => {
+		expect(() => loadConfig({ PORT: 'eighty', EVOLUTION_BASE_URL: 'not a url' })).toThrow(ConfigError);
+		try {
+			loadConfig({ PORT: 'eighty', EVOLUTION_BASE_URL: 'not a url' });
+		} catch (error) {
+			expect((error as Error).message).toMatch(/PORT/);
+			expect((error as Error).message).toMatch(/EVOLUTION_BASE_URL/);
+		}
+	});
+
+	it('requires INTEGRATIONS_KEY in production', () => {
+		expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/INTEGRATIONS_KEY/);
+		expect(loadConfig({ NODE_ENV: 'production', INTEGRATIONS_KEY: 'a'.repeat(64) }).env).toBe('production');
+	});
+});
