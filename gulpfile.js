@@ -1,4 +1,5 @@
-// The build: TypeScript for the n8n package and the server, then the static assets tsc does not carry
+// The build: TypeScript for the n8n package (dist/nodes, dist/credentials) and the server (dist/server: inside the
+// dist/ that lint ignores, outside the files the package publishes), then the static assets tsc does not carry
 // (node/credential icons, codex files, the server's web pages and SQL migrations), then a check that what
 // package.json registers with n8n really exists in dist/.
 const { spawn } = require('node:child_process');
@@ -18,7 +19,7 @@ function runTsc(project) {
 }
 
 function clean(done) {
-	for (const dir of ['dist', 'server/dist']) fs.rmSync(path.join(root, dir), { recursive: true, force: true });
+	for (const dir of ['dist']) fs.rmSync(path.join(root, dir), { recursive: true, force: true });
 	done();
 }
 
@@ -26,15 +27,19 @@ const compilePackage = () => runTsc('tsconfig.json');
 const compileServer = () => runTsc('server/tsconfig.json');
 
 // Binary-safe copies (gulp 5 reads files as text unless told otherwise).
-const copy = (globs, base, to) => () =>
-	src(globs, { base, encoding: false, allowEmpty: true, cwd: root }).pipe(dest(to, { cwd: root }));
+const copy = (name, globs, base, to) => {
+	const task = () => src(globs, { base, encoding: false, allowEmpty: true, cwd: root }).pipe(dest(to, { cwd: root }));
+	task.displayName = name;
+	return task;
+};
 
-const packageIcons = copy(['icons/*.svg'], '.', 'dist');
-const nodeAssets = copy(['nodes/**/*.{svg,png,json}', 'credentials/**/*.{svg,png}'], '.', 'dist');
+const packageIcons = copy('packageIcons', ['icons/*.svg'], '.', 'dist');
+const nodeAssets = copy('nodeAssets', ['nodes/**/*.{svg,png,json}', 'credentials/**/*.{svg,png}'], '.', 'dist');
 const serverAssets = copy(
+	'serverAssets',
 	['server/src/**/*.{sql,html,css,js,svg,png,ico,json,woff2}', '!server/src/**/*.test.*'],
 	'server',
-	'server/dist',
+	'dist/server',
 );
 
 // n8n silently ignores a registered path that is missing; fail the build instead.

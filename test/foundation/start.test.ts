@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { findFreePort } from '../../server/src/infra/free-port';
 import { createTestDatabase, testRedisUrl } from '../support/test-database';
 
-const MAIN = resolve(__dirname, '../../server/dist/src/main.js');
+const MAIN = resolve(__dirname, '../../dist/server/src/main.js');
 
 interface Started {
 	child: ChildProcess;
