@@ -1,0 +1,84 @@
+ 
+/**
+ * Fault injection for the REST routes: per route prefix (and optional method), an error rate with a
+ * status, added latency, a hang (no answer: a timeout for the client), or 429 with Retry-After.
+ * Error rates are applied deterministically (the n-th matching request fails when
+ * floor(n·rate) increases), so a test asking for 0.5 sees every second call fail.
+ */
+import { z } from 'zod';
+
+export const faultSchema = z.object({
+	route: z.string().min(1),
+	method: z.string().optional(),
+	errorRate: z.number().min(0).max(1).optional(),
+	errorStatus: z.number().int().min(400).max(599).optional(),
+	latencyMs: z.number().int().min(0).optional(),
+	timeout: z.boolean().optional(),
+	hangMs: z.number().int().min(0).optional(),
+	rateLimit: z.object({ retryAfterSeconds: z.number().int().min(0) }).optional(),
+	times: z.number().int().min(1).optional(),
+});
+
+export type FaultSpec = z.infer<typeof faultSchema>;
+
+export interface Fault extends FaultSpec {
+	id: number;
+	matched: number;
+	applied: number;
+}
+
+export type FaultAction =
+	| { kind: 'none'; latencyMs: number }
+	| { kind: 'error'; latencyMs: number; status: number }
+	| { kind: 'rateLimit'; latencyMs: number; retryAfterSeconds: number }
+	| { kind: 'hang'; latencyMs: number; hangMs: number };
+
+export class FaultInjector {
+	private faults: Fault[] = [];
+	private nextId = 1;
+
+	add(spec: FaultSpec): Fault {
+		const fault: Fault = { ...spec, id: this.nextId++, matched: 0, applied: 0 };
+		this.faults.push(fault);
+		return fault;
+	}
+
+	list(): Fault[] {
+		return this.faults;
+	}
+
+	remove(id: number): boolean {
+		const before = this.faults.length;
+		this.faults = this.faults.filter((fault) => fault.id !== id);
+		return this.faults.length !== before;
+	}
+
+	reset(): void {
+		this.faults = [];
+	}
+
+	/** Decides what to do with one request; the first matching fault wins. */
+	decide(method: string, path: string): FaultAction {
+		const fault = this.faults.find(
+			(candidate) =>
+				path.startsWith(candidate.route) &&
+				(!candidate.method || candidate.method.toUpperCase() === method.toUpperCase()) &&
+				(candidate.times === undefined || candidate.applied < candidate.times),
+		);
+		if (!fault) return { kind: 'none', latencyMs: 0 };
+		fault.matched++;
+		const latencyMs = fault.latencyMs ?? 0;
+		const rate = fault.errorRate ?? 1;
+		const hit = Math.floor(fault.matched * rate) > Math.floor((fault.matched - 1) * rate);
+		const failing = fault.timeout || fault.rateLimit || fault.errorStatus !== undefined || fault.errorRate !== undefined;
+		if (!failing) {
+			fault.applied++;
+			return { kind: 'none', latencyMs };
+		}
+		if (!hit) return { kind: 'none', latencyMs };
+		fault.applied++;
+		if (fault.timeout) return { kind: 'hang', latencyMs, hangMs: fault.hangMs ?? 60000 };
+		if (fault.rateLimit) return { kind: 'rateLimit', latencyMs, retryAfterSeconds: fault.rateLimit.retryAfterSeconds };
+		return { kind: 'error', latencyMs, status: fault.errorStatus ?? 500 };
+	}
+}

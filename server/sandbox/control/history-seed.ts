@@ -1,0 +1,70 @@
+ 
+/**
+ * Seeds message history for findMessages/findChats without webhooks, fast enough for 100k rows:
+ * rows are built directly, sharing the immutable parts between messages.
+ */
+import { randomBytes } from 'node:crypto';
+
+import { cuid, lidFor } from '../domain/ids';
+import type { InstanceState, StoredMessage } from '../domain/instance-state';
+import { messageContextInfo, outgoingContextInfo } from '../domain/protobuf';
+import { ensureChat } from '../messages/message-row';
+
+export interface SeedRequest {
+	messages: number;
+	chats: number;
+	/** Epoch seconds of the oldest message; default 30 days ago. */
+	since?: number;
+	/** Epoch seconds of the newest message; default now. */
+	until?: number;
+	/** First phone number of the seeded chats; the others follow it. Default 5511970000001. */
+	firstNumber?: string;
+}
+
+export function seedHistory(instance: InstanceState, request: SeedRequest): { messages: number; chats: string[] } {
+	const until = request.until ?? Math.floor(Date.now() / 1000);
+	const since = request.since ?? until - 30 * 86400;
+	const chatCount = Math.max(1, request.chats);
+	const first = BigInt(request.firstNumber ?? '5511970000001');
+	const chats = Array.from({ length: chatCount }, (_, index) => {
+		const number = (first + BigInt(index)).toString();
+		const jid = `${number}@s.whatsapp.net`;
+		const pushName = `Customer ${index + 1}`;
+		const now = new Date();
+		if (!instance.contacts.has(jid))
+			instance.contacts.set(jid, { id: cuid(), remoteJid: jid, pushName, profilePicUrl: null, createdAt: now, updatedAt: now });
+		ensureChat(instance, jid, pushName);
+		return { jid, lid: lidFor(number), pushName, context: messageContextInfo() };
+	});
+	const outgoingContext = outgoingContextInfo();
+	const span = Math.max(0, until - since);
+	const total = Math.max(0, request.messages);
+	const idBytes = randomBytes(total * 9);
+	for (let index = 0; index < total; index++) {
+		const chat = chats[index % chatCount];
+		// Every third message of each chat is ours.
+		const fromMe = Math.floor(index / chatCount) % 3 === 2;
+		const idHex = idBytes.subarray(index * 9, index * 9 + 9).toString('hex').toUpperCase();
+		const id = fromMe ? '3EB0' + idHex : '3A' + idHex;
+		const text = fromMe ? `Resposta ${index + 1}` : `Mensagem ${index + 1}`;
+		const row: StoredMessage = {
+			id: cuid(),
+			key: fromMe
+				? { remoteJid: chat.jid, fromMe: true, id }
+				: { remoteJid: chat.jid, remoteJidAlt: chat.lid, fromMe: false, id, addressingMode: 'pn' },
+			pushName: fromMe ? 'Você' : chat.pushName,
+			participant: null,
+			messageType: 'conversation',
+			message: fromMe ? { conversation: text } : { conversation: text, messageContextInfo: chat.context },
+			contextInfo: fromMe ? outgoingContext : null,
+			source: fromMe ? 'web' : 'ios',
+			messageTimestamp: total === 1 ? until : since + Math.floor((span * index) / (total - 1)),
+			instanceId: instance.id,
+			status: fromMe ? 'READ' : 'DELIVERY_ACK',
+			sessionId: null,
+			updates: fromMe ? [{ status: 'DELIVERY_ACK' }, { status: 'READ' }] : [],
+		};
+		instance.addMessage(row);
+	}
+	return { messages: total, chats: chats.map((chat) => chat.jid) };
+}
