@@ -7,6 +7,7 @@ export const API_KEY = 'test-global-key';
 export interface HttpResult {
 	status: number;
 	headers: Headers;
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary JSON the tests index freely
 	body: any;
 	text: string;
 }
