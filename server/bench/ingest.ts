@@ -1,0 +1,149 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
+import { performance } from 'node:perf_hooks';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import Fastify from 'fastify';
+import { createChannel } from '../src/channels/channel-repository';
+import { migrate } from '../src/db/migrate';
+import { createPgDb } from '../src/db/pg-db';
+import { startPrivatePostgres } from '../src/infra/private-postgres';
+import { createWebhookIngest } from '../src/ingest/create-webhook-ingest';
+import { registerWebhookRoutes } from '../src/ingest/webhook.routes';
+import { createLogger } from '../src/logging/logger';
+import { InMemoryRealtimePublisher } from '../src/realtime/publisher-in-memory';
+
+/**
+ * npm run bench:ingest — 20k messages.upsert webhooks over HTTP from 50 concurrent senders (a worker thread) into 1k
+ * conversations, on a private durable PostgreSQL: messages/s and webhook → realtime-event latency; then the same rows
+ * written with plain batched INSERTs, for the ratio. Run from the compiled output (the sender worker loads this file).
+ */
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000);
+const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 1_000);
+const SENDERS = Number(process.env.BENCH_SENDERS ?? 50);
+const now = () => performance.timeOrigin + performance.now();
+
+function webhook(i: number) {
+	const phone = `55119${String(10_000_000 + (i % CONVERSATIONS)).slice(-8)}`;
+	return {
+		event: 'messages.upsert',
+		instance: 'bench',
+		data: {
+			key: { remoteJid: `${phone}@s.whatsapp.net`, remoteJidAlt: `${200000000000000 + (i % CONVERSATIONS)}@lid`, fromMe: false, id: `BENCH${String(i).padStart(8, '0')}`, addressingMode: 'pn' },
+			pushName: `Cliente ${i % CONVERSATIONS}`,
+			status: 'DELIVERY_ACK',
+			message: { conversation: `Mensagem número ${i}: vocês entregam no sábado?` },
+			messageType: 'conversation',
+			messageTimestamp: 1763800000 + i,
+			instanceId: '0b8c3f6e-5a9d-4e21-9c47-3f1d2a6b8e90',
+			source: 'ios',
+		},
+		date_time: new Date().toISOString(),
+		sender: '5511999990000@s.whatsapp.net',
+		server_url: 'http://bench',
+		apikey: null,
+	};
+}
+
+async function sender(): Promise<void> {
+	const { url, secret, messages, senders } = workerData as { url: string; secret: string; messages: number; senders: number };
+	const bodies = Array.from({ length: messages }, (_, i) => JSON.stringify(webhook(i)));
+	const sentAt = new Float64Array(messages);
+	let next = 0;
+	let failures = 0;
+	const loop = async () => {
+		while (next < messages) {
+			const i = next++;
+			sentAt[i] = now();
+			const response = await fetch(url, { method: 'POST', body: bodies[i], headers: { 'content-type': 'application/json', 'x-webhook-secret': secret } });
+			await response.arrayBuffer();
+			if (response.status !== 200) failures++;
+		}
+	};
+	await Promise.all(Array.from({ length: senders }, loop));
+	parentPort?.postMessage({ sentAt, failures });
+}
+
+function percentile(sorted: number[], p: number): number {
+	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function main(): Promise<void> {
+	console.log(`ingest benchmark: ${MESSAGES} webhooks, ${SENDERS} concurrent senders, ${CONVERSATIONS} conversations`);
+	const postgres = await startPrivatePostgres({ durable: true });
+	const db = createPgDb(await postgres.createDatabase('bench_ingest'), { max: 10 });
+	const app = Fastify();
+	try {
+		await migrate(db);
+		const workspaceId = (await db.query<{ id: string }>("INSERT INTO workspaces (name, slug) VALUES ('Bench', 'bench') RETURNING id")).rows[0].id;
+		const key = Buffer.alloc(32, 1);
+		const { channel, webhookSecret } = await createChannel(db, key, { workspaceId, name: 'bench', instanceName: 'bench', baseUrl: 'http://bench' });
+
+		const publisher = new InMemoryRealtimePublisher();
+		const publishedAt = new Map<string, number>();
+		publisher.subscribe((_ws, event) => {
+			if (event.type === 'message.created') publishedAt.set(event.data.wa_message_id as string, now());
+		});
+		const batching = process.env.BENCH_CONCURRENCY ? { concurrency: Number(process.env.BENCH_CONCURRENCY) } : {};
+		const ingest = createWebhookIngest({ db, logger: createLogger({ level: 'warn' }), publisher }, batching);
+		registerWebhookRoutes(app, ingest, createLogger({ level: 'warn' }));
+		const base = await app.listen({ port: 0, host: '127.0.0.1' });
+
+		const started = now();
+		const result = await new Promise<{ sentAt: Float64Array; failures: number }>((resolve, reject) => {
+			const worker = new Worker(__filename, { workerData: { url: `${base}/webhooks/evolution/${channel.id}`, secret: webhookSecret, messages: MESSAGES, senders: SENDERS } });
+			worker.once('message', resolve);
+			worker.once('error', reject);
+		});
+		const finished = now();
+		const latencies: number[] = [];
+		for (let i = 0; i < MESSAGES; i++) {
+			const at = publishedAt.get(`BENCH${String(i).padStart(8, '0')}`);
+			if (at !== undefined) latencies.push(at - result.sentAt[i]);
+		}
+		latencies.sort((a, b) => a - b);
+		const stored = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM whatsapp_messages WHERE workspace_id = $1', [workspaceId])).rows[0].n);
+		const conversations = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM whatsapp_conversations WHERE workspace_id = $1', [workspaceId])).rows[0].n);
+		const webhookRate = MESSAGES / ((finished - started) / 1000);
+
+		// The floor: the same message rows with plain batched INSERTs (500 per statement), no HTTP, no ingest logic.
+		const { rows: convs } = await db.query<{ id: string }>('SELECT id FROM whatsapp_conversations WHERE workspace_id = $1 ORDER BY id', [workspaceId]);
+		const rawChannel = (await createChannel(db, key, { workspaceId, name: 'raw', instanceName: 'raw', baseUrl: 'http://bench' })).channel;
+		const rawStarted = now();
+		for (let offset = 0; offset < MESSAGES; offset += 500) {
+			const n = Math.min(500, MESSAGES - offset);
+			const idx = Array.from({ length: n }, (_, k) => offset + k);
+			await db.query(
+				`INSERT INTO whatsapp_messages (workspace_id, channel_id, conversation_id, wa_message_id, direction, type, body, status, wa_timestamp)
+				 SELECT $1, $2, c, w, 'inbound', 'text', b, 'delivered', to_timestamp(t) FROM unnest($3::uuid[], $4::text[], $5::text[], $6::float8[]) AS v(c, w, b, t)`,
+				[workspaceId, rawChannel.id, idx.map((i) => convs[i % convs.length].id), idx.map((i) => `RAW${i}`), idx.map((i) => `Mensagem número ${i}: vocês entregam no sábado?`), idx.map((i) => 1763800000 + i)],
+			);
+		}
+		const rawRate = MESSAGES / ((now() - rawStarted) / 1000);
+
+		const figures = {
+			messages: MESSAGES,
+			senders: SENDERS,
+			stored,
+			conversations,
+			failures: result.failures,
+			webhookMessagesPerSecond: Math.round(webhookRate),
+			latencyMs: { p50: +percentile(latencies, 50).toFixed(1), p99: +percentile(latencies, 99).toFixed(1), max: +latencies[latencies.length - 1].toFixed(1) },
+			rawBatchedInsertRowsPerSecond: Math.round(rawRate),
+			webhookToRawRatio: +(webhookRate / rawRate).toFixed(3),
+		};
+		console.log(JSON.stringify(figures, null, 2));
+		await app.close();
+		await ingest.drain();
+	} finally {
+		await db.close();
+		await postgres.stop();
+	}
+}
+
+if (isMainThread) {
+	main().catch((error) => {
+		console.error(error);
+		process.exit(1);
+	});
+} else {
+	void sender();
+}

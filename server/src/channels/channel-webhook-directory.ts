@@ -1,0 +1,41 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
+import type { Queryable } from '../db/db';
+
+/** What a webhook route needs to know about the channel a delivery is addressed to. */
+export interface WebhookChannel {
+	id: string;
+	workspaceId: string;
+	provider: 'evolution' | 'waha';
+	webhookSecretHash: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Looks channels up by id for webhook authentication, keeping each answer for a few seconds: a busy channel
+ * sends thousands of webhooks a minute and its secret changes rarely (a rotation takes effect within ttlMs).
+ */
+export class ChannelWebhookDirectory {
+	private readonly cache = new Map<string, { channel: WebhookChannel | undefined; expires: number }>();
+
+	constructor(private readonly db: Queryable, private readonly ttlMs = 5_000) {}
+
+	async find(channelId: string): Promise<WebhookChannel | undefined> {
+		if (!UUID.test(channelId)) return undefined;
+		const now = Date.now();
+		const cached = this.cache.get(channelId);
+		if (cached && cached.expires > now) return cached.channel;
+		const { rows } = await this.db.query<WebhookChannel>(
+			`SELECT id, workspace_id AS "workspaceId", provider, webhook_secret_hash AS "webhookSecretHash" FROM whatsapp_channels WHERE id = $1`,
+			[channelId],
+		);
+		const channel = rows[0];
+		if (this.cache.size > 10_000) this.cache.clear();
+		this.cache.set(channelId, { channel, expires: now + this.ttlMs });
+		return channel;
+	}
+
+	forget(channelId: string): void {
+		this.cache.delete(channelId);
+	}
+}

@@ -1,0 +1,54 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
+import type { Tx } from '../db/db';
+
+/** What new messages did to one conversation. */
+export interface ConversationActivity {
+	conversationId: string;
+	/** Newest of the new messages. */
+	lastAt: Date;
+	lastPreview: string;
+	lastDirection: 'inbound' | 'outbound';
+	lastInboundAt?: Date;
+	/** An outbound message was among them: we answered, so what came before it is read. */
+	resetUnread: boolean;
+	/** Inbound messages after our last answer. */
+	addUnread: number;
+	/** A live inbound message reopens a resolved or snoozed conversation. */
+	reopen: boolean;
+}
+
+/**
+ * Applies the batch's new messages to their conversations in one statement: unread count, last message time and
+ * preview (only if newer than what is there, since webhooks come out of order), and reopening.
+ */
+export async function applyConversationActivity(tx: Tx, activities: ConversationActivity[]): Promise<Record<string, unknown>[]> {
+	if (!activities.length) return [];
+	const list = [...activities].sort((a, b) => (a.conversationId < b.conversationId ? -1 : 1));
+	const { rows } = await tx.query<Record<string, unknown>>(
+		`UPDATE whatsapp_conversations c SET
+			unread_count = CASE WHEN v.reset THEN v.add ELSE c.unread_count + v.add END,
+			last_message_preview = CASE WHEN c.last_message_at IS NULL OR v.at >= c.last_message_at THEN v.preview ELSE c.last_message_preview END,
+			last_message_direction = CASE WHEN c.last_message_at IS NULL OR v.at >= c.last_message_at THEN v.dir ELSE c.last_message_direction END,
+			last_message_at = GREATEST(c.last_message_at, v.at),
+			last_inbound_at = GREATEST(c.last_inbound_at, v.inbound_at),
+			status = CASE WHEN v.reopen AND c.status IN ('resolved', 'snoozed') THEN (CASE WHEN c.assigned_user_id IS NULL THEN 'pending' ELSE 'open' END) ELSE c.status END,
+			snoozed_until = CASE WHEN v.reopen THEN NULL ELSE c.snoozed_until END,
+			updated_at = now()
+		 FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::timestamptz[], $6::boolean[], $7::int[], $8::boolean[])
+			AS v(id, at, preview, dir, inbound_at, reset, add, reopen)
+		 WHERE c.id = v.id
+		 RETURNING c.id, c.workspace_id, c.channel_id, c.contact_id, c.lead_id, c.status, c.assigned_user_id, c.unread_count,
+			c.last_message_at, c.last_message_preview, c.last_message_direction, c.last_inbound_at, c.ai_state`,
+		[
+			list.map((a) => a.conversationId),
+			list.map((a) => a.lastAt.toISOString()),
+			list.map((a) => a.lastPreview),
+			list.map((a) => a.lastDirection),
+			list.map((a) => a.lastInboundAt?.toISOString() ?? null),
+			list.map((a) => a.resetUnread),
+			list.map((a) => a.addUnread),
+			list.map((a) => a.reopen),
+		],
+	);
+	return rows;
+}

@@ -1,0 +1,20 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
+
+const DROPPED_KEYS = new Set(['base64', 'jpegThumbnail', 'messageContextInfo', 'thumbnail']);
+const MAX_AUDIT_CHARS = 32_000;
+
+// Protobuf bytes serialised as {"0":12,"1":34,…}: meaningless in an audit log and large.
+function isByteObject(value: object): boolean {
+	return !Array.isArray(value) && '0' in value && '1' in value;
+}
+
+/** The webhook body as kept in the audit log: media blobs and byte arrays removed, size-capped. */
+export function compactAuditPayload(body: unknown, event: string | undefined): string {
+	const text = JSON.stringify(body, (key, value) => {
+		if (DROPPED_KEYS.has(key)) return '[removed]';
+		if (value && typeof value === 'object' && isByteObject(value)) return '[bytes]';
+		return value;
+	});
+	if (text === undefined) return 'null';
+	return text.length <= MAX_AUDIT_CHARS ? text : JSON.stringify({ truncated: true, event: event ?? null, chars: text.length });
+}

@@ -1,0 +1,28 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
+import { ChannelWebhookDirectory } from '../channels/channel-webhook-directory';
+import type { Db } from '../db/db';
+import type { Logger } from '../logging/logger';
+import { EvolutionNormaliser } from '../providers/evolution/evolution-normaliser';
+import { WahaNormaliser } from '../providers/waha/waha-normaliser';
+import type { RealtimePublisher } from '../realtime/publisher';
+import { WebhookIngest } from './webhook-ingest';
+import { WriteBatcher, type WriteBatcherOptions } from './write-batcher';
+
+/** Wires the ingest pipeline from what the runtime provides. */
+export function createWebhookIngest(deps: { db: Db; logger: Logger; publisher: RealtimePublisher }, batching: Partial<WriteBatcherOptions> = {}): WebhookIngest {
+	const batcher = new WriteBatcher(deps.db, deps.publisher, deps.logger, {
+		maxBatch: 200,
+		maxWaitMs: 2,
+		// PGlite is one connection; on PostgreSQL a few transactions overlap so a commit's fsync never idles the CPU.
+		concurrency: deps.db.driver === 'pg' ? 2 : 1,
+		attempts: 5,
+		...batching,
+	});
+	return new WebhookIngest({
+		db: deps.db,
+		logger: deps.logger,
+		directory: new ChannelWebhookDirectory(deps.db),
+		batcher,
+		normalisers: { evolution: new EvolutionNormaliser(), waha: new WahaNormaliser() },
+	});
+}

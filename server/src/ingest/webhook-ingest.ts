@@ -1,0 +1,71 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
+import type { ChannelWebhookDirectory, WebhookChannel } from '../channels/channel-webhook-directory';
+import { webhookSecretMatches } from '../channels/webhook-secret';
+import type { Db } from '../db/db';
+import type { Logger } from '../logging/logger';
+import type { ProviderNormaliser } from '../providers/provider-normaliser';
+import { compactAuditPayload } from './audit-payload';
+import type { DeliveryOutcome } from './delivery';
+import type { WriteBatcher } from './write-batcher';
+
+export type IngestAnswer =
+	| { status: 200; body: { ok: true; outcome: DeliveryOutcome; reason?: string } }
+	| { status: 400 | 404 | 422; body: { error: string; reason: string } };
+
+/** Webhook → validate → normalise → persist (batched, idempotent) → publish. Transport-free, so tests and the bench can drive it. */
+export class WebhookIngest {
+	constructor(
+		private readonly deps: {
+			db: Db;
+			logger: Logger;
+			directory: ChannelWebhookDirectory;
+			batcher: WriteBatcher;
+			normalisers: Record<'evolution' | 'waha', ProviderNormaliser>;
+		},
+	) {}
+
+	/** The channel a delivery is for, if it exists, belongs to this provider and the secret matches. */
+	async authenticate(provider: 'evolution' | 'waha', channelId: string, secret: string | undefined): Promise<WebhookChannel | 'unknown' | 'unauthorised'> {
+		const channel = await this.deps.directory.find(channelId);
+		if (!channel || channel.provider !== provider) return 'unknown';
+		return webhookSecretMatches(secret, channel.webhookSecretHash) ? channel : 'unauthorised';
+	}
+
+	async ingest(channel: WebhookChannel, body: unknown, bodySha256: string, receivedAt = Date.now()): Promise<IngestAnswer> {
+		const normalised = this.deps.normalisers[channel.provider].normalise(body);
+		const auditPayload = compactAuditPayload(body, normalised.event);
+		if (!normalised.ok) {
+			const status = normalised.event ? 422 : 400;
+			this.deps.logger.warn({ channelId: channel.id, provider: channel.provider, event: normalised.event, reason: normalised.reason }, 'webhook rejected');
+			await this.recordRejected(channel, normalised.event, status, normalised.reason, bodySha256, auditPayload);
+			return { status, body: { error: status === 400 ? 'invalid_webhook' : 'unsupported_webhook', reason: normalised.reason } };
+		}
+		const outcome = await this.deps.batcher.submit({
+			workspaceId: channel.workspaceId,
+			channelId: channel.id,
+			provider: channel.provider,
+			event: normalised.event,
+			events: normalised.events,
+			ignored: normalised.ignored,
+			bodySha256,
+			auditPayload,
+			receivedAt,
+		});
+		return { status: 200, body: { ok: true, outcome, ...(outcome === 'ignored' && normalised.ignored ? { reason: normalised.ignored } : {}) } };
+	}
+
+	/** Bodies that never reached the normaliser (bad JSON) are audited here. */
+	async recordRejected(channel: WebhookChannel, event: string | undefined, status: number, reason: string, bodySha256: string | null, payload: string | null): Promise<void> {
+		await this.deps.db
+			.query(
+				`INSERT INTO webhook_deliveries (workspace_id, channel_id, provider, event, outcome, http_status, reason, body_sha256, payload)
+				 VALUES ($1, $2, $3, $4, 'rejected', $5, $6, $7, $8::jsonb)`,
+				[channel.workspaceId, channel.id, channel.provider, event ?? null, status, reason, bodySha256, payload],
+			)
+			.catch((error) => this.deps.logger.warn({ err: error }, 'could not audit a rejected webhook'));
+	}
+
+	drain(): Promise<void> {
+		return this.deps.batcher.drain();
+	}
+}

@@ -1,0 +1,73 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
+import { createHash } from 'node:crypto';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebhookChannel } from '../channels/channel-webhook-directory';
+import { WEBHOOK_SECRET_HEADER } from '../channels/webhook-secret';
+import type { Logger } from '../logging/logger';
+import type { WebhookIngest } from './webhook-ingest';
+
+/** Evolution with webhookBase64 puts whole media files in the body; 32 MB fits a ~24 MB file. */
+export const DEFAULT_WEBHOOK_BODY_LIMIT = 32 * 1024 * 1024;
+
+const PROVIDERS = ['evolution', 'waha'] as const;
+
+/**
+ * POST /webhooks/evolution/:channelId and /webhooks/waha/:channelId. The secret header is checked before the body
+ * is read (401), bodies over the limit get 413, bad JSON 400, unknown shapes 422; each answer says why.
+ */
+export function registerWebhookRoutes(app: FastifyInstance, ingest: WebhookIngest, logger: Logger, options: { bodyLimit?: number } = {}): void {
+	const bodyLimit = options.bodyLimit ?? DEFAULT_WEBHOOK_BODY_LIMIT;
+	const channels = new WeakMap<FastifyRequest, WebhookChannel>();
+	const digests = new WeakMap<FastifyRequest, string>();
+
+	void app.register(async (scope) => {
+		scope.removeAllContentTypeParsers();
+		scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, raw, done) => {
+			const buffer = raw as Buffer;
+			digests.set(request, createHash('sha256').update(buffer).digest('hex'));
+			try {
+				done(null, JSON.parse(buffer.toString('utf8')));
+			} catch (error) {
+				done(Object.assign(new Error(`body is not valid JSON: ${(error as Error).message}`), { statusCode: 400, code: 'INVALID_JSON' }), undefined);
+			}
+		});
+
+		scope.setErrorHandler((error: FastifyError, request, reply) => {
+			const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+			const channel = channels.get(request);
+			const reason = status === 413 ? `body is larger than ${bodyLimit} bytes` : status === 500 ? 'internal error; the delivery can be retried' : error.message;
+			if (status === 500) logger.error({ err: error, channelId: channel?.id, url: request.url }, 'webhook failed');
+			else logger.warn({ channelId: channel?.id, url: request.url, status, reason }, 'webhook rejected');
+			if (channel && status === 400) void ingest.recordRejected(channel, undefined, status, reason, digests.get(request) ?? null, null);
+			void reply.code(status).send({ error: status === 413 ? 'payload_too_large' : status === 500 ? 'internal_error' : 'invalid_webhook', reason });
+		});
+
+		for (const provider of PROVIDERS) {
+			scope.post<{ Params: { channelId: string } }>(
+				`/webhooks/${provider}/:channelId`,
+				{
+					bodyLimit,
+					onRequest: async (request, reply) => {
+						const secret = request.headers[WEBHOOK_SECRET_HEADER];
+						const result = await ingest.authenticate(provider, request.params.channelId, typeof secret === 'string' ? secret : undefined);
+						if (result === 'unknown') return reply.code(404).send({ error: 'unknown_channel', reason: `no ${provider} channel with this id` });
+						if (result === 'unauthorised') {
+							logger.warn({ channelId: request.params.channelId, provider }, 'webhook with a missing or wrong secret');
+							return reply.code(401).send({ error: 'unauthorized', reason: `missing or wrong ${WEBHOOK_SECRET_HEADER} header` });
+						}
+						channels.set(request, result);
+					},
+				},
+				async (request, reply) => {
+					const channel = channels.get(request) as WebhookChannel;
+					if (request.body === undefined || request.body === null) {
+						await ingest.recordRejected(channel, undefined, 400, 'empty body', null, null);
+						return reply.code(400).send({ error: 'invalid_webhook', reason: 'empty body: expected a JSON webhook' });
+					}
+					const answer = await ingest.ingest(channel, request.body, digests.get(request) ?? '');
+					return reply.code(answer.status).send(answer.body);
+				},
+			);
+		}
+	});
+}

@@ -1,0 +1,22 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
+import type { IncomingMessage } from '../providers/provider-events';
+
+const LABELS: Record<string, string> = {
+	image: '📷 Photo',
+	video: '🎥 Video',
+	audio: '🎤 Audio',
+	document: '📄 Document',
+	sticker: 'Sticker',
+	location: '📍 Location',
+	contact: '👤 Contact',
+	poll: '📊 Poll',
+	unknown: 'Message',
+};
+
+/** The one line shown under a conversation in the list. */
+export function messagePreview(message: Pick<IncomingMessage, 'type' | 'body'>): string {
+	const text = message.body?.trim();
+	const label = LABELS[message.type];
+	const line = message.type === 'text' ? text ?? '' : text ? `${label}: ${text}` : label ?? '';
+	return line.length > 140 ? `${line.slice(0, 139)}…` : line;
+}

@@ -1,0 +1,13 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
+import type { ProviderEvent } from './provider-events';
+
+export type NormaliseResult =
+	/** events may be empty: a valid delivery of an event we do not use (answered 200, recorded as ignored). */
+	| { ok: true; event: string; events: ProviderEvent[]; ignored?: string }
+	| { ok: false; event?: string; reason: string };
+
+/** Turns one provider webhook body into provider-neutral events. Never throws: a bad body is a reason. */
+export interface ProviderNormaliser {
+	readonly provider: 'evolution' | 'waha';
+	normalise(body: unknown): NormaliseResult;
+}

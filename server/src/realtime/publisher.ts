@@ -1,0 +1,33 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
+
+/**
+ * What the inbox pages hear about: every change ingest (and later the REST API, outbox, AI) makes, per workspace.
+ * Names follow Chatwoot's (message.created, conversation.updated…), which attendants' tools already know.
+ */
+export interface RealtimeEvent {
+	type:
+		| 'message.created'
+		| 'message.updated'
+		| 'message.reaction'
+		| 'conversation.created'
+		| 'conversation.updated'
+		| 'contact.created'
+		| 'contact.updated'
+		| 'lead.created'
+		| 'lead.updated'
+		| 'presence.update'
+		| 'channel.updated'
+		| 'channel.qrcode';
+	channelId?: string;
+	conversationId?: string;
+	data: Record<string, unknown>;
+	/** Epoch ms when the change was committed. */
+	at: number;
+}
+
+/** The port ingest publishes through; the realtime hub plugs Redis pub/sub + WebSocket in behind it. */
+export interface RealtimePublisher {
+	publish(workspaceId: string, events: RealtimeEvent[]): Promise<void>;
+}
+
+export type RealtimeListener = (workspaceId: string, event: RealtimeEvent) => void;

@@ -1,0 +1,50 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
+import { createHash } from 'node:crypto';
+import type { WebhookChannel } from '../../src/channels/channel-webhook-directory';
+import type { Db } from '../../src/db/db';
+import { createWebhookIngest } from '../../src/ingest/create-webhook-ingest';
+import type { WebhookIngest } from '../../src/ingest/webhook-ingest';
+import { createLogger } from '../../src/logging/logger';
+import type { RealtimeEvent } from '../../src/realtime/publisher';
+import { InMemoryRealtimePublisher } from '../../src/realtime/publisher-in-memory';
+import { createWorkspaceWithChannel, openMigratedDb } from './ingest-database';
+
+export interface IngestHarness {
+	db: Db;
+	ingest: WebhookIngest;
+	publisher: InMemoryRealtimePublisher;
+	events: RealtimeEvent[];
+	workspaceId: string;
+	channelId: string;
+	webhookSecret: string;
+	channel: WebhookChannel;
+	deliver(body: unknown): ReturnType<WebhookIngest['ingest']>;
+	count(table: string): Promise<number>;
+	close(): Promise<void>;
+}
+
+export async function startIngestHarness(open: () => Promise<Db>, provider: 'evolution' | 'waha' = 'evolution'): Promise<IngestHarness> {
+	const db = await openMigratedDb(open);
+	const { workspaceId, channelId, webhookSecret } = await createWorkspaceWithChannel(db, { provider });
+	const publisher = new InMemoryRealtimePublisher();
+	const events: RealtimeEvent[] = [];
+	publisher.subscribe((_ws, event) => events.push(event));
+	const ingest = createWebhookIngest({ db, logger: createLogger({ level: 'silent' }), publisher });
+	const channel = (await ingest.authenticate(provider, channelId, webhookSecret)) as WebhookChannel;
+	return {
+		db,
+		ingest,
+		publisher,
+		events,
+		workspaceId,
+		channelId,
+		webhookSecret,
+		channel,
+		deliver: (body) => ingest.ingest(channel, body, createHash('sha256').update(JSON.stringify(body)).digest('hex')),
+		count: async (table) => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE workspace_id = $1`, [workspaceId])).rows[0].n),
+		close: async () => {
+			await ingest.drain();
+			await db.close();
+		},
+	};
+}
