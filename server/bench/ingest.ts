@@ -1,4 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
+import { Agent, request as httpRequest } from 'node:http';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import Fastify from 'fastify';
@@ -43,8 +45,26 @@ function webhook(i: number) {
 	};
 }
 
+// node:http with a keep-alive agent rather than fetch: on a 2-core machine the load generator shares the CPU with the
+// server and PostgreSQL, and undici's fetch costs several times more CPU per request than the server's own handling.
+function post(agent: Agent, url: URL, body: string, secret: string): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const request = httpRequest(
+			{ agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-webhook-secret': secret } },
+			(response) => {
+				response.resume();
+				response.on('end', () => resolve(response.statusCode ?? 0));
+			},
+		);
+		request.on('error', reject);
+		request.end(body);
+	});
+}
+
 async function sender(): Promise<void> {
 	const { url, secret, messages, senders } = workerData as { url: string; secret: string; messages: number; senders: number };
+	const target = new URL(url);
+	const agent = new Agent({ keepAlive: true, maxSockets: senders });
 	const bodies = Array.from({ length: messages }, (_, i) => JSON.stringify(webhook(i)));
 	const sentAt = new Float64Array(messages);
 	let next = 0;
@@ -53,12 +73,11 @@ async function sender(): Promise<void> {
 		while (next < messages) {
 			const i = next++;
 			sentAt[i] = now();
-			const response = await fetch(url, { method: 'POST', body: bodies[i], headers: { 'content-type': 'application/json', 'x-webhook-secret': secret } });
-			await response.arrayBuffer();
-			if (response.status !== 200) failures++;
+			if ((await post(agent, target, bodies[i], secret)) !== 200) failures++;
 		}
 	};
 	await Promise.all(Array.from({ length: senders }, loop));
+	agent.destroy();
 	parentPort?.postMessage({ sentAt, failures });
 }
 
@@ -82,11 +101,12 @@ async function main(): Promise<void> {
 		publisher.subscribe((_ws, event) => {
 			if (event.type === 'message.created') publishedAt.set(event.data.wa_message_id as string, now());
 		});
-		const batching = process.env.BENCH_CONCURRENCY ? { concurrency: Number(process.env.BENCH_CONCURRENCY) } : {};
+		const batching = process.env.BENCH_MAX_BATCH ? { maxBatch: Number(process.env.BENCH_MAX_BATCH) } : {};
 		const ingest = createWebhookIngest({ db, logger: createLogger({ level: 'warn' }), publisher }, batching);
 		registerWebhookRoutes(app, ingest, createLogger({ level: 'warn' }));
 		const base = await app.listen({ port: 0, host: '127.0.0.1' });
 
+		const loadBefore = loadavg();
 		const started = now();
 		const result = await new Promise<{ sentAt: Float64Array; failures: number }>((resolve, reject) => {
 			const worker = new Worker(__filename, { workerData: { url: `${base}/webhooks/evolution/${channel.id}`, secret: webhookSecret, messages: MESSAGES, senders: SENDERS } });
@@ -94,6 +114,7 @@ async function main(): Promise<void> {
 			worker.once('error', reject);
 		});
 		const finished = now();
+		const loadAfter = loadavg();
 		const latencies: number[] = [];
 		for (let i = 0; i < MESSAGES; i++) {
 			const at = publishedAt.get(`BENCH${String(i).padStart(8, '0')}`);
@@ -129,6 +150,8 @@ async function main(): Promise<void> {
 			latencyMs: { p50: +percentile(latencies, 50).toFixed(1), p99: +percentile(latencies, 99).toFixed(1), max: +latencies[latencies.length - 1].toFixed(1) },
 			rawBatchedInsertRowsPerSecond: Math.round(rawRate),
 			webhookToRawRatio: +(webhookRate / rawRate).toFixed(3),
+			// Other work on the machine skews every figure above: compare runs only at similar load.
+			machine: { cpus: cpus().length, loadAverage1mBefore: +loadBefore[0].toFixed(2), loadAverage1mAfter: +loadAfter[0].toFixed(2) },
 		};
 		console.log(JSON.stringify(figures, null, 2));
 		await app.close();

@@ -7,6 +7,18 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
  * are the same person as 55 11 98888-7777.
  */
 export function canonicalPhone(input: string): string | undefined {
+	// Every webhook carries a phone JID and parsing is the costliest step of normalising one: remember recent answers.
+	if (known.has(input)) return known.get(input);
+	const phone = parseCanonical(input);
+	if (known.size >= KNOWN_LIMIT) known.clear();
+	known.set(input, phone);
+	return phone;
+}
+
+const KNOWN_LIMIT = 50_000;
+const known = new Map<string, string | undefined>();
+
+function parseCanonical(input: string): string | undefined {
 	const digits = input.replace(/[^\d]/g, '');
 	if (digits.length < 8 || digits.length > 15) return undefined;
 	const parsed = parsePhoneNumberFromString(`+${digits}`);

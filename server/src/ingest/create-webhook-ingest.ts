@@ -10,14 +10,8 @@ import { WriteBatcher, type WriteBatcherOptions } from './write-batcher';
 
 /** Wires the ingest pipeline from what the runtime provides. */
 export function createWebhookIngest(deps: { db: Db; logger: Logger; publisher: RealtimePublisher }, batching: Partial<WriteBatcherOptions> = {}): WebhookIngest {
-	const batcher = new WriteBatcher(deps.db, deps.publisher, deps.logger, {
-		maxBatch: 200,
-		maxWaitMs: 2,
-		// PGlite is one connection; on PostgreSQL a few transactions overlap so a commit's fsync never idles the CPU.
-		concurrency: deps.db.driver === 'pg' ? 2 : 1,
-		attempts: 5,
-		...batching,
-	});
+	// One writer per process (works the same on PGlite's single connection); 200 deliveries keep a transaction short.
+	const batcher = new WriteBatcher(deps.db, deps.publisher, deps.logger, { maxBatch: 200, attempts: 5, ...batching });
 	return new WebhookIngest({
 		db: deps.db,
 		logger: deps.logger,

@@ -1,19 +1,19 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
-import { contactKey, upsertContacts, type ContactInput } from '../contacts/contact-upsert';
+import { contactKey, upsertContacts, type ContactInput, type ResolvedContact } from '../contacts/contact-upsert';
 import { updateContactProfile } from '../contacts/contact-profile';
 import { applyChannelEvent } from '../channels/channel-state';
 import { recordPresence } from '../conversations/contact-presence';
-import { applyConversationActivity, type ConversationActivity } from '../conversations/conversation-activity';
+import { applyConversationActivity, type ConversationActivity, type Statement } from '../conversations/conversation-activity';
 import { conversationKey, upsertConversations } from '../conversations/conversation-upsert';
 import type { Tx } from '../db/db';
-import { attributeLead, findLeadsByContact, recordReferral } from '../leads/lead-attribution';
-import { insertMessages, type MessageInsert } from '../messages/message-insert';
+import { attributeLeads, recordReferral } from '../leads/lead-attribution';
+import { insertMessages } from '../messages/message-insert';
 import { lockMessageIds, type MessageRef } from '../messages/message-locks';
 import { messagePreview } from '../messages/message-preview';
 import { applyReaction } from '../messages/message-reactions';
 import { applyDelete, applyEdit, applyStatus } from '../messages/message-updates';
-import { refKey, takePendingUpdates } from '../messages/pending-message-updates';
-import { messageStatusRank, type IncomingMessage, type MessageStatus } from '../providers/provider-events';
+import { refKey } from '../messages/pending-message-updates';
+import type { IncomingMessage } from '../providers/provider-events';
 import type { RealtimeEvent } from '../realtime/publisher';
 import type { Delivery, DeliveryOutcome } from './delivery';
 
@@ -22,6 +22,9 @@ export interface PersistResult {
 	/** Per workspace, in the order the changes were made; `at` is stamped when published. */
 	events: Array<{ workspaceId: string; event: Omit<RealtimeEvent, 'at'> }>;
 }
+
+/** Per conversation: its new messages in this batch, and the delivery its conversation event is announced with. */
+type Activity = Map<string, { items: MessageItem[]; created: boolean; delivery: number }>;
 
 interface MessageItem {
 	delivery: number;
@@ -59,7 +62,7 @@ export async function persistDeliveries(tx: Tx, deliveries: Delivery[]): Promise
 	});
 	await lockMessageIds(tx, [...items.map((i) => i.ref), ...updateRefs]);
 
-	if (items.length) await persistMessages(tx, deliveries, items, emit);
+	const activity = items.length ? await persistMessages(tx, deliveries, items, emit) : new Map();
 
 	for (const [index, d] of deliveries.entries()) {
 		for (const e of d.events) {
@@ -93,7 +96,8 @@ export async function persistDeliveries(tx: Tx, deliveries: Delivery[]): Promise
 	}
 
 	const outcomes = deliveries.map((d, i): DeliveryOutcome => (changed[i] ? 'processed' : d.events.length ? 'duplicate' : 'ignored'));
-	await recordDeliveries(tx, deliveries, outcomes);
+	// Conversation-level events go to deliveries that already changed something, so the outcomes are final here.
+	await finishBatch(tx, activity, auditRows(deliveries, outcomes), emit);
 	return { outcomes, events };
 }
 
@@ -102,7 +106,7 @@ async function persistMessages(
 	deliveries: Delivery[],
 	items: MessageItem[],
 	emit: (delivery: number, workspaceId: string, event: Omit<RealtimeEvent, 'at'>) => void,
-): Promise<void> {
+): Promise<Activity> {
 	const channelOf = (item: MessageItem) => deliveries[item.delivery].channelId;
 
 	// Contacts: the person's push name only comes from what they sent.
@@ -117,45 +121,7 @@ async function persistMessages(
 		}
 	}
 
-	// Leads: a person's first live inbound message ties them to a lead (token, phone, or a new one).
-	const people = new Map<string, { workspaceId: string; contactId: string; first?: MessageItem; referral?: MessageItem }>();
-	for (const item of items) {
-		if (item.message.chat.isGroup) continue;
-		const contactId = contactOf(item).row.id;
-		const person = people.get(contactId) ?? { workspaceId: item.ref.workspaceId, contactId };
-		if (!item.message.fromMe && !item.message.history) {
-			if (!person.first || item.message.timestamp < person.first.message.timestamp) person.first = item;
-			if (item.message.referral) person.referral = item;
-		}
-		people.set(contactId, person);
-	}
-	const leads = await findLeadsByContact(tx, [...people.values()]);
-	for (const person of [...people.values()].sort((a, b) => (a.contactId < b.contactId ? -1 : 1))) {
-		const existing = leads.get(person.contactId);
-		if (existing) {
-			if (person.referral?.message.referral) await recordReferral(tx, person.workspaceId, existing, person.referral.message.referral);
-			continue;
-		}
-		if (!person.first) continue;
-		const first = person.first.message;
-		const lead = await attributeLead(tx, {
-			workspaceId: person.workspaceId,
-			contactId: person.contactId,
-			phone: first.chat.phone,
-			name: first.pushName,
-			text: first.body,
-			referral: first.referral ?? person.referral?.message.referral,
-			at: first.timestamp,
-		});
-		leads.set(person.contactId, lead.leadId);
-		if (lead.matchMethod !== 'existing') {
-			emit(person.first.delivery, person.workspaceId, {
-				channelId: channelOf(person.first),
-				type: lead.created ? 'lead.created' : 'lead.updated',
-				data: { id: lead.leadId, contactId: person.contactId, matchMethod: lead.matchMethod },
-			});
-		}
-	}
+	const leads = await linkLeads(tx, items, contactOf, channelOf, emit);
 
 	// Conversations.
 	const conversations = await upsertConversations(
@@ -176,25 +142,13 @@ async function persistMessages(
 	const conversationOf = (item: MessageItem) => conversations.get(conversationKey(item.ref.workspaceId, channelOf(item), contactOf(item).row.id))!;
 
 	// Messages, with the acks / edits / deletes that arrived before them folded in.
-	const pending = await takePendingUpdates(tx, items.map((i) => i.ref));
-	const inserts: MessageInsert[] = items.map((item) => {
-		const early = pending.get(refKey(item.ref));
-		let status: MessageStatus = item.message.status;
-		if (early?.status && messageStatusRank(early.status) > messageStatusRank(status)) status = early.status;
-		return {
-			workspaceId: item.ref.workspaceId,
-			channelId: channelOf(item),
-			conversationId: conversationOf(item).row.id,
-			message: item.message,
-			status,
-			edit: early?.edited_body !== null && early?.edited_body !== undefined ? { body: early.edited_body, at: new Date(early.edited_at ?? Date.now()).toISOString() } : undefined,
-			deletedAt: early?.deleted_at ? new Date(early.deleted_at).toISOString() : undefined,
-		};
-	});
-	const stored = await insertMessages(tx, inserts);
+	const stored = await insertMessages(
+		tx,
+		items.map((item) => ({ workspaceId: item.ref.workspaceId, channelId: channelOf(item), conversationId: conversationOf(item).row.id, message: item.message })),
+	);
 	const storedByRef = new Map(stored.map((row) => [refKey({ workspaceId: row.workspace_id, channelId: row.channel_id, waMessageId: row.wa_message_id }), row]));
 
-	const activity = new Map<string, { items: MessageItem[]; created: boolean; delivery: number }>();
+	const activity: Activity = new Map();
 	for (const item of items) {
 		const row = storedByRef.get(refKey(item.ref));
 		if (!row) continue;
@@ -227,11 +181,86 @@ async function persistMessages(
 		activity.set(conversation.row.id, entry);
 	}
 
-	const updates = await applyConversationActivity(tx, [...activity.entries()].map(([id, entry]) => summarise(id, entry.items)));
+	return activity;
+}
+
+/** New messages' effect on their conversations, with the audit rows written in the same round trip. */
+async function finishBatch(
+	tx: Tx,
+	activity: Activity,
+	audit: Statement,
+	emit: (delivery: number, workspaceId: string, event: Omit<RealtimeEvent, 'at'>) => void,
+): Promise<void> {
+	const updates = await applyConversationActivity(tx, [...activity.entries()].map(([id, entry]) => summarise(id, entry.items)), audit);
 	for (const row of updates) {
 		const entry = activity.get(row.id as string)!;
 		emit(entry.delivery, row.workspace_id as string, { channelId: row.channel_id as string, conversationId: row.id as string, type: entry.created ? 'conversation.created' : 'conversation.updated', data: row });
 	}
+}
+
+interface Person {
+	workspaceId: string;
+	contactId: string;
+	leadId?: string;
+	/** Their earliest live inbound message in the batch: what attributes a new lead. */
+	first?: MessageItem;
+	referral?: MessageItem;
+}
+
+/**
+ * Leads: a person's first live inbound message ties them to a lead (token, phone, or a new one), all newcomers of
+ * the batch at once. The contacts statement already said who has a lead, so known people cost nothing here.
+ */
+async function linkLeads(
+	tx: Tx,
+	items: MessageItem[],
+	contactOf: (item: MessageItem) => ResolvedContact,
+	channelOf: (item: MessageItem) => string,
+	emit: (delivery: number, workspaceId: string, event: Omit<RealtimeEvent, 'at'>) => void,
+): Promise<Map<string, string>> {
+	const people = new Map<string, Person>();
+	for (const item of items) {
+		if (item.message.chat.isGroup) continue;
+		const contact = contactOf(item);
+		const person = people.get(contact.row.id) ?? { workspaceId: item.ref.workspaceId, contactId: contact.row.id, leadId: contact.leadId };
+		if (!item.message.fromMe && !item.message.history) {
+			if (!person.first || item.message.timestamp < person.first.message.timestamp) person.first = item;
+			if (item.message.referral) person.referral = item;
+		}
+		people.set(contact.row.id, person);
+	}
+	const leads = new Map<string, string>();
+	const newcomers: Array<Person & { first: MessageItem }> = [];
+	for (const person of [...people.values()].sort((a, b) => (a.contactId < b.contactId ? -1 : 1))) {
+		if (person.leadId) {
+			leads.set(person.contactId, person.leadId);
+			if (person.referral?.message.referral) await recordReferral(tx, person.workspaceId, person.leadId, person.referral.message.referral);
+		} else if (person.first) {
+			newcomers.push({ ...person, first: person.first });
+		}
+	}
+	const attributed = await attributeLeads(
+		tx,
+		newcomers.map(({ workspaceId, contactId, first: { message }, referral }) => ({
+			workspaceId,
+			contactId,
+			phone: message.chat.phone,
+			name: message.pushName,
+			text: message.body,
+			referral: message.referral ?? referral?.message.referral,
+			at: message.timestamp,
+		})),
+	);
+	for (const person of newcomers) {
+		const lead = attributed.get(person.contactId)!;
+		leads.set(person.contactId, lead.leadId);
+		emit(person.first.delivery, person.workspaceId, {
+			channelId: channelOf(person.first),
+			type: lead.created ? 'lead.created' : 'lead.updated',
+			data: { id: lead.leadId, contactId: person.contactId, matchMethod: lead.matchMethod },
+		});
+	}
+	return leads;
 }
 
 function summarise(conversationId: string, items: MessageItem[]): ConversationActivity {
@@ -254,15 +283,17 @@ function summarise(conversationId: string, items: MessageItem[]): ConversationAc
 	};
 }
 
-/** The audit trail: one row per delivery, in the same transaction as what it caused. */
-async function recordDeliveries(tx: Tx, deliveries: Delivery[], outcomes: DeliveryOutcome[]): Promise<void> {
+/** The audit trail: one row per delivery, in the same transaction as what it caused (a WITH clause, see finishBatch). */
+function auditRows(deliveries: Delivery[], outcomes: DeliveryOutcome[]): Statement {
 	const now = Date.now();
-	await tx.query(
-		`INSERT INTO webhook_deliveries (workspace_id, channel_id, provider, event, outcome, http_status, reason, body_sha256, payload, processing_ms, received_at)
-		 SELECT w, c, p, e, o, 200, r, h, d::jsonb, ms, to_timestamp(at / 1000.0)
-		 FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::float8[])
-			AS v(w, c, p, e, o, r, h, d, ms, at)`,
-		[
+	return {
+		sql: `WITH audit AS (
+			INSERT INTO webhook_deliveries (workspace_id, channel_id, provider, event, outcome, http_status, reason, body_sha256, payload, processing_ms, received_at)
+			SELECT w, c, p, e, o, 200, r, h, d::jsonb, ms, to_timestamp(at / 1000.0)
+			FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::float8[])
+				AS v(w, c, p, e, o, r, h, d, ms, at)
+		 )`,
+		params: [
 			deliveries.map((d) => d.workspaceId),
 			deliveries.map((d) => d.channelId),
 			deliveries.map((d) => d.provider),
@@ -274,5 +305,5 @@ async function recordDeliveries(tx: Tx, deliveries: Delivery[], outcomes: Delive
 			deliveries.map((d) => Math.max(0, Math.round(now - d.receivedAt))),
 			deliveries.map((d) => d.receivedAt),
 		],
-	);
+	};
 }

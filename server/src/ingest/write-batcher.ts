@@ -7,13 +7,9 @@ import type { Delivery, DeliveryOutcome } from './delivery';
 import { persistDeliveries } from './persist-deliveries';
 
 export interface WriteBatcherOptions {
-	/** Most deliveries written in one transaction. */
+	/** Most deliveries written in one transaction (bounds a transaction's duration and so the latency behind it). */
 	maxBatch: number;
-	/** How long the first delivery of a batch waits for company when nothing else is being written. */
-	maxWaitMs: number;
-	/** Transactions in flight at once (PGlite runs them one at a time anyway). */
-	concurrency: number;
-	/** Attempts for a transaction that lost a race (deadlock, serialization failure, unique violation). */
+	/** Attempts for a transaction that lost a race with another process (deadlock, serialization failure, unique violation). */
 	attempts: number;
 }
 
@@ -24,14 +20,17 @@ interface Waiting {
 }
 
 /**
- * Groups deliveries that arrive within a few milliseconds into one transaction, so a burst of webhooks costs one
- * commit (one fsync) instead of one each. Each delivery's promise settles only after its rows are committed and its
- * realtime events published; a delivery that makes its batch fail is retried alone so it cannot fail the others.
+ * The single writer of webhook deliveries in this process. Whatever queued while the previous transaction ran is
+ * written by the next one, so batches grow with the load by themselves (one delivery when quiet, up to maxBatch under
+ * a burst) and cost a handful of set-based statements and one commit whatever their size. One transaction at a time
+ * also means deliveries of this process never race each other for the same contact or conversation rows.
+ *
+ * Each delivery's promise settles only after its rows are committed and its realtime events published. A delivery
+ * that makes its batch fail is found by writing the batch's deliveries one by one, so it cannot fail the others.
  */
 export class WriteBatcher {
-	private readonly queue: Waiting[] = [];
-	private inFlight = 0;
-	private timer: NodeJS.Timeout | undefined;
+	private queue: Waiting[] = [];
+	private running = false;
 	private readonly idle: Array<() => void> = [];
 
 	constructor(
@@ -44,37 +43,28 @@ export class WriteBatcher {
 	submit(delivery: Delivery): Promise<DeliveryOutcome> {
 		return new Promise((resolve, reject) => {
 			this.queue.push({ delivery, resolve, reject });
-			this.schedule();
+			if (!this.running) {
+				this.running = true;
+				// After the current I/O phase: requests whose bytes arrived together are parsed first and join this batch.
+				setImmediate(() => void this.run());
+			}
 		});
 	}
 
 	/** Resolves once everything submitted so far is written. */
 	async drain(): Promise<void> {
-		if (this.queue.length === 0 && this.inFlight === 0) return;
+		if (!this.running) return;
 		await new Promise<void>((resolve) => this.idle.push(resolve));
 	}
 
-	private schedule(): void {
-		if (this.inFlight >= this.options.concurrency || this.queue.length === 0) return;
-		if (this.queue.length >= this.options.maxBatch || this.options.maxWaitMs <= 0) {
-			this.flush();
-		} else if (!this.timer) {
-			this.timer = setTimeout(() => this.flush(), this.options.maxWaitMs);
+	private async run(): Promise<void> {
+		while (this.queue.length) {
+			const batch = this.queue.length <= this.options.maxBatch ? this.queue : this.queue.slice(0, this.options.maxBatch);
+			this.queue = this.queue.length <= this.options.maxBatch ? [] : this.queue.slice(this.options.maxBatch);
+			await this.write(batch);
 		}
-	}
-
-	private flush(): void {
-		if (this.timer) clearTimeout(this.timer);
-		this.timer = undefined;
-		if (this.inFlight >= this.options.concurrency || this.queue.length === 0) return;
-		const batch = this.queue.splice(0, this.options.maxBatch);
-		this.inFlight++;
-		void this.write(batch).finally(() => {
-			this.inFlight--;
-			// Whatever queued up meanwhile goes now: under load batches form by themselves, without waiting.
-			if (this.queue.length) this.flush();
-			if (this.queue.length === 0 && this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
-		});
+		this.running = false;
+		for (const resolve of this.idle.splice(0)) resolve();
 	}
 
 	private async write(batch: Waiting[]): Promise<void> {
