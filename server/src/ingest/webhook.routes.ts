@@ -5,6 +5,7 @@ import type { WebhookChannel } from '../channels/channel-webhook-directory';
 import { WEBHOOK_SECRET_HEADER } from '../channels/webhook-secret';
 import type { Logger } from '../logging/logger';
 import type { WebhookIngest } from './webhook-ingest';
+import { parseWebhookJson } from './parse-webhook-json';
 
 /** Evolution with webhookBase64 puts whole media files in the body; 32 MB fits a ~24 MB file. */
 export const DEFAULT_WEBHOOK_BODY_LIMIT = 32 * 1024 * 1024;
@@ -26,7 +27,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ingest: WebhookInges
 			const buffer = raw as Buffer;
 			digests.set(request, createHash('sha256').update(buffer).digest('hex'));
 			try {
-				done(null, JSON.parse(buffer.toString('utf8')));
+				done(null, parseWebhookJson(buffer.toString('utf8')));
 			} catch (error) {
 				done(Object.assign(new Error(`body is not valid JSON: ${(error as Error).message}`), { statusCode: 400, code: 'INVALID_JSON' }), undefined);
 			}

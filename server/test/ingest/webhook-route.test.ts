@@ -65,6 +65,25 @@ describe.each(ADAPTERS)('POST /webhooks/:provider/:channelId on %s', (_name, ope
 		// The server keeps answering.
 		expect((await post(evolutionFixture('presence.update-composing'))).statusCode).toBe(200);
 	});
+
+	it('stores a payload carrying NUL characters (which PostgreSQL cannot hold) without them, instead of failing forever', async () => {
+		const fixture = evolutionFixture('messages.upsert-text-conversation') as { data: { key: { id: string }; pushName: string; message: { conversation: string } } };
+		fixture.data.key.id = '3A00NUL0000000000001';
+		fixture.data.pushName = 'Ana\u0000 Paula';
+		fixture.data.message.conversation = 'oi\u0000 tudo bem?';
+		const response = await post(fixture);
+		expect(response.statusCode).toBe(200);
+		expect(response.json()).toEqual({ ok: true, outcome: 'processed' });
+		const { rows } = await h.db.query<{ body: string }>('SELECT body FROM whatsapp_messages WHERE wa_message_id = $1', ['3A00NUL0000000000001']);
+		expect(rows).toEqual([{ body: 'oi tudo bem?' }]);
+		// A literal backslash-u sequence is text, not a NUL, and survives untouched.
+		const literal = evolutionFixture('messages.upsert-text-conversation') as typeof fixture;
+		literal.data.key.id = '3A00NUL0000000000002';
+		literal.data.message.conversation = 'path C:\\u0000dir and \u0000';
+		expect((await post(literal)).statusCode).toBe(200);
+		const stored = await h.db.query<{ body: string }>('SELECT body FROM whatsapp_messages WHERE wa_message_id = $1', ['3A00NUL0000000000002']);
+		expect(stored.rows).toEqual([{ body: 'path C:\\u0000dir and ' }]);
+	});
 });
 
 describe.each(ADAPTERS)('WAHA webhooks on %s', (_name, open) => {
