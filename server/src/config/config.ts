@@ -28,6 +28,15 @@ const envSchema = z.object({
 	SANDBOX_PORT: port.optional(),
 	SANDBOX_API_KEY: z.string().min(1).default('sandbox-api-key'),
 	INTEGRATIONS_KEY: optionalString,
+	// Inbox API, realtime and Supabase (see server/API.md).
+	AUTH_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(720),
+	SIGNUP_MODE: z.enum(['first', 'open', 'closed']).default('first'),
+	LOGIN_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
+	LOGIN_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+	REALTIME_TYPING_TIMEOUT_MS: z.coerce.number().int().min(50).default(30_000),
+	SUPABASE_URL: optionalUrl,
+	SUPABASE_SERVICE_ROLE_KEY: optionalString,
+	SUPABASE_REALTIME_PRIVATE: z.enum(['true', 'false']).default('true'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -47,6 +56,11 @@ export interface Config {
 	evolution: { baseUrl?: string; apiKey?: string };
 	sandbox: { port?: number; apiKey: string };
 	integrationsKey?: string;
+	/** Inbox sign-in; defaults apply when absent (configs built by hand in tests). */
+	auth?: { sessionTtlMs: number; signupMode: 'first' | 'open' | 'closed'; loginRateLimit: { max: number; timeWindowMs: number } };
+	realtime?: { typingTimeoutMs: number };
+	/** Set when SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY are: Realtime broadcast and Supabase Auth sign-in. */
+	supabase?: { url: string; serviceRoleKey: string; privateChannels: boolean };
 }
 
 export class ConfigError extends Error {}
@@ -76,5 +90,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		evolution: { baseUrl: e.EVOLUTION_BASE_URL?.replace(/\/+$/, ''), apiKey: e.EVOLUTION_API_KEY },
 		sandbox: { port: e.SANDBOX_PORT, apiKey: e.SANDBOX_API_KEY },
 		integrationsKey: e.INTEGRATIONS_KEY,
+		auth: {
+			sessionTtlMs: e.AUTH_SESSION_TTL_HOURS * 3_600_000,
+			signupMode: e.SIGNUP_MODE,
+			loginRateLimit: { max: e.LOGIN_RATE_LIMIT_MAX, timeWindowMs: e.LOGIN_RATE_LIMIT_WINDOW_SECONDS * 1000 },
+		},
+		realtime: { typingTimeoutMs: e.REALTIME_TYPING_TIMEOUT_MS },
+		supabase:
+			e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY
+				? { url: e.SUPABASE_URL.replace(/\/+$/, ''), serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY, privateChannels: e.SUPABASE_REALTIME_PRIVATE === 'true' }
+				: undefined,
 	};
 }

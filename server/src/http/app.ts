@@ -1,6 +1,10 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerHealthRoute } from '../health/health.route';
+import { createWebhookIngest } from '../ingest/create-webhook-ingest';
+import { registerWebhookRoutes } from '../ingest/webhook.routes';
+import { trackRoutes } from '../inbox/api/route-catalog';
+import { registerInboxServer } from '../inbox/inbox-server';
 import type { Runtime } from '../runtime/start-runtime';
 
 /** The HTTP composition root: every feature registers its routes here. */
@@ -10,11 +14,17 @@ export function buildApp(runtime: Runtime): FastifyInstance {
 		bodyLimit: 5 * 1024 * 1024,
 		disableRequestLogging: runtime.config.env === 'test',
 	}) as unknown as FastifyInstance;
+	trackRoutes(app);
 	registerHealthRoute(app, {
 		db: runtime.db,
 		redis: runtime.redis.client,
 		redisMode: runtime.redis.mode,
 		evolution: { baseUrl: runtime.evolution.baseUrl, sandbox: Boolean(runtime.evolution.sandbox) },
 	});
+	const ingest = createWebhookIngest(runtime);
+	registerWebhookRoutes(app, ingest, runtime.logger);
+	// Deliveries already accepted are written before the server stops.
+	app.addHook('onClose', () => ingest.drain());
+	registerInboxServer(app, runtime);
 	return app;
 }

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
 import { mkdirSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { startSandbox } from '../../sandbox';
@@ -8,6 +8,9 @@ import { migrate } from '../db/migrate';
 import { openDb } from '../db/open-db';
 import { startPrivateRedis } from '../infra/private-redis';
 import type { Logger } from '../logging/logger';
+import { startWebhookRetention } from '../ingest/webhook-delivery-retention';
+import { createInboxPublisher } from '../realtime/create-inbox-publisher';
+import type { RealtimePublisher } from '../realtime/publisher';
 import { resolveIntegrationsKey } from '../security/integrations-key';
 
 export interface Runtime {
@@ -17,6 +20,8 @@ export interface Runtime {
 	redis: { url: string; mode: 'private' | 'external'; client: Redis };
 	evolution: { baseUrl: string; apiKey?: string; sandbox?: { url: string; controlUrl: string } };
 	integrationsKey: Buffer;
+	/** Where committed changes are announced: Redis pub/sub to every replica's WebSocket hub (+ Supabase Realtime when configured). */
+	publisher: RealtimePublisher;
 	close(): Promise<void>;
 }
 
@@ -39,6 +44,8 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
 		closers.push(() => db.close());
 		const applied = await migrate(db);
 		logger.info({ driver: db.driver, applied }, 'database ready');
+		const retention = startWebhookRetention(db, logger);
+		closers.push(async () => retention.stop());
 
 		let redisUrl = config.redisUrl;
 		let redisMode: 'private' | 'external' = 'external';
@@ -77,6 +84,8 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
 			redis: { url: redisUrl, mode: redisMode, client: redisClient },
 			evolution,
 			integrationsKey,
+			// Redis pub/sub to every replica's sockets (+ Supabase Realtime when configured).
+			publisher: createInboxPublisher({ db, redis: redisClient, logger, config }),
 			close,
 		};
 	} catch (error) {

@@ -18,7 +18,12 @@ describe.each(ADAPTERS)('migrations on %s', (_name, open) => {
 				"SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = ANY($1) AND indexname NOT LIKE '%_pkey' AND indexname <> 'users_email_key' AND indexname <> 'users_auth_user_key' AND indexname NOT LIKE '%token_hash_key'",
 				[TABLES.filter((t) => t !== 'workspaces')],
 			);
-			for (const index of indexes.rows) expect({ index: index.indexname, def: index.indexdef }).toEqual({ index: index.indexname, def: expect.stringMatching(/\(workspace_id[,)]/) });
+			for (const index of indexes.rows) {
+				// Trigram (GIN) search indexes cannot lead with a uuid column without btree_gin; the search query that uses
+				// them filters by workspace_id through the btree indexes as well.
+				if (/USING gin \(.*gin_trgm_ops\)/.test(index.indexdef)) continue;
+				expect({ index: index.indexname, def: index.indexdef }).toEqual({ index: index.indexname, def: expect.stringMatching(/\(workspace_id[,)]/) });
+			}
 		} finally {
 			await db.close();
 		}

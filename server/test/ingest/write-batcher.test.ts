@@ -69,7 +69,7 @@ describe.each(ADAPTERS)('webhook write batching on %s', (_name, open) => {
 		const results = await Promise.allSettled([...good.slice(0, 4), bad, ...good.slice(4)].map((body) => h.deliver(body)));
 
 		expect(results[4].status).toBe('rejected');
-		const answers = results.filter((r, i) => i !== 4).map((r) => (r.status === 'fulfilled' ? r.value : r.reason));
+		const answers = results.filter((_result, i) => i !== 4).map((r) => (r.status === 'fulfilled' ? r.value : r.reason));
 		expect(answers.every((a) => a.status === 200 && a.body.outcome === 'processed')).toBe(true);
 		expect(await h.count('whatsapp_messages')).toBe(9);
 		expect([await h.count('contacts'), await h.count('leads'), await h.count('whatsapp_conversations')]).toEqual([1, 1, 1]);

@@ -1,0 +1,82 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod/v4';
+import type { Caller } from '../../auth/caller';
+import { ApiError, forbidden, unauthorized } from './api-error';
+
+/** Who may call a route: anyone, any signed-in attendant or API token of the workspace, or only its admins. */
+export type Access = 'public' | 'member' | 'admin';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface RouteContext<A extends Access, P, Q, B> {
+	caller: A extends 'public' ? Caller | null : Caller;
+	params: P;
+	query: Q;
+	body: B;
+	request: FastifyRequest;
+	reply: FastifyReply;
+}
+
+/** One REST route: its zod schemas are both the validation at the edge and the OpenAPI description. */
+export interface ApiRoute<A extends Access, P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+	method: HttpMethod;
+	/** Fastify syntax: /api/v1/conversations/:conversationId */
+	url: string;
+	summary: string;
+	tag: string;
+	access: A;
+	params?: P;
+	query?: Q;
+	body?: B;
+	/** Documented answer (OpenAPI only). */
+	response?: z.ZodType;
+	successStatus?: number;
+	/** @fastify/rate-limit options for this route (needs the plugin registered in the scope). */
+	rateLimit?: Record<string, unknown>;
+	handler(context: RouteContext<A, z.infer<P>, z.infer<Q>, z.infer<B>>): Promise<unknown>;
+}
+
+export type AnyApiRoute = ApiRoute<Access, z.ZodType, z.ZodType, z.ZodType>;
+
+function parse<S extends z.ZodType>(schema: S | undefined, value: unknown, where: string): z.infer<S> {
+	if (!schema) return undefined as z.infer<S>;
+	const result = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
+	if (result.success) return result.data;
+	const problems = result.error.issues.map((i) => `${[where, ...i.path.map(String)].join('.')}: ${i.message}`).join('; ');
+	throw new ApiError(400, 'validation_error', problems);
+}
+
+/** Registers routes on a Fastify scope and remembers them for the OpenAPI document. */
+export class ApiRouter {
+	readonly routes: AnyApiRoute[] = [];
+
+	constructor(private readonly app: FastifyInstance) {}
+
+	add<A extends Access, P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined>(
+		route: ApiRoute<A, P, Q, B>,
+	): void {
+		this.routes.push(route as unknown as AnyApiRoute);
+		this.app.route({
+			method: route.method,
+			url: route.url,
+			config: { public: route.access === 'public', ...(route.rateLimit ? { rateLimit: route.rateLimit } : {}) },
+			handler: async (request, reply) => {
+				const caller = request.caller;
+				if (route.access !== 'public' && !caller) throw unauthorized();
+				if (route.access === 'admin' && caller?.role !== 'admin') throw forbidden();
+				const context = {
+					caller,
+					params: parse(route.params, request.params, 'params'),
+					query: parse(route.query, request.query, 'query'),
+					body: parse(route.body, request.body, 'body'),
+					request,
+					reply,
+				} as RouteContext<A, z.infer<P>, z.infer<Q>, z.infer<B>>;
+				const result = await route.handler(context);
+				if (reply.sent) return reply;
+				reply.code(route.successStatus ?? 200);
+				return result === undefined ? reply.send() : reply.send(result);
+			},
+		});
+	}
+}

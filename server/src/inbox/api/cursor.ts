@@ -1,0 +1,39 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
+import { badRequest } from './api-error';
+
+/**
+ * Keyset cursors: the (sort time, id) of the last row a page showed, opaque to clients. Stable under inserts,
+ * and a deep page costs the same as the first.
+ */
+export interface Cursor {
+	at: string;
+	id: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The sort key as text with microseconds: a JS Date would round to milliseconds and skip rows on the next page. */
+export function cursorKeySql(column: string): string {
+	return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+}
+
+export function encodeCursor(at: string, id: string): string {
+	return Buffer.from(JSON.stringify([at, id]), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): Cursor {
+	try {
+		const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+		if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && typeof id === 'string' && UUID.test(id)) return { at, id };
+	} catch {
+		/* fall through */
+	}
+	throw badRequest('The cursor is not one this API gave out; start again without it.', 'invalid_cursor');
+}
+
+/** Drops the helper column the page query selected for the cursor. */
+export function withoutSortKey<T extends { sortKey: string }>(row: T): Omit<T, 'sortKey'> {
+	const { sortKey, ...rest } = row;
+	void sortKey;
+	return rest;
+}

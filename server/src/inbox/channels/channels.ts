@@ -1,0 +1,105 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
+import { createChannel } from '../../channels/channel-repository';
+import { encryptSecret } from '../../channels/secret-cipher';
+import { generateWebhookSecret, hashWebhookSecret } from '../../channels/webhook-secret';
+import type { Queryable } from '../../db/db';
+import { conflict, notFound } from '../api/api-error';
+
+/** A channel as the API shows it: whether it has an API key, never the key, never the webhook secret. */
+export interface ChannelView {
+	id: string;
+	name: string;
+	provider: 'evolution' | 'waha';
+	instanceName: string;
+	baseUrl: string;
+	hasApiKey: boolean;
+	status: string;
+	phoneE164: string | null;
+	profileName: string | null;
+	webhookPath: string;
+	settings: Record<string, unknown>;
+	connectedAt: string | null;
+	lastEventAt: string | null;
+	createdAt: string;
+	updatedAt: string;
+}
+
+const COLUMNS = `id, name, provider, instance_name AS "instanceName", base_url AS "baseUrl", api_key_encrypted IS NOT NULL AS "hasApiKey",
+	status, phone_e164 AS "phoneE164", profile_name AS "profileName", '/webhooks/' || provider || '/' || id AS "webhookPath", settings,
+	connected_at AS "connectedAt", last_event_at AS "lastEventAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+function rethrowUnique(error: unknown): never {
+	if ((error as { code?: string }).code === '23505') throw conflict('This workspace already has a channel for that instance.', 'instance_taken');
+	throw error;
+}
+
+export async function listChannels(db: Queryable, workspaceId: string): Promise<ChannelView[]> {
+	const { rows } = await db.query<ChannelView>(`SELECT ${COLUMNS} FROM whatsapp_channels WHERE workspace_id = $1 ORDER BY name, id`, [workspaceId]);
+	return rows;
+}
+
+export async function getChannel(db: Queryable, workspaceId: string, channelId: string): Promise<ChannelView> {
+	const { rows } = await db.query<ChannelView>(`SELECT ${COLUMNS} FROM whatsapp_channels WHERE workspace_id = $1 AND id = $2`, [workspaceId, channelId]);
+	if (!rows[0]) throw notFound('Channel');
+	return rows[0];
+}
+
+/** Creates the channel (API key sealed with AES-256-GCM by the channels module); the webhook secret is shown this once. */
+export async function addChannel(
+	db: Queryable,
+	key: Buffer,
+	workspaceId: string,
+	input: { name: string; provider: 'evolution' | 'waha'; instanceName: string; baseUrl: string; apiKey?: string },
+): Promise<{ channel: ChannelView; webhookSecret: string }> {
+	try {
+		const created = await createChannel(db, key, { workspaceId, ...input });
+		return { channel: await getChannel(db, workspaceId, created.channel.id), webhookSecret: created.webhookSecret };
+	} catch (error) {
+		rethrowUnique(error);
+	}
+}
+
+export async function editChannel(
+	db: Queryable,
+	key: Buffer,
+	workspaceId: string,
+	channelId: string,
+	patch: { name?: string; baseUrl?: string; apiKey?: string | null; settings?: Record<string, unknown> },
+): Promise<ChannelView> {
+	const { rowCount } = await db.query(
+		`UPDATE whatsapp_channels SET
+			name = coalesce($3, name),
+			base_url = coalesce($4, base_url),
+			api_key_encrypted = CASE WHEN $5::boolean THEN $6 ELSE api_key_encrypted END,
+			settings = CASE WHEN $7::jsonb IS NULL THEN settings ELSE settings || $7::jsonb END,
+			updated_at = now()
+		 WHERE workspace_id = $1 AND id = $2`,
+		[
+			workspaceId,
+			channelId,
+			patch.name ?? null,
+			patch.baseUrl ?? null,
+			patch.apiKey !== undefined,
+			patch.apiKey ? encryptSecret(patch.apiKey, key) : null,
+			patch.settings ? JSON.stringify(patch.settings) : null,
+		],
+	);
+	if (rowCount === 0) throw notFound('Channel');
+	return getChannel(db, workspaceId, channelId);
+}
+
+export async function removeChannel(db: Queryable, workspaceId: string, channelId: string): Promise<void> {
+	const { rowCount } = await db.query('DELETE FROM whatsapp_channels WHERE workspace_id = $1 AND id = $2', [workspaceId, channelId]);
+	if (rowCount === 0) throw notFound('Channel');
+}
+
+/** A new webhook secret (the old one stops working within the webhook directory's cache time). */
+export async function rotateWebhookSecret(db: Queryable, key: Buffer, workspaceId: string, channelId: string): Promise<{ webhookSecret: string }> {
+	const webhookSecret = generateWebhookSecret();
+	const { rowCount } = await db.query(
+		`UPDATE whatsapp_channels SET webhook_secret_hash = $3, webhook_secret_encrypted = $4, updated_at = now() WHERE workspace_id = $1 AND id = $2`,
+		[workspaceId, channelId, hashWebhookSecret(webhookSecret), encryptSecret(webhookSecret, key)],
+	);
+	if (rowCount === 0) throw notFound('Channel');
+	return { webhookSecret };
+}

@@ -1,0 +1,85 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import { registerApiTokenRoutes } from '../auth/api-tokens.routes';
+import { registerAttendantRoutes } from '../auth/attendants.routes';
+import { installAuthHook } from '../auth/auth-hook';
+import { registerAuthRoutes } from '../auth/auth.routes';
+import { CallerResolver } from '../auth/caller-resolver';
+import { createInboxPublisher } from '../realtime/create-inbox-publisher';
+import { InboxEventPublisher } from '../realtime/inbox-event-publisher';
+import { registerRealtime } from '../realtime/realtime.route';
+import type { Runtime } from '../runtime/start-runtime';
+import { createSupabaseServiceClient } from '../supabase/supabase-client';
+import { SupabaseAuthVerifier } from '../supabase/supabase-auth';
+import { installApiErrorHandler } from './api/api-error-handler';
+import { ApiRouter } from './api/api-router';
+import { buildOpenApiDocument } from './api/openapi-document';
+import { OTHER_ROUTES } from './api/other-routes';
+import { registerChannelRoutes } from './channels/channels.routes';
+import { registerConversationRoutes } from './conversations/conversations.routes';
+import type { InboxApiDeps } from './inbox-deps';
+import { registerLeadRoutes } from './leads/leads.routes';
+import { registerNotificationRoutes } from './notifications/notifications.routes';
+
+const DEFAULT_AUTH = { sessionTtlMs: 30 * 24 * 3_600_000, signupMode: 'first' as const, loginRateLimit: { max: 10, timeWindowMs: 15 * 60_000 } };
+// JSON bodies of the inbox API are small; the app-wide limit is there for webhooks carrying media.
+const API_BODY_LIMIT_BYTES = 256 * 1024;
+
+/**
+ * The attendance side of the server: the auth hook, the REST API under /api/v1 (with its OpenAPI document at
+ * /docs) and the realtime WebSocket at /realtime. Uses runtime.publisher when it is the Redis-backed one, so
+ * ingest's events and the API's reach the same sockets.
+ */
+export function registerInboxServer(app: FastifyInstance, runtime: Runtime): void {
+	const publisher =
+		runtime.publisher instanceof InboxEventPublisher
+			? runtime.publisher
+			: createInboxPublisher({ db: runtime.db, redis: runtime.redis.client, logger: runtime.logger, config: runtime.config });
+	const supabase = runtime.config.supabase ? createSupabaseServiceClient(runtime.config.supabase) : undefined;
+	const resolver = new CallerResolver(runtime.db, supabase ? new SupabaseAuthVerifier(supabase) : undefined);
+	const deps: InboxApiDeps = {
+		db: runtime.db,
+		integrationsKey: runtime.integrationsKey,
+		publisher,
+		typing: publisher.typing,
+		evolution: { baseUrl: runtime.evolution.baseUrl, apiKey: runtime.evolution.apiKey },
+		auth: runtime.config.auth ?? DEFAULT_AUTH,
+	};
+
+	installAuthHook(app, resolver);
+
+	app.register(async (scope) => {
+		installApiErrorHandler(scope);
+		// Shared across replicas through Redis, so a client cannot multiply its attempts by the number of servers.
+		await scope.register(rateLimit, { global: false, redis: runtime.redis.client, nameSpace: 'inbox-rate-limit:', hook: 'preHandler' });
+		scope.addHook('onRoute', (route) => {
+			route.bodyLimit ??= API_BODY_LIMIT_BYTES;
+		});
+		const api = new ApiRouter(scope);
+		registerAuthRoutes(api, deps);
+		registerAttendantRoutes(api, deps);
+		registerApiTokenRoutes(api, deps);
+		registerChannelRoutes(api, deps);
+		registerConversationRoutes(api, deps);
+		registerLeadRoutes(api, deps);
+		registerNotificationRoutes(api, deps);
+
+		let document: Record<string, unknown> | undefined;
+		api.add({
+			method: 'GET',
+			url: '/docs',
+			summary: 'This OpenAPI 3 document',
+			tag: 'docs',
+			access: 'public',
+			handler: async () => {
+				document ??= buildOpenApiDocument(api.routes, OTHER_ROUTES, { version: '1.0.0' });
+				return document;
+			},
+		});
+	});
+
+	app.register(async (scope) => {
+		await registerRealtime(scope, { db: runtime.db, redis: runtime.redis.client, resolver, publisher, typing: publisher.typing });
+	});
+}

@@ -1,0 +1,79 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
+import { z } from 'zod/v4';
+import { inboxEvent } from '../../realtime/inbox-events';
+import { notFound } from '../api/api-error';
+import type { ApiRouter } from '../api/api-router';
+import type { InboxApiDeps } from '../inbox-deps';
+import { createLeadSchema, listLeadsQuerySchema, updateLeadSchema } from './lead-schemas';
+import { createLead, deleteLead, findLead, listLeads, updateLead } from './leads';
+
+const leadParams = z.object({ leadId: z.uuid() });
+
+/** Leads CRUD: the sales side of contacts, with first-touch attribution (ingest ties the first message to them). */
+export function registerLeadRoutes(api: ApiRouter, deps: InboxApiDeps): void {
+	const { db, publisher } = deps;
+
+	api.add({
+		method: 'GET',
+		url: '/api/v1/leads',
+		summary: 'List leads, newest first (filters: status, source, owner, search)',
+		tag: 'leads',
+		access: 'member',
+		query: listLeadsQuerySchema,
+		handler: async ({ caller, query }) => {
+			const page = await listLeads(db, caller.workspaceId, query);
+			return { data: page.items, meta: { nextCursor: page.nextCursor } };
+		},
+	});
+
+	api.add({
+		method: 'POST',
+		url: '/api/v1/leads',
+		summary: 'Create a lead (form, n8n, manual); give firstTouchToken to tie a later WhatsApp message to it',
+		tag: 'leads',
+		access: 'member',
+		body: createLeadSchema,
+		successStatus: 201,
+		handler: async ({ caller, body }) => {
+			const lead = await createLead(db, caller.workspaceId, body);
+			await publisher.publish(caller.workspaceId, [inboxEvent('lead.created', { data: { lead } })]);
+			return lead;
+		},
+	});
+
+	api.add({
+		method: 'GET',
+		url: '/api/v1/leads/:leadId',
+		summary: 'One lead',
+		tag: 'leads',
+		access: 'member',
+		params: leadParams,
+		handler: async ({ caller, params }) => {
+			const lead = await findLead(db, caller.workspaceId, params.leadId);
+			if (!lead) throw notFound('Lead');
+			return lead;
+		},
+	});
+
+	api.add({
+		method: 'PATCH',
+		url: '/api/v1/leads/:leadId',
+		summary: 'Change a lead',
+		tag: 'leads',
+		access: 'member',
+		params: leadParams,
+		body: updateLeadSchema,
+		handler: async ({ caller, params, body }) => updateLead(db, caller.workspaceId, params.leadId, body),
+	});
+
+	api.add({
+		method: 'DELETE',
+		url: '/api/v1/leads/:leadId',
+		summary: 'Delete a lead (its contact and conversations stay)',
+		tag: 'leads',
+		access: 'member',
+		params: leadParams,
+		successStatus: 204,
+		handler: async ({ caller, params }) => deleteLead(db, caller.workspaceId, params.leadId),
+	});
+}

@@ -1,0 +1,39 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
+import type { Queryable } from '../../db/db';
+import { cursorKeySql, decodeCursor, encodeCursor, withoutSortKey } from '../api/cursor';
+import { MESSAGE_COLUMNS, type ThreadMessage } from './message-view';
+
+export interface ThreadPage {
+	/** Oldest first, newest last, as a chat reads. */
+	items: ThreadMessage[];
+	/** Pass as `before` for the older page; null at the start of the conversation. */
+	nextCursor: string | null;
+}
+
+/** A page of a conversation's messages ending at `before` (or at the newest), keyset-paginated backwards. */
+export async function listThread(
+	db: Queryable,
+	workspaceId: string,
+	conversationId: string,
+	options: { before?: string; limit: number },
+): Promise<ThreadPage> {
+	const params: unknown[] = [workspaceId, conversationId, options.limit + 1];
+	let keyset = '';
+	if (options.before) {
+		const before = decodeCursor(options.before);
+		params.push(before.at, before.id);
+		keyset = 'AND (m.thread_at, m.id) < ($4::timestamptz, $5::uuid)';
+	}
+	const { rows } = await db.query<ThreadMessage & { sortKey: string }>(
+		`SELECT ${MESSAGE_COLUMNS}, ${cursorKeySql('m.thread_at')} AS "sortKey" FROM whatsapp_messages m
+		 WHERE m.workspace_id = $1 AND m.conversation_id = $2 ${keyset}
+		 ORDER BY m.thread_at DESC, m.id DESC LIMIT $3`,
+		params,
+	);
+	const page = rows.slice(0, options.limit);
+	const oldest = page[page.length - 1];
+	return {
+		items: page.reverse().map(withoutSortKey),
+		nextCursor: rows.length > options.limit && oldest ? encodeCursor(oldest.sortKey, oldest.id) : null,
+	};
+}

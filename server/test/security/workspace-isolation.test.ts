@@ -1,0 +1,155 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
+import type { Db } from '../../src/db/db';
+import { listRoutes } from '../../src/inbox/api/route-catalog';
+import { ADAPTERS, type InboxApp, openMigratedDb, request, seedWorkspace, type SeededWorkspace, signIn, startInboxApp } from '../inbox/support/inbox-app';
+import { subscribedSocket } from '../inbox/support/test-socket';
+
+/**
+ * The cross-workspace walk: an attendant (and an API token) of workspace A calls every route the server registers,
+ * pointed at workspace B's rows, and must get 403/404 each time, with nothing of B in any answer and nothing of B
+ * changed. Routes come from Fastify's own route list, so a route added later is walked too (or fails the test
+ * because the walk does not know its parameter).
+ */
+describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
+	let db: Db;
+	let server: InboxApp;
+	let a: SeededWorkspace;
+	let b: SeededWorkspace;
+	let bTokenId: string;
+	let bNotificationId: string;
+	let bSecrets: string[];
+
+	beforeAll(async () => {
+		db = await openMigratedDb(open);
+		server = await startInboxApp(db);
+		a = await seedWorkspace(db, server.runtime.integrationsKey);
+		b = await seedWorkspace(db, server.runtime.integrationsKey);
+		const bAdmin = await signIn(server, b.admin.email);
+		const token = await server.call('POST', '/api/v1/api-tokens', bAdmin.authorization, { name: 'B automation' });
+		bTokenId = token.json().apiToken.id;
+		await server.call('POST', `/api/v1/conversations/${b.conversationId}/assignment`, bAdmin.authorization, { assigneeId: b.agent.id });
+		bNotificationId = (await db.query<{ id: string }>('SELECT id FROM inbox_notifications WHERE workspace_id = $1', [b.workspaceId])).rows[0].id;
+		bSecrets = [
+			b.workspaceId,
+			b.admin.id,
+			b.agent.id,
+			b.admin.email,
+			b.agent.email,
+			b.channelId,
+			b.contactId,
+			b.conversationId,
+			b.leadId,
+			b.phoneDigits,
+			bTokenId,
+			bNotificationId,
+			...b.messageIds,
+		];
+	});
+	afterAll(async () => {
+		await server.close();
+		await db.close();
+	});
+
+	async function snapshotOfB(): Promise<string> {
+		const tables = ['users', 'whatsapp_channels', 'contacts', 'leads', 'whatsapp_conversations', 'whatsapp_messages', 'api_tokens', 'inbox_notifications'];
+		const parts: string[] = [];
+		for (const table of tables) {
+			const { rows } = await db.query(`SELECT * FROM ${table} WHERE workspace_id = $1 ORDER BY id`, [b.workspaceId]);
+			parts.push(JSON.stringify(rows.map((row) => ({ ...row, last_used_at: undefined, last_seen_at: undefined }))));
+		}
+		return parts.join('\n');
+	}
+
+	it('answers 403/404 on every route pointed at another workspace, and leaks nothing', async () => {
+		const before = await snapshotOfB();
+		const adminA = await signIn(server, a.admin.email);
+		const tokenA = (await server.call('POST', '/api/v1/api-tokens', adminA.authorization, { name: 'A n8n', scopes: ['inbox', 'admin'] })).json().token as string;
+		const tag = Date.now().toString(36);
+		const idsOfB: Record<string, string> = {
+			conversationId: b.conversationId,
+			leadId: b.leadId,
+			channelId: b.channelId,
+			attendantId: b.agent.id,
+			tokenId: bTokenId,
+		};
+		// One body that satisfies every route's schema (zod drops the keys a route does not use), all references to B.
+		const body = {
+			assigneeId: b.agent.id,
+			ownerUserId: b.agent.id,
+			contactId: b.contactId,
+			ids: [bNotificationId],
+			note: 'walk',
+			body: 'walk',
+			on: true,
+			name: 'Walk',
+			email: `walk-${tag}@example.com`,
+			password: 'walk password 123',
+			workspaceName: 'Walk',
+			instanceName: `walk-${tag}`,
+			apiKey: 'walk-key',
+		};
+		const bodies: Record<string, Record<string, unknown>> = {
+			'POST /api/v1/conversations/:conversationId/status': { status: 'resolved' },
+		};
+
+		const routes = listRoutes(server.app).filter((r) => !r.websocket);
+		// The walk must see the whole API, not a part of it.
+		expect(routes.length).toBeGreaterThan(30);
+		// Sign-out last: it ends the session the walk uses.
+		routes.sort((x, y) => Number(x.url.endsWith('/logout')) - Number(y.url.endsWith('/logout')));
+		const checked: string[] = [];
+		for (const caller of [adminA.authorization, `Bearer ${tokenA}`]) {
+			for (const route of routes) {
+				const params = [...route.url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]);
+				for (const param of params) if (!idsOfB[param]) throw new Error(`the walk does not know route parameter :${param} of ${route.method} ${route.url}; add it`);
+				const url = route.url.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => idsOfB[name]);
+				const payload = route.method === 'GET' ? undefined : (bodies[`${route.method} ${route.url}`] ?? body);
+				const answer = await request(server.url, route.method, url, {
+					authorization: caller,
+					payload,
+					headers: route.url.startsWith('/webhooks/') ? { 'x-webhook-secret': a.webhookSecret } : {},
+				});
+				const label = `${route.method} ${route.url} → ${answer.statusCode} ${answer.body.slice(0, 200)}`;
+				if (params.length > 0) {
+					const allowed = route.isPublic || route.url.startsWith('/webhooks/') ? [401, 403, 404] : [403, 404];
+					expect({ label, ok: allowed.includes(answer.statusCode) }).toEqual({ label, ok: true });
+				} else if (route.url === '/api/v1/leads' && route.method === 'POST') {
+					// A collection route given B's attendant and contact: refused as not found.
+					expect({ label, status: answer.statusCode }).toEqual({ label, status: 404 });
+				}
+				for (const secret of bSecrets) expect({ label, leaks: answer.body.includes(secret) }).toEqual({ label, leaks: false });
+				checked.push(`${route.method} ${route.url}`);
+			}
+		}
+		// Lists filtered by B's channel are refused too.
+		expect((await server.call('GET', `/api/v1/conversations?channelId=${b.channelId}`, `Bearer ${tokenA}`)).statusCode).toBe(404);
+		expect(checked).toEqual(expect.arrayContaining(['GET /api/v1/conversations/:conversationId/messages', 'DELETE /api/v1/leads/:leadId', 'PATCH /api/v1/channels/:channelId']));
+		expect(await snapshotOfB()).toBe(before);
+	});
+
+	it('keeps sockets to their own workspace: no subscribing to, typing in, or hearing another workspace', async () => {
+		const agentA = await signIn(server, a.agent.email);
+		const adminB = await signIn(server, b.admin.email);
+		const socket = await subscribedSocket(server.url, agentA.authorization, ['workspace']);
+		try {
+			for (const channel of [`whatsapp.conversation.${b.conversationId}`, `whatsapp.workspace.${b.workspaceId}`]) {
+				socket.send({ type: 'subscribe', channel });
+				const refused = await socket.waitFor((f) => f.type === 'error' && f.ref === channel);
+				expect(refused.code).toBe('not_found');
+			}
+			socket.send({ type: 'typing', conversationId: b.conversationId, on: true });
+			expect((await socket.waitFor((f) => f.type === 'error' && f.ref === b.conversationId)).code).toBe('not_found');
+
+			// B's activity, then A's: once A's event arrives, B's would have arrived before it.
+			await server.call('POST', `/api/v1/conversations/${b.conversationId}/notes`, adminB.authorization, { body: 'B only' });
+			const note = await server.call('POST', `/api/v1/conversations/${a.conversationId}/notes`, agentA.authorization, { body: 'A sentinel' });
+			await socket.waitFor((f) => f.event === 'message.created' && f.data.message?.id === note.json().id);
+			// Error frames echo what the client itself sent; only events could carry another workspace's data.
+			const heard = JSON.stringify(socket.frames.filter((f) => f.type === 'event'));
+			for (const secret of bSecrets) expect(heard.includes(secret)).toBe(false);
+			expect(heard).not.toContain('B only');
+		} finally {
+			socket.close();
+		}
+	});
+});
