@@ -25,7 +25,13 @@ function hasChromium() {
 function requirementsFor(purpose, repoRoot = path.join(__dirname, '..')) {
 	const redis = { pkg: 'redis-server', present: () => onPath('redis-server') };
 	if (purpose === 'start') return [redis];
-	const list = [redis, { pkg: 'postgresql', present: hasPostgresServer }];
+	const list = [
+		redis,
+		{ pkg: 'postgresql', present: hasPostgresServer },
+		// The end-to-end tests install real n8n, whose sqlite3 is compiled from source (its prebuilt binary lives outside npm).
+		{ pkg: 'build-essential', present: () => onPath('g++') && onPath('make') },
+		{ pkg: 'python3', present: () => onPath('python3') },
+	];
 	if (fs.existsSync(path.join(repoRoot, 'test', 'browser'))) list.push({ pkg: 'chromium', present: hasChromium });
 	return list;
 }

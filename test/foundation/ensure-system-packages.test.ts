@@ -41,8 +41,10 @@ describe('ensure step', () => {
 		expect(decision.message).toContain('brew install redis');
 	});
 
-	it('asks only for Redis to start the product, and for PostgreSQL too to test it', () => {
+	it('asks only for Redis to start the product, and for PostgreSQL and a compiler too to test it', () => {
 		expect(requirementsFor('start').map((r) => r.pkg)).toEqual(['redis-server']);
-		expect(requirementsFor('test').map((r) => r.pkg)).toEqual(expect.arrayContaining(['redis-server', 'postgresql']));
+		expect(requirementsFor('test').map((r) => r.pkg)).toEqual(
+			expect.arrayContaining(['redis-server', 'postgresql', 'build-essential', 'python3']),
+		);
 	});
 });
