@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console */
 /**
  * npm run bench:inbox — the inbox's read paths at scale, on a private real PostgreSQL (durable settings):
  * 100k conversations and 1M messages, then the conversation list (each tab: first page and a deep cursor page,

@@ -1,6 +1,7 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 import { startPrivatePostgres } from '../../server/src/infra/private-postgres';
 import { startPrivateRedis } from '../../server/src/infra/private-redis';
+import { warmN8nCacheInBackground } from '../e2e/support/n8n-install';
 import { privateServices } from './private-services';
 
 /**
@@ -9,6 +10,8 @@ import { privateServices } from './private-services';
  * and their own Redis key prefixes. The URLs reach the test workers through the environment.
  */
 export default async function globalSetup(): Promise<void> {
+	// A cold n8n install takes minutes: start it now so it runs alongside the other suites (no-op when cached).
+	warmN8nCacheInBackground();
 	const [postgres, redis] = await Promise.all([startPrivatePostgres(), startPrivateRedis()]);
 	privateServices.postgres = postgres;
 	privateServices.redis = redis;

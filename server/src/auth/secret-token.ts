@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
 import { createHash, randomBytes } from 'node:crypto';
 
 /** Bearer tokens carry their kind in a prefix, so the auth hook knows which table to look in without guessing. */

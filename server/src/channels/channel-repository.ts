@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
 import type { Queryable } from '../db/db';
 import { decryptSecret, encryptSecret } from './secret-cipher';
 import { generateWebhookSecret, hashWebhookSecret } from './webhook-secret';

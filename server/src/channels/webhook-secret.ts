@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** The header every provider webhook must carry (set as a custom webhook header when the instance is created). */

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
 
 // serialization_failure, deadlock_detected, unique_violation: a concurrent writer won a race; running the whole
 // transaction again sees its committed rows and converges.

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
 
 const DROPPED_KEYS = new Set(['base64', 'jpegThumbnail', 'messageContextInfo', 'thumbnail']);
 const MAX_AUDIT_CHARS = 32_000;

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
 import { contactKey, upsertContacts, type ContactInput, type ResolvedContact } from '../contacts/contact-upsert';
 import { updateContactProfile } from '../contacts/contact-profile';
 import { applyChannelEvent } from '../channels/channel-state';

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
 
 // Landing pages put "vm_token:<token>" in the WhatsApp link's pre-filled text, so the first message names the click.
 const TOKEN = /\bvm_token:([A-Za-z0-9_-]{4,64})/i;

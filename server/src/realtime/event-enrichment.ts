@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
 import type { Queryable } from '../db/db';
 import { CONVERSATION_COLUMNS, CONVERSATION_FROM, type ConversationSummary } from '../inbox/conversations/conversation-view';
 import { MESSAGE_COLUMNS, type ThreadMessage } from '../inbox/messages/message-view';

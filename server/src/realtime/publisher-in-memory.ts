@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
 import type { RealtimeEvent, RealtimeListener, RealtimePublisher } from './publisher';
 
 /** Delivers events to listeners in this process: the single-replica default, and what tests subscribe to. */

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
 import { randomBytes } from 'node:crypto';
 import { decryptSecret } from '../../src/channels/secret-cipher';
 import { hashWebhookSecret } from '../../src/channels/webhook-secret';

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
 import type { Db } from '../../src/db/db';
 import { openApiPath } from '../../src/inbox/api/openapi-document';
 import { listRoutes } from '../../src/inbox/api/route-catalog';

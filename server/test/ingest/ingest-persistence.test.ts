@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
 import { ADAPTERS, type FixtureJson, ackWebhook, evolutionFixture, textWebhook } from '../support/ingest-database';
 import { startIngestHarness, type IngestHarness } from '../support/ingest-harness';
 

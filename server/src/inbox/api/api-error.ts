@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
 
 /** An error the API answers with: an HTTP status and a stable machine code, rendered as {error: {code, message}}. */
 export class ApiError extends Error {

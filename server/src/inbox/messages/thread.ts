@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error, no-console */
 import type { Queryable } from '../../db/db';
 import { cursorKeySql, decodeCursor, encodeCursor, withoutSortKey } from '../api/cursor';
 import { MESSAGE_COLUMNS, type ThreadMessage } from './message-view';
