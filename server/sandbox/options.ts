@@ -1,4 +1,3 @@
- 
 /** Sandbox options and their defaults (the defaults are Evolution 2.3.7's). */
 export interface SandboxOptions {
 	/** The global key (AUTHENTICATION_API_KEY). */

@@ -1,4 +1,3 @@
- 
 /** The sandbox's whole state: instances, the webhook dispatcher, the WhatsApp directory, faults. */
 import { WhatsAppDirectory } from './domain/directory';
 import type { InstanceState } from './domain/instance-state';

@@ -1,4 +1,3 @@
- 
 /**
  * The connection state machine of one Baileys socket as Evolution reports it:
  * close → connecting (QR every qrRefreshMs, limit → refused) → open (scan) → close (logout, 401) or

@@ -1,4 +1,3 @@
- 
 /** Errors of the control API: plain {error, details} bodies, unlike the Evolution envelope. */
 export class ControlError extends Error {
 	constructor(

@@ -1,4 +1,3 @@
- 
 /**
  * Fault injection for the REST routes: per route prefix (and optional method), an error rate with a
  * status, added latency, a hang (no answer: a timeout for the client), or 429 with Retry-After.

@@ -1,4 +1,3 @@
- 
 /**
  * Seeds message history for findMessages/findChats without webhooks, fast enough for 100k rows:
  * rows are built directly, sharing the immutable parts between messages.

@@ -1,4 +1,3 @@
- 
 /**
  * Who is on WhatsApp. Deterministic rule: a number whose digits end in `0000` is NOT on WhatsApp
  * (except the connected account's own number); the control API can add or remove numbers from an

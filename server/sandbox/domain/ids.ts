@@ -1,4 +1,3 @@
- 
 /** Identifier formats Evolution/Baileys produce, so clients can rely on their shapes. */
 import { randomBytes, randomUUID } from 'node:crypto';
 

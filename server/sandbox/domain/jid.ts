@@ -1,4 +1,3 @@
- 
 /** Number → JID rules of Evolution's createJid(), simplified (no BR/MX/AR digit rewriting). */
 export function createJid(number: string): string {
 	const trimmed = number.trim();

@@ -1,4 +1,3 @@
- 
 /** WhatsApp Business labels every new sandbox instance starts with (findLabels is [] on a fresh real server). */
 import type { InstanceState } from './instance-state';
 

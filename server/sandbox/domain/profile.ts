@@ -1,4 +1,3 @@
- 
 /** Plausible pps.whatsapp.net profile-picture URLs, stable per JID. */
 import { createHash } from 'node:crypto';
 

@@ -1,4 +1,3 @@
- 
 /**
  * How Evolution 2.3.6+ serialises protobuf fields into JSON: bytes become objects with numeric keys
  * and int64 values become Long objects {low, high, unsigned}.

@@ -1,4 +1,3 @@
- 
 /**
  * Evolution's error model: controllers throw {status, error, message} and the global handler
  * renders {status, error, response:{message}}. The type of `message` depends on the path

@@ -1,4 +1,3 @@
- 
 /**
  * A small subset of the `jsonschema` package, enough for Evolution's schemas, producing the same
  * error strings: `stack` with the first "instance." removed, or the schema's `description`.

@@ -1,4 +1,3 @@
- 
 /** The request schemas of Evolution 2.3.7 (src/validate/*.schema.ts), reduced to what the validator checks. */
 import { WEBHOOK_EVENTS } from '../webhooks/events';
 import type { Schema } from './json-schema';

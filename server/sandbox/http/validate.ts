@@ -1,4 +1,3 @@
- 
 /** Evolution's validation wrappers: dataValidate (string[][]) and the group variants ({property,message}[]). */
 import { badRequest } from './errors';
 import { type Schema, validateSchema } from './json-schema';

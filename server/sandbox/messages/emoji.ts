@@ -1,4 +1,3 @@
- 
 /** The sendReaction rule: exactly one emoji (one grapheme that is pictographic) or "" to remove. */
 interface GraphemeSegmenter {
 	segment(text: string): Iterable<unknown>;

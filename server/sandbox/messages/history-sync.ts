@@ -1,4 +1,3 @@
- 
 /**
  * What Baileys' initial sync produces right after login: contacts.upsert (array) then
  * contacts.update (array, with the pictures), and with syncFullHistory the chats.set and

@@ -1,4 +1,3 @@
- 
 /**
  * Messages from the other side (a customer's phone, or our own phone), as Baileys 7 delivers them and
  * Evolution turns them into messages.upsert: messageContextInfo on every message, extended text

@@ -1,4 +1,3 @@
- 
 /**
  * Media message contents with the fields Baileys 7 fills in (and the 2.3.6+ JSON encodings):
  * the bytes are the real file's, the CDN fields are plausible fakes.

@@ -1,4 +1,3 @@
- 
 /** messageRaw ↔ Message row helpers shared by sends, receipts, history and queries. */
 import { cuid } from '../domain/ids';
 import type { ChatRow, InstanceState, MessageKey, StoredMessage } from '../domain/instance-state';

@@ -1,4 +1,3 @@
- 
 /**
  * presence.update as Baileys reports it: only for chats the instance subscribed to (Evolution
  * subscribes when it sends with `delay` or calls sendPresence); `paused` is reported as `available`.

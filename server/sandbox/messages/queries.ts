@@ -1,4 +1,3 @@
- 
 /** The read side of the Message/Chat/Contact tables: findMessages, findChats, findContacts. */
 import type { InstanceState, StoredMessage } from '../domain/instance-state';
 import { isGroupJid, jidUser } from '../domain/jid';

@@ -1,4 +1,3 @@
- 
 /**
  * The receipts WhatsApp sends back for our 1:1 messages, as messages.update webhooks
  * (SERVER_ACK → DELIVERY_ACK → READ, and PLAYED for voice notes), each followed by chats.upsert.

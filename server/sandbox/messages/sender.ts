@@ -1,4 +1,3 @@
- 
 /**
  * sendMessageWithTyping(): the common path of every /message/send* route.
  * onWhatsApp check → optional typing delay (subscribing to presence) → messageRaw with

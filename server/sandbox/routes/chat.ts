@@ -1,4 +1,3 @@
- 
 /** /chat/*: lookups, read state, presence, history queries, media download, edits, deletes, profile. */
 import { cuid } from '../domain/ids';
 import { createJid, isGroupJid, isLidJid, jidUser } from '../domain/jid';

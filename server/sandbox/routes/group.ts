@@ -1,4 +1,3 @@
- 
 /** /group/*: Baileys GroupMetadata kept in memory, with Evolution's group validation and error shapes. */
 import { cuid, groupJid as newGroupJid, inviteCode as newInviteCode, lidFor } from '../domain/ids';
 import type { GroupRow, InstanceState } from '../domain/instance-state';

@@ -1,4 +1,3 @@
- 
 /** /message/send*: validation and controller checks as in 2.3.7, then the common send path. */
 import { randomBytes } from 'node:crypto';
 

@@ -1,4 +1,3 @@
- 
 /** GET / and POST /verify-creds. */
 import type { RouteDeps } from '../http/route';
 import { sendJson } from '../http/route';

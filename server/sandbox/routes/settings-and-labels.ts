@@ -1,4 +1,3 @@
- 
 /** /settings/set|find and /label/findLabels|handleLabel. */
 import { createJid } from '../domain/jid';
 import { badRequest } from '../http/errors';

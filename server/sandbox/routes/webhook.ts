@@ -1,4 +1,3 @@
- 
 /** /webhook/set and /webhook/find: the instance webhook row, with 2.3.7's partial-update semantics. */
 import { cuid } from '../domain/ids';
 import type { InstanceState, WebhookRow } from '../domain/instance-state';

@@ -1,4 +1,3 @@
- 
 /** The webhook POST body, with Evolution's exact key order. */
 export interface EnvelopeInput {
 	event: string;

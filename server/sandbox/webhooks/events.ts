@@ -1,4 +1,3 @@
- 
 /** The 31 webhook filter values (EventController.events) in Evolution's own order. */
 export const WEBHOOK_EVENTS = [
 	'APPLICATION_STARTUP',

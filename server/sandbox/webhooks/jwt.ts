@@ -1,4 +1,3 @@
- 
 /** HS256 JWT for the `jwt_key` webhook header (Evolution signs {iat, exp:+600 s, app, action}). */
 import { createHmac } from 'node:crypto';
 

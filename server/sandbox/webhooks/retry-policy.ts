@@ -1,4 +1,3 @@
- 
 /**
  * Evolution's retryWebhookRequest: exponential back-off from the initial delay, capped, with ±20 %
  * jitter and the initial delay as a floor (so the first retry is 1.0–1.2× the initial delay).

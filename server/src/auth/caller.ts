@@ -1,4 +1,3 @@
-
 /** Who is calling: resolved once per request from the bearer token, and the scope of every query the request makes. */
 export interface Caller {
 	workspaceId: string;

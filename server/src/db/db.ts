@@ -1,4 +1,3 @@
-
 export interface QueryResult<T> {
 	rows: T[];
 	rowCount: number;

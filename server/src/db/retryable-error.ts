@@ -1,4 +1,3 @@
-
 // serialization_failure, deadlock_detected, unique_violation: a concurrent writer won a race; running the whole
 // transaction again sees its committed rows and converges.
 const RETRYABLE = new Set(['40001', '40P01', '23505']);

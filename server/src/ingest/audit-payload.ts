@@ -1,4 +1,3 @@
-
 const DROPPED_KEYS = new Set(['base64', 'jpegThumbnail', 'messageContextInfo', 'thumbnail']);
 const MAX_AUDIT_CHARS = 32_000;
 

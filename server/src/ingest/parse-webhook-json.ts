@@ -1,4 +1,3 @@
-
 const NUL_ESCAPE = '\\u0000';
 
 function withoutNul(_key: string, value: unknown): unknown {

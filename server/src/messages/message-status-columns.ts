@@ -1,4 +1,3 @@
-
 /**
  * SET clauses moving a message row (alias `target`) to the status in SQL expression `next`, stamping the time of
  * the state it reached. Used only under a WHERE that checks the rank moves forward.

@@ -1,4 +1,3 @@
-
 /**
  * Provider-neutral events: what every provider normaliser (Evolution, WAHA) turns a webhook into, and the only
  * thing the ingest pipeline persists. Nothing here knows a provider's wire format.

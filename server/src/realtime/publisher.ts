@@ -1,4 +1,3 @@
-
 /**
  * What the inbox pages hear about: every change ingest (and later the REST API, outbox, AI) makes, per workspace.
  * Names follow Chatwoot's (message.created, conversation.updated…), which attendants' tools already know.

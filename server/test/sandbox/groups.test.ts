@@ -1,4 +1,3 @@
- 
 /** Groups: lifecycle and Evolution's group error shapes ({property,message}[], groupJid / getParticipants messages). */
 import { SandboxClient } from './support/sandbox-client';
 

@@ -1,4 +1,3 @@
- 
 /** findMessages pagination and filters over seeded history, and bulk seeding speed. */
 import { SandboxClient } from './support/sandbox-client';
 import { WebhookReceiver } from './support/webhook-receiver';

@@ -1,4 +1,3 @@
- 
 /** Sends: validation messages, media by URL / base64 / multipart retrievable via getBase64FromMediaMessage, receipts, delay and presence. */
 import { SandboxClient } from './support/sandbox-client';
 import { WebhookReceiver } from './support/webhook-receiver';

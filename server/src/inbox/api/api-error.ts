@@ -1,4 +1,3 @@
-
 /** An error the API answers with: an HTTP status and a stable machine code, rendered as {error: {code, message}}. */
 export class ApiError extends Error {
 	constructor(

@@ -1,4 +1,3 @@
-
 /**
  * Evolution serialises protobuf int64 fields three ways depending on version and path: a number, a decimal string
  * (protobuf-JSON), or Long's {low, high, unsigned}. This reads all of them.

@@ -1,4 +1,3 @@
- 
 /** Starts a sandbox on an ephemeral loopback port and talks to it with fetch. */
 import { startSandbox, type SandboxOptions } from '../../../sandbox';
 

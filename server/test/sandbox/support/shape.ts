@@ -1,4 +1,3 @@
- 
 /**
  * Structural comparison for the contract tests: same keys and value types, recursively.
  * - Objects whose keys are all 0..n-1 indices are protobuf bytes: any length matches.
