@@ -1,0 +1,39 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { instancePath, resolveInstanceName } from '../../helpers/instance';
+import { asObject, readAddress } from '../../helpers/items';
+import { toJid } from '../../helpers/phone';
+import { evolutionApiRequest } from '../../transport';
+import { lastMessageFields, lastMessageKey } from './lastMessage';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Chat',
+		name: 'number',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 5511987654321',
+		description: 'Phone number or JID of the chat',
+	},
+	...lastMessageFields(true),
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['chat'], operation: ['markUnread'] } },
+	properties,
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const instanceName = await resolveInstanceName.call(this, itemIndex);
+	const chat = toJid(readAddress.call(this, 'number', itemIndex));
+	const response = await evolutionApiRequest.call(this, {
+		method: 'POST',
+		path: `/chat/markChatUnread/${instancePath(instanceName)}`,
+		body: { chat, lastMessage: { key: lastMessageKey.call(this, itemIndex, chat) } },
+		instanceName,
+		itemIndex,
+	});
+	return [{ json: asObject(response) }];
+}

@@ -1,0 +1,31 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { instancePath, resolveInstanceName } from '../../helpers/instance';
+import { asObject } from '../../helpers/items';
+import { evolutionApiRequest } from '../../transport';
+import { groupJidField, readGroupJid } from './shared';
+
+const properties: INodeProperties[] = [
+	groupJidField,
+	{ displayName: 'Description', name: 'description', type: 'string', typeOptions: { rows: 3 }, default: '', required: true },
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['group'], operation: ['updateDescription'] } },
+	properties,
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const instanceName = await resolveInstanceName.call(this, itemIndex);
+	const groupJid = readGroupJid.call(this, itemIndex);
+	const response = await evolutionApiRequest.call(this, {
+		method: 'POST',
+		path: `/group/updateGroupDescription/${instancePath(instanceName)}`,
+		qs: { groupJid },
+		body: { description: this.getNodeParameter('description', itemIndex) as string },
+		instanceName,
+		itemIndex,
+	});
+	return [{ json: { groupJid, ...asObject(response) } }];
+}

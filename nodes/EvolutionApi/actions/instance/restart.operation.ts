@@ -1,0 +1,23 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { instancePath, resolveInstanceName } from '../../helpers/instance';
+import { evolutionApiRequest } from '../../transport';
+
+const properties: INodeProperties[] = [];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['instance'], operation: ['restart'] } },
+	properties,
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const instanceName = await resolveInstanceName.call(this, itemIndex);
+	const response = (await evolutionApiRequest.call(this, {
+		method: 'POST',
+		path: `/instance/restart/${instancePath(instanceName)}`,
+		instanceName,
+		itemIndex,
+	})) as IDataObject;
+	return [{ json: { instanceName, restarted: true, ...response } }];
+}

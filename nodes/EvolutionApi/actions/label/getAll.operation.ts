@@ -1,0 +1,20 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { instancePath, resolveInstanceName } from '../../helpers/instance';
+import { evolutionApiRequest } from '../../transport';
+
+const properties: INodeProperties[] = [];
+
+export const description = updateDisplayOptions({ show: { resource: ['label'], operation: ['getAll'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const instanceName = await resolveInstanceName.call(this, itemIndex);
+	const response = await evolutionApiRequest.call(this, {
+		method: 'GET',
+		path: `/label/findLabels/${instancePath(instanceName)}`,
+		instanceName,
+		itemIndex,
+	});
+	return ((Array.isArray(response) ? response : []) as IDataObject[]).map((label) => ({ json: label }));
+}

@@ -1,0 +1,21 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { instancePath, resolveInstanceName } from '../../helpers/instance';
+import { asObject } from '../../helpers/items';
+import { evolutionApiRequest } from '../../transport';
+
+const properties: INodeProperties[] = [];
+
+export const description = updateDisplayOptions({ show: { resource: ['profile'], operation: ['removePicture'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const instanceName = await resolveInstanceName.call(this, itemIndex);
+	const response = await evolutionApiRequest.call(this, {
+		method: 'DELETE',
+		path: `/chat/removeProfilePicture/${instancePath(instanceName)}`,
+		instanceName,
+		itemIndex,
+	});
+	return [{ json: { deleted: true, ...asObject(response) } }];
+}

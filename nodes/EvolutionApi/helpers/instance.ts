@@ -1,0 +1,34 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { CREDENTIAL_NAME } from '../transport';
+
+/**
+ * The instance an item works on: the node's "Instance" field, or else the credential's default.
+ * `required: false` lets "Fetch" list every instance when neither is set.
+ */
+export async function resolveInstanceName(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	required = true,
+): Promise<string> {
+	const chosen = String(
+		this.getNodeParameter('instanceName', itemIndex, '', { extractValue: true }) ?? '',
+	).trim();
+	if (chosen !== '') return chosen;
+
+	const credentials = await this.getCredentials(CREDENTIAL_NAME);
+	const fallback = String(credentials.defaultInstance ?? '').trim();
+	if (fallback !== '' || !required) return fallback;
+
+	throw new NodeOperationError(this.getNode(), 'No instance chosen', {
+		description:
+			'Pick an instance in the "Instance" field, or set a Default Instance in the Evolution API credential.',
+		itemIndex,
+	});
+}
+
+/** The path segment for an instance name (names may contain spaces). */
+export function instancePath(name: string): string {
+	return encodeURIComponent(name);
+}
