@@ -12,7 +12,6 @@ export function buildApp(runtime: Runtime): FastifyInstance {
 	const app = Fastify({
 		loggerInstance: runtime.logger as FastifyBaseLogger,
 		bodyLimit: 5 * 1024 * 1024,
-		disableRequestLogging: runtime.config.env === 'test',
 	}) as unknown as FastifyInstance;
 	trackRoutes(app);
 	registerHealthRoute(app, {
