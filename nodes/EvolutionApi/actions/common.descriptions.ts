@@ -58,3 +58,23 @@ export function instanceLocatorFor(resource: string, operations?: string[]): INo
 	if (operations) show.operation = operations;
 	return { ...instanceLocator, displayOptions: { show } };
 }
+
+/** The usual n8n pair for list operations: everything (following the pages) or at most `limit`. */
+export const returnAllOrLimitFields: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+];

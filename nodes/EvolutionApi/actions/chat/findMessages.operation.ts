@@ -4,24 +4,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { resolveInstanceName } from '../../helpers/instance';
 import { normalizeWhatsAppAddress, toJid } from '../../helpers/phone';
 import { collectMessages } from '../../helpers/messagePages';
+import { returnAllOrLimitFields } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllOrLimitFields,
 	{
 		displayName: 'Filters',
 		name: 'filters',
