@@ -4,37 +4,46 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import Fastify from 'fastify';
+import { Redis } from 'ioredis';
 import { createChannel } from '../src/channels/channel-repository';
 import { migrate } from '../src/db/migrate';
 import { createPgDb } from '../src/db/pg-db';
 import { startPrivatePostgres } from '../src/infra/private-postgres';
+import { startPrivateRedis } from '../src/infra/private-redis';
 import { createWebhookIngest } from '../src/ingest/create-webhook-ingest';
 import { registerWebhookRoutes } from '../src/ingest/webhook.routes';
 import { createLogger } from '../src/logging/logger';
-import { InMemoryRealtimePublisher } from '../src/realtime/publisher-in-memory';
+import { createInboxPublisher } from '../src/realtime/create-inbox-publisher';
+import { RedisRealtimeSubscriber } from '../src/realtime/redis-realtime';
 
 /**
  * npm run bench:ingest — 20k messages.upsert webhooks over HTTP from 50 concurrent senders (a worker thread) into 1k
- * conversations, on a private durable PostgreSQL: messages/s and webhook → realtime-event latency; then the same rows
- * written with plain batched INSERTs, for the ratio. Run from the compiled output (the sender worker loads this file).
+ * conversations, on a private durable PostgreSQL and a private Redis, through the publisher the server runs with
+ * (enrichment, the assignee's bell, Redis pub/sub): messages/s and the latency from sending a webhook to its
+ * `message.created` event arriving at a Redis subscriber, as a socket's replica would hear it. The inbox is warm: a
+ * first pass creates the 1k contacts, leads and conversations, and half of them are assigned to attendants. Then the
+ * same rows are written with plain batched INSERTs, for the ratio. Run from the compiled output (the sender worker
+ * loads this file).
  */
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 1_000);
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 50);
+const ATTENDANTS = 5;
 const now = () => performance.timeOrigin + performance.now();
 
-function webhook(i: number) {
+function webhook(i: number, idPrefix: string) {
 	const phone = `55119${String(10_000_000 + (i % CONVERSATIONS)).slice(-8)}`;
 	return {
 		event: 'messages.upsert',
 		instance: 'bench',
 		data: {
-			key: { remoteJid: `${phone}@s.whatsapp.net`, remoteJidAlt: `${200000000000000 + (i % CONVERSATIONS)}@lid`, fromMe: false, id: `BENCH${String(i).padStart(8, '0')}`, addressingMode: 'pn' },
+			key: { remoteJid: `${phone}@s.whatsapp.net`, remoteJidAlt: `${200000000000000 + (i % CONVERSATIONS)}@lid`, fromMe: false, id: `${idPrefix}${String(i).padStart(8, '0')}`, addressingMode: 'pn' },
 			pushName: `Cliente ${i % CONVERSATIONS}`,
 			status: 'DELIVERY_ACK',
 			message: { conversation: `Mensagem número ${i}: vocês entregam no sábado?` },
 			messageType: 'conversation',
-			messageTimestamp: 1763800000 + i,
+			// Live messages (the bell rings only for those), about a thousand a second.
+			messageTimestamp: Math.floor(Date.now() / 1000) + Math.floor(i / 1000),
 			instanceId: '0b8c3f6e-5a9d-4e21-9c47-3f1d2a6b8e90',
 			source: 'ios',
 		},
@@ -62,10 +71,10 @@ function post(agent: Agent, url: URL, body: string, secret: string): Promise<num
 }
 
 async function sender(): Promise<void> {
-	const { url, secret, messages, senders } = workerData as { url: string; secret: string; messages: number; senders: number };
+	const { url, secret, messages, senders, idPrefix } = workerData as { url: string; secret: string; messages: number; senders: number; idPrefix: string };
 	const target = new URL(url);
 	const agent = new Agent({ keepAlive: true, maxSockets: senders });
-	const bodies = Array.from({ length: messages }, (_, i) => JSON.stringify(webhook(i)));
+	const bodies = Array.from({ length: messages }, (_, i) => JSON.stringify(webhook(i, idPrefix)));
 	const sentAt = new Float64Array(messages);
 	let next = 0;
 	let failures = 0;
@@ -85,44 +94,77 @@ function percentile(sorted: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+function send(url: string, secret: string, messages: number, idPrefix: string): Promise<{ sentAt: Float64Array; failures: number }> {
+	return new Promise((resolve, reject) => {
+		const worker = new Worker(__filename, { workerData: { url, secret, messages, senders: SENDERS, idPrefix } });
+		worker.once('message', resolve);
+		worker.once('error', reject);
+	});
+}
+
 async function main(): Promise<void> {
-	console.log(`ingest benchmark: ${MESSAGES} webhooks, ${SENDERS} concurrent senders, ${CONVERSATIONS} conversations`);
+	console.log(`ingest benchmark: ${MESSAGES} webhooks, ${SENDERS} concurrent senders, ${CONVERSATIONS} conversations (half assigned), real publisher over Redis`);
 	const postgres = await startPrivatePostgres({ durable: true });
+	const redisServer = await startPrivateRedis();
 	const db = createPgDb(await postgres.createDatabase('bench_ingest'), { max: 10 });
+	const redis = new Redis(redisServer.url, { lazyConnect: true });
 	const app = Fastify();
+	let subscriber: RedisRealtimeSubscriber | undefined;
 	try {
+		await redis.connect();
 		await migrate(db);
 		const workspaceId = (await db.query<{ id: string }>("INSERT INTO workspaces (name, slug) VALUES ('Bench', 'bench') RETURNING id")).rows[0].id;
 		const key = Buffer.alloc(32, 1);
 		const { channel, webhookSecret } = await createChannel(db, key, { workspaceId, name: 'bench', instanceName: 'bench', baseUrl: 'http://bench' });
 
-		const publisher = new InMemoryRealtimePublisher();
-		const publishedAt = new Map<string, number>();
-		publisher.subscribe((_ws, event) => {
-			if (event.type === 'message.created') publishedAt.set(event.data.wa_message_id as string, now());
+		const logger = createLogger({ level: 'warn' });
+		const publisher = createInboxPublisher({ db, redis, logger, config: {} });
+		const heardAt = new Map<string, number>();
+		subscriber = await RedisRealtimeSubscriber.start(redis, (_workspaceId, event) => {
+			const message = event.data.message as { waMessageId?: string } | undefined;
+			if (event.type === 'message.created' && message?.waMessageId) heardAt.set(message.waMessageId, now());
 		});
 		const batching = process.env.BENCH_MAX_BATCH ? { maxBatch: Number(process.env.BENCH_MAX_BATCH) } : {};
-		const ingest = createWebhookIngest({ db, logger: createLogger({ level: 'warn' }), publisher }, batching);
-		registerWebhookRoutes(app, ingest, createLogger({ level: 'warn' }));
+		const ingest = createWebhookIngest({ db, logger, publisher }, batching);
+		registerWebhookRoutes(app, ingest, logger);
 		const base = await app.listen({ port: 0, host: '127.0.0.1' });
+		const url = `${base}/webhooks/evolution/${channel.id}`;
+
+		// Warm inbox: every contact has written once; half of the conversations belong to an attendant (the bell rings).
+		const warm = await send(url, webhookSecret, CONVERSATIONS, 'WARM');
+		if (warm.failures) throw new Error(`${warm.failures} warm-up webhooks failed`);
+		await db.query(
+			`INSERT INTO users (workspace_id, email, name, role) SELECT $1, 'agent' || g || '@bench.test', 'Agent ' || g, 'agent' FROM generate_series(1, ${ATTENDANTS}) g`,
+			[workspaceId],
+		);
+		await db.query(
+			`UPDATE whatsapp_conversations c SET assigned_user_id = a.id, status = 'open'
+			 FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM users WHERE workspace_id = $1) a,
+				(SELECT id, row_number() OVER (ORDER BY id) AS k FROM whatsapp_conversations WHERE workspace_id = $1) o
+			 WHERE c.id = o.id AND o.k % 2 = 0 AND a.n = (o.k / 2) % ${ATTENDANTS}`,
+			[workspaceId],
+		);
+		heardAt.clear();
 
 		const loadBefore = loadavg();
 		const started = now();
-		const result = await new Promise<{ sentAt: Float64Array; failures: number }>((resolve, reject) => {
-			const worker = new Worker(__filename, { workerData: { url: `${base}/webhooks/evolution/${channel.id}`, secret: webhookSecret, messages: MESSAGES, senders: SENDERS } });
-			worker.once('message', resolve);
-			worker.once('error', reject);
-		});
-		const finished = now();
+		const result = await send(url, webhookSecret, MESSAGES, 'BENCH');
+		const answered = now();
+		// Throughput counts until the last event is heard, not just the last answer.
+		const deadline = answered + 10_000;
+		while (heardAt.size < MESSAGES - result.failures && now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+		const finished = Math.max(answered, ...heardAt.values());
 		const loadAfter = loadavg();
 		const latencies: number[] = [];
 		for (let i = 0; i < MESSAGES; i++) {
-			const at = publishedAt.get(`BENCH${String(i).padStart(8, '0')}`);
+			const at = heardAt.get(`BENCH${String(i).padStart(8, '0')}`);
 			if (at !== undefined) latencies.push(at - result.sentAt[i]);
 		}
 		latencies.sort((a, b) => a - b);
-		const stored = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM whatsapp_messages WHERE workspace_id = $1', [workspaceId])).rows[0].n);
-		const conversations = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM whatsapp_conversations WHERE workspace_id = $1', [workspaceId])).rows[0].n);
+		const count = async (sql: string) => Number((await db.query<{ n: string }>(sql, [workspaceId])).rows[0].n);
+		const stored = await count("SELECT count(*) AS n FROM whatsapp_messages WHERE workspace_id = $1 AND wa_message_id LIKE 'BENCH%'");
+		const conversations = await count('SELECT count(*) AS n FROM whatsapp_conversations WHERE workspace_id = $1');
+		const bells = await count("SELECT count(*) AS n FROM inbox_notifications WHERE workspace_id = $1 AND kind = 'message_received'");
 		const webhookRate = MESSAGES / ((finished - started) / 1000);
 
 		// The floor: the same message rows with plain batched INSERTs (500 per statement), no HTTP, no ingest logic.
@@ -145,7 +187,9 @@ async function main(): Promise<void> {
 			senders: SENDERS,
 			stored,
 			conversations,
+			bells,
 			failures: result.failures,
+			eventsHeard: latencies.length,
 			webhookMessagesPerSecond: Math.round(webhookRate),
 			latencyMs: { p50: +percentile(latencies, 50).toFixed(1), p99: +percentile(latencies, 99).toFixed(1), max: +latencies[latencies.length - 1].toFixed(1) },
 			rawBatchedInsertRowsPerSecond: Math.round(rawRate),
@@ -157,7 +201,10 @@ async function main(): Promise<void> {
 		await app.close();
 		await ingest.drain();
 	} finally {
+		await subscriber?.close();
+		redis.disconnect();
 		await db.close();
+		await redisServer.stop();
 		await postgres.stop();
 	}
 }
