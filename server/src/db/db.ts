@@ -3,9 +3,17 @@ export interface QueryResult<T> {
 	rowCount: number;
 }
 
+export interface QueryOptions {
+	/**
+	 * A hot statement whose text never changes: the adapter may prepare it once per connection and reuse the plan,
+	 * saving PostgreSQL the parse and plan on every call. Only for fixed texts (each one stays prepared).
+	 */
+	prepare?: boolean;
+}
+
 /** Anything SQL can be sent to: the database itself or an open transaction. */
 export interface Queryable {
-	query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
+	query<T = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<T>>;
 }
 
 /** An open transaction: queries plus multi-statement scripts. */

@@ -23,7 +23,7 @@ export function buildApp(runtime: Runtime): FastifyInstance {
 	const ingest = createWebhookIngest(runtime);
 	registerWebhookRoutes(app, ingest, runtime.logger);
 	// Deliveries already accepted are written before the server stops.
-	app.addHook('onClose', () => ingest.drain());
+	app.addHook('onClose', () => ingest.close());
 	registerInboxServer(app, runtime);
 	return app;
 }

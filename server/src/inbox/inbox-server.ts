@@ -35,7 +35,7 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime): voi
 	const publisher =
 		runtime.publisher instanceof InboxEventPublisher
 			? runtime.publisher
-			: createInboxPublisher({ db: runtime.db, redis: runtime.redis.client, logger: runtime.logger, config: runtime.config });
+			: createInboxPublisher({ redis: runtime.redis.client, logger: runtime.logger, config: runtime.config });
 	const supabase = runtime.config.supabase ? createSupabaseServiceClient(runtime.config.supabase) : undefined;
 	const resolver = new CallerResolver(runtime.db, supabase ? new SupabaseAuthVerifier(supabase) : undefined);
 	const deps: InboxApiDeps = {

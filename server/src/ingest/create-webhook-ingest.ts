@@ -10,7 +10,7 @@ import { WriteBatcher, type WriteBatcherOptions } from './write-batcher';
 /** Wires the ingest pipeline from what the runtime provides. */
 export function createWebhookIngest(deps: { db: Db; logger: Logger; publisher: RealtimePublisher }, batching: Partial<WriteBatcherOptions> = {}): WebhookIngest {
 	// One writer per process (works the same on PGlite's single connection); 200 deliveries keep a transaction short.
-	const batcher = new WriteBatcher(deps.db, deps.publisher, deps.logger, { maxBatch: 200, attempts: 5, ...batching });
+	const batcher = new WriteBatcher(deps.db, deps.publisher, deps.logger, { maxBatch: 200, attempts: 5, sweepIntervalMs: 10_000, ...batching });
 	return new WebhookIngest({
 		db: deps.db,
 		logger: deps.logger,

@@ -2,18 +2,14 @@ import { contactKey, upsertContacts, type ContactInput, type ResolvedContact } f
 import { updateContactProfile } from '../contacts/contact-profile';
 import { applyChannelEvent } from '../channels/channel-state';
 import { recordPresence } from '../conversations/contact-presence';
-import { applyConversationActivity, type ConversationActivity, type Statement } from '../conversations/conversation-activity';
-import { conversationKey, upsertConversations } from '../conversations/conversation-upsert';
+import { upsertConversations } from '../conversations/conversation-upsert';
 import type { Tx } from '../db/db';
 import { attributeLeads, recordReferral } from '../leads/lead-attribution';
-import { insertMessages } from '../messages/message-insert';
-import { lockMessageIds, type MessageRef } from '../messages/message-locks';
-import { messagePreview } from '../messages/message-preview';
+import { writeMessages, type MessageWrite } from '../messages/message-batch-write';
 import { applyReaction } from '../messages/message-reactions';
 import { applyDelete, applyEdit, applyStatus } from '../messages/message-updates';
-import { refKey } from '../messages/pending-message-updates';
-import type { IncomingMessage } from '../providers/provider-events';
 import type { RealtimeEvent } from '../realtime/publisher';
+import { emitMessageWrites, isMessageDelivery, messageWrites, type Emit } from './batch-messages';
 import type { Delivery, DeliveryOutcome } from './delivery';
 
 export interface PersistResult {
@@ -22,60 +18,43 @@ export interface PersistResult {
 	events: Array<{ workspaceId: string; event: Omit<RealtimeEvent, 'at'> }>;
 }
 
-/** Per conversation: its new messages in this batch, and the delivery its conversation event is announced with. */
-type Activity = Map<string, { items: MessageItem[]; created: boolean; delivery: number }>;
-
-interface MessageItem {
-	delivery: number;
-	ref: MessageRef;
-	message: IncomingMessage;
-}
+type MessageItem = MessageWrite;
 
 /**
- * Writes a batch of deliveries in the caller's transaction: contacts, leads, conversations and messages for every
- * chat message (set-based, a handful of statements per batch), then acks / edits / deletes, presence and channel
- * state, then one audit row per delivery. Idempotent: a delivery already applied changes nothing the second time.
+ * Writes a batch of deliveries in the caller's transaction: for chat messages, contacts and leads (attributing new
+ * people), conversations, then the messages with everything they change (writeMessages) and reactions; then acks /
+ * edits / deletes, presence, contact and channel state; then the audit rows of the deliveries without messages.
+ * Idempotent: a delivery already applied changes nothing the second time. `wrote` names deliveries that an earlier
+ * step already partly stored (they are processed whatever happens here). The events carry rows in the shapes the
+ * REST API returns, so publishing them needs no further reads.
  */
-export async function persistDeliveries(tx: Tx, deliveries: Delivery[]): Promise<PersistResult> {
-	const changed = deliveries.map(() => false);
+export async function persistDeliveries(tx: Tx, deliveries: Delivery[], wrote: ReadonlySet<number> = new Set()): Promise<PersistResult> {
+	const changed = deliveries.map((_d, i) => wrote.has(i));
 	const events: PersistResult['events'] = [];
-	const emit = (delivery: number, workspaceId: string, event: Omit<RealtimeEvent, 'at'>) => {
+	const emit: Emit = (delivery, workspaceId, event) => {
 		changed[delivery] = true;
 		events.push({ workspaceId, event });
 	};
+	const outcomes: Array<DeliveryOutcome | undefined> = deliveries.map(() => undefined);
 
-	const items: MessageItem[] = [];
-	const seen = new Set<string>();
-	const updateRefs: MessageRef[] = [];
-	deliveries.forEach((d, index) => {
-		for (const e of d.events) {
-			if (e.kind === 'message') {
-				const ref = { workspaceId: d.workspaceId, channelId: d.channelId, waMessageId: e.message.waMessageId };
-				if (seen.has(refKey(ref))) continue;
-				seen.add(refKey(ref));
-				items.push({ delivery: index, ref, message: e.message });
-			} else if (e.kind === 'message.status' || e.kind === 'message.edit' || e.kind === 'message.delete') {
-				updateRefs.push({ workspaceId: d.workspaceId, channelId: d.channelId, waMessageId: e.waMessageId });
-			}
-		}
-	});
-	await lockMessageIds(tx, [...items.map((i) => i.ref), ...updateRefs]);
-
-	const activity = items.length ? await persistMessages(tx, deliveries, items, emit) : new Map();
+	const messageDeliveries = deliveries.flatMap((d, i) => (isMessageDelivery(d) ? [i] : []));
+	if (messageDeliveries.length) {
+		for (const [delivery, outcome] of await persistMessages(tx, deliveries, messageDeliveries, changed, emit)) outcomes[delivery] = outcome;
+	}
 
 	for (const [index, d] of deliveries.entries()) {
+		if (isMessageDelivery(d)) continue;
 		for (const e of d.events) {
 			const ref = { workspaceId: d.workspaceId, channelId: d.channelId, waMessageId: 'waMessageId' in e ? e.waMessageId : '' };
 			const base = { channelId: d.channelId };
-			if (e.kind === 'message.status') {
-				const row = await applyStatus(tx, ref, e.status);
-				if (row) emit(index, d.workspaceId, { ...base, type: 'message.updated', conversationId: row.conversation_id, data: row });
-			} else if (e.kind === 'message.edit') {
-				const row = await applyEdit(tx, ref, e.body, e.editedAt);
-				if (row) emit(index, d.workspaceId, { ...base, type: 'message.updated', conversationId: row.conversation_id, data: row });
-			} else if (e.kind === 'message.delete') {
-				const row = await applyDelete(tx, ref, e.deletedAt);
-				if (row) emit(index, d.workspaceId, { ...base, type: 'message.updated', conversationId: row.conversation_id, data: row });
+			if (e.kind === 'message.status' || e.kind === 'message.edit' || e.kind === 'message.delete') {
+				const message =
+					e.kind === 'message.status'
+						? await applyStatus(tx, ref, e.status)
+						: e.kind === 'message.edit'
+							? await applyEdit(tx, ref, e.body, e.editedAt)
+							: await applyDelete(tx, ref, e.deletedAt);
+				if (message) emit(index, d.workspaceId, { ...base, type: 'message.updated', conversationId: message.conversationId, data: { message } });
 			} else if (e.kind === 'presence') {
 				const conversation = await recordPresence(tx, d.workspaceId, d.channelId, e.chatJid, e.presence);
 				emit(index, d.workspaceId, {
@@ -92,44 +71,37 @@ export async function persistDeliveries(tx: Tx, deliveries: Delivery[]): Promise
 				if (contact) emit(index, d.workspaceId, { ...base, type: 'contact.updated', data: contact });
 			}
 		}
+		outcomes[index] = changed[index] ? 'processed' : d.events.length ? 'duplicate' : 'ignored';
 	}
-
-	const outcomes = deliveries.map((d, i): DeliveryOutcome => (changed[i] ? 'processed' : d.events.length ? 'duplicate' : 'ignored'));
-	// Conversation-level events go to deliveries that already changed something, so the outcomes are final here.
-	await finishBatch(tx, activity, auditRows(deliveries, outcomes), emit);
-	return { outcomes, events };
+	await auditOtherDeliveries(tx, deliveries, outcomes);
+	return { outcomes: outcomes.map((o, i) => o ?? (changed[i] ? 'processed' : 'duplicate')), events };
 }
 
-async function persistMessages(
-	tx: Tx,
-	deliveries: Delivery[],
-	items: MessageItem[],
-	emit: (delivery: number, workspaceId: string, event: Omit<RealtimeEvent, 'at'>) => void,
-): Promise<Activity> {
-	const channelOf = (item: MessageItem) => deliveries[item.delivery].channelId;
+/** Chat messages: contacts, leads and conversations found or created, then writeMessages and the reactions. */
+async function persistMessages(tx: Tx, deliveries: Delivery[], indices: number[], changed: boolean[], emit: Emit): Promise<Map<number, DeliveryOutcome>> {
+	const items = messageWrites(deliveries, indices);
 
 	// Contacts: the person's push name only comes from what they sent.
-	const contactInputs: ContactInput[] = items.map((i) => ({ workspaceId: i.ref.workspaceId, chat: i.message.chat, pushName: i.message.fromMe ? undefined : i.message.pushName }));
+	const contactInputs: ContactInput[] = items.map((i) => ({ workspaceId: i.workspaceId, chat: i.message.chat, pushName: i.message.fromMe ? undefined : i.message.pushName }));
 	const contacts = await upsertContacts(tx, contactInputs);
-	const contactOf = (item: MessageItem) => contacts.get(contactKey(item.ref.workspaceId, item.message.chat))!;
+	const contactOf = (item: MessageItem) => contacts.get(contactKey(item.workspaceId, item.message.chat))!;
 	for (const item of items) {
 		const contact = contactOf(item);
 		if (contact.created) {
 			contact.created = false; // announce once
-			emit(item.delivery, item.ref.workspaceId, { channelId: channelOf(item), type: 'contact.created', data: { ...contact.row } });
+			emit(item.delivery, item.workspaceId, { channelId: item.channelId, type: 'contact.created', data: { ...contact.row } });
 		}
 	}
 
-	const leads = await linkLeads(tx, items, contactOf, channelOf, emit);
+	const leads = await linkLeads(tx, items, contactOf, emit);
 
-	// Conversations.
 	const conversations = await upsertConversations(
 		tx,
 		items.map((item) => {
 			const contact = contactOf(item).row;
 			return {
-				workspaceId: item.ref.workspaceId,
-				channelId: channelOf(item),
+				workspaceId: item.workspaceId,
+				channelId: item.channelId,
 				contactId: contact.id,
 				leadId: leads.get(contact.id),
 				chatJid: item.message.chat.jid,
@@ -138,63 +110,36 @@ async function persistMessages(
 			};
 		}),
 	);
-	const conversationOf = (item: MessageItem) => conversations.get(conversationKey(item.ref.workspaceId, channelOf(item), contactOf(item).row.id))!;
+	const created = new Set([...conversations.values()].filter((c) => c.created).map((c) => c.row.id));
 
-	// Messages, with the acks / edits / deletes that arrived before them folded in.
-	const stored = await insertMessages(
-		tx,
-		items.map((item) => ({ workspaceId: item.ref.workspaceId, channelId: channelOf(item), conversationId: conversationOf(item).row.id, message: item.message })),
-	);
-	const storedByRef = new Map(stored.map((row) => [refKey({ workspaceId: row.workspace_id, channelId: row.channel_id, waMessageId: row.wa_message_id }), row]));
-
-	const activity: Activity = new Map();
-	for (const item of items) {
-		const row = storedByRef.get(refKey(item.ref));
-		if (!row) continue;
-		const { inserted, ...message } = row;
-		const conversation = conversationOf(item);
-		emit(item.delivery, item.ref.workspaceId, { channelId: channelOf(item), conversationId: row.conversation_id, type: inserted ? 'message.created' : 'message.updated', data: message });
-		if (!inserted) continue;
-		if (item.message.reaction) {
-			await applyReaction(tx, {
-				workspaceId: item.ref.workspaceId,
-				channelId: channelOf(item),
-				targetWaMessageId: item.message.reaction.targetWaMessageId,
-				reactorJid: item.message.fromMe ? 'me' : item.message.sender?.jid ?? item.message.chat.jid,
-				emoji: item.message.reaction.emoji,
-				fromMe: item.message.fromMe,
-				reactionWaMessageId: item.message.waMessageId,
-				at: item.message.timestamp,
-			});
-			emit(item.delivery, item.ref.workspaceId, {
-				channelId: channelOf(item),
-				conversationId: row.conversation_id,
-				type: 'message.reaction',
-				data: { targetWaMessageId: item.message.reaction.targetWaMessageId, emoji: item.message.reaction.emoji, fromMe: item.message.fromMe, reactorJid: item.message.sender?.jid ?? item.message.chat.jid },
-			});
-			continue;
-		}
-		const entry = activity.get(conversation.row.id) ?? { items: [], created: conversation.created, delivery: item.delivery };
-		entry.items.push(item);
-		entry.delivery = item.delivery;
-		activity.set(conversation.row.id, entry);
+	// Messages and what they change, with the acks / edits / deletes that arrived before them folded in.
+	const audits = indices.map((i) => ({ delivery: i, ...deliveries[i], changed: changed[i] }));
+	const result = await writeMessages(tx, items, audits, { onlyKnownChats: false });
+	const lost = result.items.findIndex((item) => !item.resolved);
+	if (lost >= 0) throw Object.assign(new Error(`conversation of message ${items[lost].message.waMessageId} vanished during ingest`), { code: '40001' });
+	emitMessageWrites(items, result, emit, created);
+	for (const [i, item] of items.entries()) {
+		const reaction = item.message.reaction;
+		if (!reaction || !result.items[i].stored?.inserted) continue;
+		const reactorJid = item.message.sender?.jid ?? item.message.chat.jid;
+		await applyReaction(tx, {
+			workspaceId: item.workspaceId,
+			channelId: item.channelId,
+			targetWaMessageId: reaction.targetWaMessageId,
+			reactorJid: item.message.fromMe ? 'me' : reactorJid,
+			emoji: reaction.emoji,
+			fromMe: item.message.fromMe,
+			reactionWaMessageId: item.message.waMessageId,
+			at: item.message.timestamp,
+		});
+		emit(item.delivery, item.workspaceId, {
+			channelId: item.channelId,
+			conversationId: result.items[i].stored?.conversationId,
+			type: 'message.reaction',
+			data: { targetWaMessageId: reaction.targetWaMessageId, emoji: reaction.emoji, fromMe: item.message.fromMe, reactorJid },
+		});
 	}
-
-	return activity;
-}
-
-/** New messages' effect on their conversations, with the audit rows written in the same round trip. */
-async function finishBatch(
-	tx: Tx,
-	activity: Activity,
-	audit: Statement,
-	emit: (delivery: number, workspaceId: string, event: Omit<RealtimeEvent, 'at'>) => void,
-): Promise<void> {
-	const updates = await applyConversationActivity(tx, [...activity.entries()].map(([id, entry]) => summarise(id, entry.items)), audit);
-	for (const row of updates) {
-		const entry = activity.get(row.id as string)!;
-		emit(entry.delivery, row.workspace_id as string, { channelId: row.channel_id as string, conversationId: row.id as string, type: entry.created ? 'conversation.created' : 'conversation.updated', data: row });
-	}
+	return result.outcomes;
 }
 
 interface Person {
@@ -214,14 +159,13 @@ async function linkLeads(
 	tx: Tx,
 	items: MessageItem[],
 	contactOf: (item: MessageItem) => ResolvedContact,
-	channelOf: (item: MessageItem) => string,
-	emit: (delivery: number, workspaceId: string, event: Omit<RealtimeEvent, 'at'>) => void,
+	emit: Emit,
 ): Promise<Map<string, string>> {
 	const people = new Map<string, Person>();
 	for (const item of items) {
 		if (item.message.chat.isGroup) continue;
 		const contact = contactOf(item);
-		const person = people.get(contact.row.id) ?? { workspaceId: item.ref.workspaceId, contactId: contact.row.id, leadId: contact.leadId };
+		const person = people.get(contact.row.id) ?? { workspaceId: item.workspaceId, contactId: contact.row.id, leadId: contact.leadId };
 		if (!item.message.fromMe && !item.message.history) {
 			if (!person.first || item.message.timestamp < person.first.message.timestamp) person.first = item;
 			if (item.message.referral) person.referral = item;
@@ -254,7 +198,7 @@ async function linkLeads(
 		const lead = attributed.get(person.contactId)!;
 		leads.set(person.contactId, lead.leadId);
 		emit(person.first.delivery, person.workspaceId, {
-			channelId: channelOf(person.first),
+			channelId: person.first.channelId,
 			type: lead.created ? 'lead.created' : 'lead.updated',
 			data: { id: lead.leadId, contactId: person.contactId, matchMethod: lead.matchMethod },
 		});
@@ -262,47 +206,28 @@ async function linkLeads(
 	return leads;
 }
 
-function summarise(conversationId: string, items: MessageItem[]): ConversationActivity {
-	const sorted = [...items].sort((a, b) => a.message.timestamp.getTime() - b.message.timestamp.getTime());
-	const last = sorted[sorted.length - 1].message;
-	const live = sorted.filter((i) => !i.message.history);
-	const lastOutbound = live.map((i) => i.message.fromMe).lastIndexOf(true);
-	const inbound = live.filter((i) => !i.message.fromMe);
-	const inboundAfterAnswer = live.slice(lastOutbound + 1).filter((i) => !i.message.fromMe).length;
-	const lastInbound = [...sorted].reverse().find((i) => !i.message.fromMe);
-	return {
-		conversationId,
-		lastAt: last.timestamp,
-		lastPreview: messagePreview(last),
-		lastDirection: last.fromMe ? 'outbound' : 'inbound',
-		lastInboundAt: lastInbound?.message.timestamp,
-		resetUnread: lastOutbound >= 0,
-		addUnread: lastOutbound >= 0 ? inboundAfterAnswer : inbound.length,
-		reopen: inbound.length > 0,
-	};
-}
-
-/** The audit trail: one row per delivery, in the same transaction as what it caused (a WITH clause, see finishBatch). */
-function auditRows(deliveries: Delivery[], outcomes: DeliveryOutcome[]): Statement {
+/** The audit rows of the deliveries without chat messages (writeMessages wrote the others'), once their outcome is known. */
+async function auditOtherDeliveries(tx: Tx, deliveries: Delivery[], outcomes: Array<DeliveryOutcome | undefined>): Promise<void> {
+	const list = deliveries.flatMap((d, i) => (isMessageDelivery(d) ? [] : [{ d, outcome: outcomes[i] as DeliveryOutcome }]));
+	if (!list.length) return;
 	const now = Date.now();
-	return {
-		sql: `WITH audit AS (
-			INSERT INTO webhook_deliveries (workspace_id, channel_id, provider, event, outcome, http_status, reason, body_sha256, payload, processing_ms, received_at)
-			SELECT w, c, p, e, o, 200, r, h, d::jsonb, ms, to_timestamp(at / 1000.0)
-			FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::float8[])
-				AS v(w, c, p, e, o, r, h, d, ms, at)
-		 )`,
-		params: [
-			deliveries.map((d) => d.workspaceId),
-			deliveries.map((d) => d.channelId),
-			deliveries.map((d) => d.provider),
-			deliveries.map((d) => d.event),
-			outcomes,
-			deliveries.map((d, i) => (outcomes[i] === 'ignored' ? d.ignored ?? null : null)),
-			deliveries.map((d) => d.bodySha256),
-			deliveries.map((d) => d.auditPayload),
-			deliveries.map((d) => Math.max(0, Math.round(now - d.receivedAt))),
-			deliveries.map((d) => d.receivedAt),
+	await tx.query(
+		`INSERT INTO webhook_deliveries (workspace_id, channel_id, provider, event, outcome, http_status, reason, body_sha256, payload, processing_ms, received_at)
+		 SELECT w, c, p, e, o, 200, r, h, d::jsonb, ms, to_timestamp(at / 1000.0)
+		 FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::float8[])
+			AS v(w, c, p, e, o, r, h, d, ms, at)`,
+		[
+			list.map(({ d }) => d.workspaceId),
+			list.map(({ d }) => d.channelId),
+			list.map(({ d }) => d.provider),
+			list.map(({ d }) => d.event),
+			list.map(({ outcome }) => outcome),
+			list.map(({ d, outcome }) => (outcome === 'ignored' ? d.ignored ?? null : null)),
+			list.map(({ d }) => d.bodySha256),
+			list.map(({ d }) => d.auditPayload),
+			list.map(({ d }) => Math.max(0, Math.round(now - d.receivedAt))),
+			list.map(({ d }) => d.receivedAt),
 		],
-	};
+		{ prepare: true },
+	);
 }

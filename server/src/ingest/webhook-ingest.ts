@@ -64,7 +64,13 @@ export class WebhookIngest {
 			.catch((error) => this.deps.logger.warn({ err: error }, 'could not audit a rejected webhook'));
 	}
 
+	/** Resolves once every accepted delivery is written and its realtime events published. */
 	drain(): Promise<void> {
 		return this.deps.batcher.drain();
+	}
+
+	/** Drains and stops the writer's background work; for shutdown. */
+	close(): Promise<void> {
+		return this.deps.batcher.close();
 	}
 }

@@ -2,94 +2,154 @@
 import type { Db } from '../db/db';
 import { isRetryableDbError } from '../db/retryable-error';
 import type { Logger } from '../logging/logger';
+import { settlePendingUpdates } from '../messages/pending-update-sweep';
 import type { RealtimeEvent, RealtimePublisher } from '../realtime/publisher';
 import type { Delivery, DeliveryOutcome } from './delivery';
-import { persistDeliveries } from './persist-deliveries';
+import { persistDeliveries, type PersistResult } from './persist-deliveries';
+import { persistKnownChatMessages } from './persist-known-chats';
 
 export interface WriteBatcherOptions {
-	/** Most deliveries written in one transaction (bounds a transaction's duration and so the latency behind it). */
+	/** Most deliveries written in one batch (bounds a transaction's duration and so the latency behind it). */
 	maxBatch: number;
 	/** Attempts for a transaction that lost a race with another process (deadlock, serialization failure, unique violation). */
 	attempts: number;
+	/** How often acks / edits / deletes still waiting for their message are settled (see pending-update-sweep.ts). */
+	sweepIntervalMs: number;
 }
 
 interface Waiting {
 	delivery: Delivery;
 	resolve: (outcome: DeliveryOutcome) => void;
 	reject: (error: unknown) => void;
+	/** An earlier step stored some of this delivery's messages: it is processed whatever the rest does. */
+	wrote?: boolean;
 }
 
+/** Batches whose events may wait to be published before the writer waits for them (a slow sink slows writes, never loses events). */
+const MAX_PUBLISHES_IN_FLIGHT = 4;
+
 /**
- * The single writer of webhook deliveries in this process. Whatever queued while the previous transaction ran is
+ * The single writer of webhook deliveries in this process. Whatever queued while the previous batch was written is
  * written by the next one, so batches grow with the load by themselves (one delivery when quiet, up to maxBatch under
- * a burst) and cost a handful of set-based statements and one commit whatever their size. One transaction at a time
- * also means deliveries of this process never race each other for the same contact or conversation rows.
+ * a burst). A batch's chat messages from known people cost one statement (persistKnownChatMessages); the rest of the
+ * batch goes through one transaction of set-based statements (persistDeliveries). One writer also means deliveries of
+ * this process never race each other for the same contact or conversation rows.
  *
- * Each delivery's promise settles only after its rows are committed and its realtime events published. A delivery
- * that makes its batch fail is found by writing the batch's deliveries one by one, so it cannot fail the others.
+ * Each delivery's promise settles once its rows are committed. Their realtime events are published after that, in
+ * commit order, while the next batch is already being written. A delivery that makes its transaction fail is found by
+ * writing the deliveries one by one, so it cannot fail the others.
  */
 export class WriteBatcher {
 	private queue: Waiting[] = [];
 	private running = false;
+	private sweepDue = false;
 	private readonly idle: Array<() => void> = [];
+	/** The tail of the publishing chain, and how many batches' events are on it. */
+	private published: Promise<void> = Promise.resolve();
+	private publishing = 0;
+	private readonly sweepTimer: ReturnType<typeof setInterval>;
 
 	constructor(
 		private readonly db: Db,
 		private readonly publisher: RealtimePublisher,
 		private readonly logger: Logger,
 		private readonly options: WriteBatcherOptions,
-	) {}
+	) {
+		this.sweepTimer = setInterval(() => {
+			this.sweepDue = true;
+			this.wake();
+		}, options.sweepIntervalMs);
+		this.sweepTimer.unref();
+	}
 
 	submit(delivery: Delivery): Promise<DeliveryOutcome> {
 		return new Promise((resolve, reject) => {
 			this.queue.push({ delivery, resolve, reject });
-			if (!this.running) {
-				this.running = true;
-				// After the current I/O phase: requests whose bytes arrived together are parsed first and join this batch.
-				setImmediate(() => void this.run());
-			}
+			this.wake();
 		});
 	}
 
-	/** Resolves once everything submitted so far is written. */
+	/** Resolves once everything submitted so far is written and its events published. */
 	async drain(): Promise<void> {
-		if (!this.running) return;
-		await new Promise<void>((resolve) => this.idle.push(resolve));
+		if (this.running) await new Promise<void>((resolve) => this.idle.push(resolve));
+		await this.published;
+	}
+
+	/** Drains, and stops the periodic settling of waiting updates. */
+	async close(): Promise<void> {
+		clearInterval(this.sweepTimer);
+		await this.drain();
+	}
+
+	private wake(): void {
+		if (this.running) return;
+		this.running = true;
+		// After the current I/O phase: requests whose bytes arrived together are parsed first and join this batch.
+		setImmediate(() => void this.run());
 	}
 
 	private async run(): Promise<void> {
-		while (this.queue.length) {
+		while (this.queue.length || this.sweepDue) {
+			if (this.sweepDue) {
+				this.sweepDue = false;
+				await this.sweep();
+				continue;
+			}
 			const batch = this.queue.length <= this.options.maxBatch ? this.queue : this.queue.slice(0, this.options.maxBatch);
 			this.queue = this.queue.length <= this.options.maxBatch ? [] : this.queue.slice(this.options.maxBatch);
 			await this.write(batch);
+			if (this.publishing >= MAX_PUBLISHES_IN_FLIGHT) await this.published;
 		}
 		this.running = false;
 		for (const resolve of this.idle.splice(0)) resolve();
 	}
 
 	private async write(batch: Waiting[]): Promise<void> {
+		const rest = await this.writeKnownChats(batch);
+		if (!rest.length) return;
 		try {
-			await this.commit(batch);
+			await this.commit(rest);
 		} catch (error) {
-			if (batch.length === 1) {
-				batch[0].reject(error);
+			if (rest.length === 1) {
+				rest[0].reject(error);
 				return;
 			}
-			this.logger.warn({ err: error, size: batch.length }, 'webhook batch failed; writing its deliveries one by one');
-			for (const waiting of batch) {
+			this.logger.warn({ err: error, size: rest.length }, 'webhook batch failed; writing its deliveries one by one');
+			for (const waiting of rest) {
 				await this.commit([waiting]).catch((single) => waiting.reject(single));
 			}
 		}
 	}
 
+	/** The steady state in one statement; returns what is left for the transaction. */
+	private async writeKnownChats(batch: Waiting[]): Promise<Waiting[]> {
+		try {
+			const result = await persistKnownChatMessages(
+				this.db,
+				batch.map((w) => w.delivery),
+			);
+			const done = (index: number) => result.outcomes.get(index);
+			this.settle(
+				batch.filter((_w, i) => done(i)),
+				batch.flatMap((_w, i) => done(i) ?? []),
+				result.events,
+			);
+			return batch.flatMap((waiting, i) => (done(i) ? [] : [{ ...waiting, wrote: result.wrote.has(i) }]));
+		} catch (error) {
+			// Nothing of it was stored (one statement): the transaction below writes the batch and finds any culprit.
+			this.logger.debug({ err: error, size: batch.length }, 'one-statement ingest failed; writing the batch in a transaction');
+			return batch;
+		}
+	}
+
 	private async commit(batch: Waiting[]): Promise<void> {
 		const deliveries = batch.map((w) => w.delivery);
+		const wrote = new Set(batch.flatMap((w, i) => (w.wrote ? [i] : [])));
 		let failure: unknown;
 		for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
 			try {
-				const result = await this.db.transaction((tx) => persistDeliveries(tx, deliveries));
-				await this.publish(result.events);
-				batch.forEach((waiting, index) => waiting.resolve(result.outcomes[index]));
+				const result = await this.db.transaction((tx) => persistDeliveries(tx, deliveries, wrote));
+				this.settle(batch, result.outcomes, result.events);
 				return;
 			} catch (error) {
 				failure = error;
@@ -99,8 +159,32 @@ export class WriteBatcher {
 		throw failure;
 	}
 
-	private async publish(events: Array<{ workspaceId: string; event: Omit<RealtimeEvent, 'at'> }>): Promise<void> {
-		const at = Date.now();
+	/** Committed: answer the deliveries, then publish their events behind the earlier ones. */
+	private settle(batch: Waiting[], outcomes: DeliveryOutcome[], events: PersistResult['events']): void {
+		const committedAt = Date.now();
+		batch.forEach((waiting, index) => waiting.resolve(outcomes[index]));
+		if (!events.length) return;
+		this.publishing++;
+		this.published = this.published
+			.then(() => this.publish(events, committedAt))
+			.catch((error) => this.logger.warn({ err: error }, 'realtime publish failed'))
+			.finally(() => this.publishing--);
+	}
+
+	private async sweep(): Promise<void> {
+		try {
+			const messages = await settlePendingUpdates(this.db);
+			const events = messages.map(({ workspaceId, ...message }) => ({
+				workspaceId,
+				event: { type: 'message.updated' as const, channelId: message.channelId, conversationId: message.conversationId, data: { message } },
+			}));
+			this.settle([], [], events);
+		} catch (error) {
+			this.logger.warn({ err: error }, 'settling waiting message updates failed; trying again later');
+		}
+	}
+
+	private async publish(events: PersistResult['events'], at: number): Promise<void> {
 		const byWorkspace = new Map<string, RealtimeEvent[]>();
 		for (const { workspaceId, event } of events) {
 			const list = byWorkspace.get(workspaceId) ?? [];

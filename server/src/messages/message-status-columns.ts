@@ -1,17 +1,24 @@
+const STAMPS: Array<[column: string, statuses: string[]]> = [
+	['sent_at', ['sent', 'server_ack']],
+	['delivered_at', ['delivered']],
+	['read_at', ['read']],
+	['played_at', ['played']],
+	['failed_at', ['failed']],
+];
+
 /**
  * SET clauses moving a message row (alias `target`) to the status in SQL expression `next`, stamping the time of
- * the state it reached. Used only under a WHERE that checks the rank moves forward.
+ * the state it reached. Used only under a WHERE that checks the rank moves forward, unless `guarded`: then each clause
+ * checks it itself and leaves the row's status alone when `next` is not ahead (for updates that set other columns too).
  */
-export function statusAdvanceSet(target: string, next: string): string {
-	const stamp = (column: string, statuses: string[]) =>
-		`${column} = CASE WHEN ${next} IN (${statuses.map((s) => `'${s}'`).join(', ')}) THEN COALESCE(${target}.${column}, now()) ELSE ${target}.${column} END`;
+export function statusAdvanceSet(target: string, next: string, options: { guarded?: boolean } = {}): string {
+	const ahead = `whatsapp_message_status_rank(${next}) > whatsapp_message_status_rank(${target}.status)`;
+	const set = (column: string, value: string) => `${column} = ${options.guarded ? `CASE WHEN ${ahead} THEN ${value} ELSE ${target}.${column} END` : value}`;
 	return [
-		`status = ${next}`,
-		stamp('sent_at', ['sent', 'server_ack']),
-		stamp('delivered_at', ['delivered']),
-		stamp('read_at', ['read']),
-		stamp('played_at', ['played']),
-		stamp('failed_at', ['failed']),
+		set('status', next),
+		...STAMPS.map(([column, statuses]) =>
+			set(column, `CASE WHEN ${next} IN (${statuses.map((s) => `'${s}'`).join(', ')}) THEN COALESCE(${target}.${column}, now()) ELSE ${target}.${column} END`),
+		),
 		'updated_at = now()',
 	].join(', ');
 }

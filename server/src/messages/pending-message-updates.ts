@@ -1,6 +1,12 @@
 import type { Tx } from '../db/db';
 import type { MessageStatus } from '../providers/provider-events';
-import type { MessageRef } from './message-locks';
+
+/** A WhatsApp message by its key: the channel it came through and WhatsApp's id. */
+export interface MessageRef {
+	workspaceId: string;
+	channelId: string;
+	waMessageId: string;
+}
 
 export function refKey(ref: MessageRef): string {
 	return `${ref.workspaceId}|${ref.channelId}|${ref.waMessageId}`;

@@ -2,7 +2,6 @@
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config';
-import type { Queryable } from '../db/db';
 import type { Logger } from '../logging/logger';
 import { createSupabaseServiceClient } from '../supabase/supabase-client';
 import { SupabaseRealtimeSink } from '../supabase/supabase-realtime-sink';
@@ -18,7 +17,6 @@ export const DEFAULT_TYPING_TIMEOUT_MS = 30_000;
  * broadcast when SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY are set.
  */
 export function createInboxPublisher(options: {
-	db: Queryable;
 	redis: Redis;
 	logger: Logger;
 	config: Pick<Config, 'realtime' | 'supabase'>;
@@ -28,5 +26,5 @@ export function createInboxPublisher(options: {
 		sinks.push(new SupabaseRealtimeSink(createSupabaseServiceClient(options.config.supabase), options.config.supabase.privateChannels));
 	}
 	const typing = new TypingTracker(options.redis, sinks, options.config.realtime?.typingTimeoutMs ?? DEFAULT_TYPING_TIMEOUT_MS);
-	return new InboxEventPublisher(options.db, sinks, typing, options.logger);
+	return new InboxEventPublisher(sinks, typing, options.logger);
 }

@@ -8,10 +8,8 @@ export type InboxEventType =
 	| RealtimeEvent['type']
 	| 'conversation.typing_on'
 	| 'conversation.typing_off'
-	| 'conversation.unread_count_changed'
 	| 'conversation.status_changed'
-	| 'assignee.changed'
-	| 'notification.created';
+	| 'assignee.changed';
 
 export interface InboxEvent {
 	type: InboxEventType;

@@ -9,6 +9,8 @@ export interface RealtimeEvent {
 		| 'message.reaction'
 		| 'conversation.created'
 		| 'conversation.updated'
+		| 'conversation.unread_count_changed'
+		| 'notification.created'
 		| 'contact.created'
 		| 'contact.updated'
 		| 'lead.created'
@@ -18,6 +20,8 @@ export interface RealtimeEvent {
 		| 'channel.qrcode';
 	channelId?: string;
 	conversationId?: string;
+	/** Set when only this attendant may hear it (the bell). */
+	recipientUserId?: string;
 	data: Record<string, unknown>;
 	/** Epoch ms when the change was committed. */
 	at: number;

@@ -6,7 +6,8 @@ export const REALTIME_CHANNEL_PREFIX = 'inbox:realtime:';
 
 export interface RealtimeWireMessage {
 	workspaceId: string;
-	event: InboxEvent;
+	/** One publish's events, in order: a batch of webhooks travels as one Redis message, not one per event. */
+	events: InboxEvent[];
 	/** The replica that published it (diagnostics). */
 	origin: string;
 }
@@ -21,12 +22,8 @@ export class RedisRealtimeSink implements RealtimeSink {
 
 	async send(workspaceId: string, events: InboxEvent[]): Promise<void> {
 		if (events.length === 0) return;
-		const pipeline = this.redis.pipeline();
-		for (const event of events) {
-			const message: RealtimeWireMessage = { workspaceId, event, origin: this.origin };
-			pipeline.publish(this.prefix + workspaceId, JSON.stringify(message));
-		}
-		await pipeline.exec();
+		const message: RealtimeWireMessage = { workspaceId, events, origin: this.origin };
+		await this.redis.publish(this.prefix + workspaceId, JSON.stringify(message));
 	}
 }
 
@@ -43,11 +40,19 @@ export class RedisRealtimeSubscriber {
 		const connection = redis.duplicate({ lazyConnect: true, maxRetriesPerRequest: null });
 		connection.on('error', () => undefined);
 		connection.on('pmessage', (_pattern: string, _channel: string, raw: string) => {
+			let message: RealtimeWireMessage;
 			try {
-				const message = JSON.parse(raw) as RealtimeWireMessage;
-				deliver(message.workspaceId, message.event);
+				message = JSON.parse(raw) as RealtimeWireMessage;
 			} catch {
-				/* a malformed message on our channel is dropped; nothing else listens to it */
+				return; // a malformed message on our channel is dropped; nothing else listens to it
+			}
+			if (!Array.isArray(message?.events)) return;
+			for (const event of message.events) {
+				try {
+					deliver(message.workspaceId, event);
+				} catch {
+					/* one socket's trouble must not cost the others the rest of the batch */
+				}
 			}
 		});
 		await connection.connect();

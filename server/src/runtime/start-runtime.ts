@@ -85,7 +85,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
 			evolution,
 			integrationsKey,
 			// Redis pub/sub to every replica's sockets (+ Supabase Realtime when configured).
-			publisher: createInboxPublisher({ db, redis: redisClient, logger, config }),
+			publisher: createInboxPublisher({ redis: redisClient, logger, config }),
 			close,
 		};
 	} catch (error) {

@@ -35,7 +35,9 @@ describe.each(ADAPTERS)('POST /webhooks/:provider/:channelId on %s', (_name, ope
 		const response = await post(evolutionFixture('messages.upsert-text-conversation'));
 		expect(response.statusCode).toBe(200);
 		expect(response.json()).toEqual({ ok: true, outcome: 'processed' });
-		expect(h.events.some((e) => e.type === 'message.created' && e.data.wa_message_id === '3A5F1C2B9E8D7A6B5C4D')).toBe(true);
+		await h.ingest.drain();
+		const created = h.events.find((e) => e.type === 'message.created');
+		expect(created?.data.message).toMatchObject({ waMessageId: '3A5F1C2B9E8D7A6B5C4D', direction: 'inbound', body: 'Oi! Vocês entregam no sábado?', reactions: [] });
 		expect((await post(evolutionFixture('messages.upsert-text-conversation'))).json()).toEqual({ ok: true, outcome: 'duplicate' });
 		expect((await post(evolutionFixture('chats.upsert'))).json()).toMatchObject({ ok: true, outcome: 'ignored' });
 	});

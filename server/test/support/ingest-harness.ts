@@ -39,10 +39,15 @@ export async function startIngestHarness(open: () => Promise<Db>, provider: 'evo
 		channelId,
 		webhookSecret,
 		channel,
-		deliver: (body) => ingest.ingest(channel, body, createHash('sha256').update(JSON.stringify(body)).digest('hex')),
+		// Realtime events go out after the answer (once committed): wait for them too.
+		deliver: async (body) => {
+			const answer = await ingest.ingest(channel, body, createHash('sha256').update(JSON.stringify(body)).digest('hex'));
+			await ingest.drain();
+			return answer;
+		},
 		count: async (table) => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE workspace_id = $1`, [workspaceId])).rows[0].n),
 		close: async () => {
-			await ingest.drain();
+			await ingest.close();
 			await db.close();
 		},
 	};

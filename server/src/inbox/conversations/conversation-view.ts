@@ -27,14 +27,49 @@ export interface ConversationSummary {
 	contact: { id: string; name: string | null; pushName: string | null; phoneE164: string | null; waJid: string | null; avatarUrl: string | null; isGroup: boolean };
 }
 
-export const CONVERSATION_COLUMNS = `c.id, c.channel_id AS "channelId", c.contact_id AS "contactId", c.lead_id AS "leadId", c.chat_jid AS "chatJid",
-	c.is_group AS "isGroup", c.assigned_user_id AS "assigneeId", c.status, c.snoozed_until AS "snoozedUntil", c.resolved_at AS "resolvedAt",
-	c.ai_state AS "aiState", c.unread_count AS "unreadCount", c.last_message_at AS "lastMessageAt",
-	c.last_message_preview AS "lastMessagePreview", c.last_message_direction AS "lastMessageDirection", c.last_inbound_at AS "lastInboundAt",
-	c.agent_last_seen_at AS "agentLastSeenAt", c.contact_presence AS "contactPresence", c.tags, c.last_activity_at AS "lastActivityAt",
-	c.created_at AS "createdAt", c.updated_at AS "updatedAt",
-	json_build_object('id', ct.id, 'name', ct.name, 'pushName', ct.push_name, 'phoneE164', ct.phone_e164, 'waJid', ct.wa_jid,
-		'avatarUrl', ct.avatar_url, 'isGroup', ct.is_group) AS contact`;
+/** The view's fields: [name in the answer, SQL over conversations `c` and their contact `ct`]. */
+const CONVERSATION_FIELDS: Array<[keyof ConversationSummary, string]> = [
+	['id', 'c.id'],
+	['channelId', 'c.channel_id'],
+	['contactId', 'c.contact_id'],
+	['leadId', 'c.lead_id'],
+	['chatJid', 'c.chat_jid'],
+	['isGroup', 'c.is_group'],
+	['assigneeId', 'c.assigned_user_id'],
+	['status', 'c.status'],
+	['snoozedUntil', 'c.snoozed_until'],
+	['resolvedAt', 'c.resolved_at'],
+	['aiState', 'c.ai_state'],
+	['unreadCount', 'c.unread_count'],
+	['lastMessageAt', 'c.last_message_at'],
+	['lastMessagePreview', 'c.last_message_preview'],
+	['lastMessageDirection', 'c.last_message_direction'],
+	['lastInboundAt', 'c.last_inbound_at'],
+	['agentLastSeenAt', 'c.agent_last_seen_at'],
+	['contactPresence', 'c.contact_presence'],
+	['tags', 'c.tags'],
+	['lastActivityAt', 'c.last_activity_at'],
+	['createdAt', 'c.created_at'],
+	['updatedAt', 'c.updated_at'],
+	[
+		'contact',
+		`json_build_object('id', ct.id, 'name', ct.name, 'pushName', ct.push_name, 'phoneE164', ct.phone_e164, 'waJid', ct.wa_jid,
+		'avatarUrl', ct.avatar_url, 'isGroup', ct.is_group)`,
+	],
+];
+
+/** The view's select list; with a prefix, every name starts with it (for a statement that returns other columns too). */
+export function conversationColumns(prefix = ''): string {
+	return CONVERSATION_FIELDS.map(([name, sql]) => `${sql} AS "${prefix}${name}"`).join(', ');
+}
+
+/** The conversation in a row selected with conversationColumns(prefix), or undefined when its columns are null. */
+export function conversationFromRow(row: Record<string, unknown>, prefix: string): ConversationSummary | undefined {
+	if (row[`${prefix}id`] === null || row[`${prefix}id`] === undefined) return undefined;
+	return Object.fromEntries(CONVERSATION_FIELDS.map(([name]) => [name, row[`${prefix}${name}`]])) as unknown as ConversationSummary;
+}
+
+export const CONVERSATION_COLUMNS = conversationColumns();
 
 export const CONVERSATION_FROM = `whatsapp_conversations c JOIN contacts ct ON ct.id = c.contact_id AND ct.workspace_id = c.workspace_id`;
 

@@ -86,7 +86,7 @@ export async function startInboxApp(db: Db, options: { env?: Record<string, stri
 		redis: { url: testRedisUrl(), mode: 'external', client: redis },
 		evolution: { baseUrl: 'http://evolution.test', apiKey: 'global-evolution-key' },
 		integrationsKey: randomBytes(32),
-		publisher: createInboxPublisher({ db, redis, logger, config }),
+		publisher: createInboxPublisher({ redis, logger, config }),
 		close: async () => undefined,
 	};
 	const app = buildApp(runtime);
