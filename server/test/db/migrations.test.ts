@@ -1,4 +1,8 @@
-import { migrate } from '../../src/db/migrate';
+/* eslint-disable @n8n/community-nodes/no-restricted-imports */
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MIGRATIONS_DIR, migrate } from '../../src/db/migrate';
 import { createPgliteDb } from '../../src/db/pglite-db';
 import { ADAPTERS } from '../support/ingest-database';
 
@@ -40,6 +44,40 @@ describe('Supabase-only statements', () => {
 			const published = await db.query<{ tablename: string }>("SELECT tablename FROM pg_publication_tables WHERE pubname = 'supabase_realtime'");
 			expect(published.rows.map((r) => r.tablename).sort()).toEqual(['whatsapp_conversations', 'whatsapp_message_reactions', 'whatsapp_messages']);
 		} finally {
+			await db.close();
+		}
+	});
+});
+
+describe.each(ADAPTERS)('migration 0012 on %s', (_name, open) => {
+	it("folds duplicate unread 'new message' notifications into the newest, then keeps them unique", async () => {
+		const db = await open();
+		const dir = mkdtempSync(join(tmpdir(), 'migrations-'));
+		try {
+			for (const file of readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql') && f < '0012')) copyFileSync(join(MIGRATIONS_DIR, file), join(dir, file));
+			await migrate(db, dir);
+			const one = async (sql: string, params: unknown[]) => (await db.query<{ id: string }>(`${sql} RETURNING id`, params)).rows[0].id;
+			const ws = await one("INSERT INTO workspaces (name, slug) VALUES ('W', 'w-0012')", []);
+			const user = await one("INSERT INTO users (workspace_id, email, name) VALUES ($1, 'a@0012.test', 'A')", [ws]);
+			const channel = await one("INSERT INTO whatsapp_channels (workspace_id, name, instance_name, base_url, webhook_secret_hash) VALUES ($1, 'c', 'i', 'http://x', 'h')", [ws]);
+			const contact = await one("INSERT INTO contacts (workspace_id, phone_e164) VALUES ($1, '+5511900000000')", [ws]);
+			const conversation = await one('INSERT INTO whatsapp_conversations (workspace_id, channel_id, contact_id, chat_jid) VALUES ($1, $2, $3, $4)', [ws, channel, contact, '5511900000000@s.whatsapp.net']);
+			const notify = (title: string, minutesAgo: number, read = false) =>
+				db.query(
+					`INSERT INTO inbox_notifications (workspace_id, user_id, conversation_id, kind, title, created_at, read_at)
+					 VALUES ($1, $2, $3, 'message_received', $4, now() - make_interval(mins => $5), CASE WHEN $6 THEN now() END)`,
+					[ws, user, conversation, title, minutesAgo, read],
+				);
+			await notify('read long ago', 60, true);
+			await notify('older', 10);
+			await notify('newer', 5);
+
+			expect(await migrate(db)).toContain('0012_ingest_write_path.sql');
+			const { rows } = await db.query<{ title: string }>('SELECT title FROM inbox_notifications ORDER BY created_at');
+			expect(rows.map((r) => r.title)).toEqual(['read long ago', 'newer']);
+			await expect(notify('a second unread', 1)).rejects.toThrow(/duplicate key/);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
 			await db.close();
 		}
 	});

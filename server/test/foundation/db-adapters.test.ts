@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Db } from '../../src/db/db';
 import { migrate } from '../../src/db/migrate';
-import { createPgDb } from '../../src/db/pg-db';
+import { createPgDb, isTransactionPooler } from '../../src/db/pg-db';
 import { createPgliteDb } from '../../src/db/pglite-db';
 import { createTestDatabase } from '../../../test/support/test-database';
 
@@ -74,6 +74,41 @@ describe.each(adapters)('Db port on %s', (driver, open) => {
 			expect(rows).toEqual([{ t: null }]);
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+});
+
+describe('prepared statements on the pg adapter', () => {
+	const preparedNames = async (db: Db) =>
+		db.transaction(async (tx) => {
+			await tx.query('SELECT $1::int + 1 AS n', [1], { prepare: true });
+			await tx.query('SELECT $1::int + 2 AS n', [1]);
+			const { rows } = await tx.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements');
+			return rows.map((r) => r.statement);
+		});
+
+	it('prepares the statements marked hot, once per connection, and no others', async () => {
+		const db = createPgDb(await createTestDatabase('db_prepare'), { max: 1 });
+		try {
+			expect(await preparedNames(db)).toEqual(['SELECT $1::int + 1 AS n']);
+			expect(await preparedNames(db)).toEqual(['SELECT $1::int + 1 AS n']);
+			const { rows } = await db.query<{ n: number }>('SELECT $1::int + 1 AS n', [41], { prepare: true });
+			expect(rows).toEqual([{ n: 42 }]);
+		} finally {
+			await db.close();
+		}
+	});
+
+	it('prepares nothing behind a pooler in transaction mode, or when told not to', async () => {
+		expect(isTransactionPooler('postgres://u:p@aws-0-sa-east-1.pooler.supabase.com:6543/postgres')).toBe(true);
+		expect(isTransactionPooler('postgres://u:p@db.example.com:6432/app?pgbouncer=true')).toBe(true);
+		expect(isTransactionPooler('postgres://u:p@aws-0-sa-east-1.pooler.supabase.com:5432/postgres')).toBe(false);
+		expect(isTransactionPooler('postgres://u:p@db.abcd.supabase.co:5432/postgres')).toBe(false);
+		const db = createPgDb(await createTestDatabase('db_no_prepare'), { max: 1, preparedStatements: false });
+		try {
+			expect(await preparedNames(db)).toEqual([]);
+		} finally {
+			await db.close();
 		}
 	});
 });

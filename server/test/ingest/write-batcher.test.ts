@@ -1,20 +1,9 @@
-import type { Db } from '../../src/db/db';
-import { ADAPTERS, ackWebhook, textWebhook } from '../support/ingest-database';
-import { startIngestHarness, type IngestHarness } from '../support/ingest-harness';
-
-/** The adapter with a count of the transactions opened through it: how the tests see deliveries being batched. */
-function countingTransactions(db: Db, counter: { transactions: number }): Db {
-	return {
-		driver: db.driver,
-		query: (sql, params) => db.query(sql, params),
-		exec: (sql) => db.exec(sql),
-		close: () => db.close(),
-		transaction: (fn) => {
-			counter.transactions++;
-			return db.transaction(fn);
-		},
-	};
-}
+/* eslint-disable @n8n/community-nodes/no-restricted-globals */
+import type { WebhookChannel } from '../../src/channels/channel-webhook-directory';
+import { createWebhookIngest } from '../../src/ingest/create-webhook-ingest';
+import { createLogger } from '../../src/logging/logger';
+import { ADAPTERS, ackWebhook, createWorkspaceWithChannel, openMigratedDb, textWebhook } from '../support/ingest-database';
+import { countingTransactions, startIngestHarness, type IngestHarness } from '../support/ingest-harness';
 
 describe.each(ADAPTERS)('webhook write batching on %s', (_name, open) => {
 	let h: IngestHarness;
@@ -75,5 +64,74 @@ describe.each(ADAPTERS)('webhook write batching on %s', (_name, open) => {
 		const contacts = await h.db.query('SELECT 1 FROM contacts WHERE workspace_id = $1 AND phone_e164 = $2', [h.workspaceId, '+5511933330000']);
 		expect(contacts.rows).toEqual([]);
 		expect(await h.count('webhook_deliveries')).toBe(9);
+	});
+	it('a failing message from a known contact fails alone too, and the others are written', async () => {
+		await h.deliver(textWebhook({ id: 'KN-0', phone: '5511944440000', text: 'conhecida' }));
+		counter.transactions = 0;
+		const good = Array.from({ length: 4 }, (_, i) => textWebhook({ id: `KN-${i + 1}`, phone: '5511944440000', text: `ok ${i}`, timestamp: 1763800100 + i }));
+		const bad = textWebhook({ id: 'KN-BAD', phone: '5511944440000', text: 'quebrada \u0000 aqui' });
+		const results = await Promise.allSettled([...good.slice(0, 2), bad, ...good.slice(2)].map((body) => h.deliver(body)));
+		expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+		expect(await h.count('whatsapp_messages')).toBe(5);
+		const { rows } = await h.db.query<{ unread_count: number }>('SELECT unread_count FROM whatsapp_conversations WHERE workspace_id = $1', [h.workspaceId]);
+		expect(rows).toEqual([{ unread_count: 5 }]);
+	});
+});
+
+describe.each(ADAPTERS)('webhook writer background work on %s', (_name, open) => {
+	it('answers before publishing, publishes in commit order, and drain waits for the events', async () => {
+		const db = await openMigratedDb(open);
+		const { workspaceId, channelId, webhookSecret } = await createWorkspaceWithChannel(db);
+		const published: string[] = [];
+		let release: () => void = () => undefined;
+		const gate = new Promise<void>((resolve) => (release = resolve));
+		const publisher = {
+			publish: async (_workspaceId: string, events: Array<{ type: string; data: Record<string, unknown> }>) => {
+				await gate;
+				for (const e of events) if (e.type === 'message.created') published.push((e.data.message as { waMessageId: string }).waMessageId);
+			},
+		};
+		const ingest = createWebhookIngest({ db, logger: createLogger({ level: 'silent' }), publisher });
+		const channel = (await ingest.authenticate('evolution', channelId, webhookSecret)) as WebhookChannel;
+		try {
+			expect(await ingest.ingest(channel, textWebhook({ id: 'P1', text: 'um' }), 'a')).toMatchObject({ status: 200 });
+			expect(await ingest.ingest(channel, textWebhook({ id: 'P2', text: 'dois' }), 'b')).toMatchObject({ status: 200 });
+			expect(published).toEqual([]); // committed and answered while the sink is stuck
+			const count = await db.query<{ n: string }>('SELECT count(*) AS n FROM whatsapp_messages WHERE workspace_id = $1', [workspaceId]);
+			expect(Number(count.rows[0].n)).toBe(2);
+			let drained = false;
+			const draining = ingest.drain().then(() => (drained = true));
+			await new Promise((resolve) => setTimeout(resolve, 50));
+			expect(drained).toBe(false);
+			release();
+			await draining;
+			expect(published).toEqual(['P1', 'P2']);
+		} finally {
+			release();
+			await ingest.close();
+			await db.close();
+		}
+	});
+
+	it('settles an ack that raced its message, and forgets waiting updates too old to find theirs', async () => {
+		const h = await startIngestHarness(open, 'evolution', { sweepIntervalMs: 100 });
+		try {
+			await h.deliver(textWebhook({ id: 'R1', fromMe: true, text: 'enviada' }));
+			// What another server process leaves when its ack commits while this one inserts the message.
+			const pending = 'INSERT INTO whatsapp_pending_message_updates (workspace_id, channel_id, wa_message_id, status, received_at) VALUES ($1, $2, $3, $4, $5)';
+			await h.db.query(pending, [h.workspaceId, h.channelId, 'R1', 'read', new Date().toISOString()]);
+			await h.db.query(pending, [h.workspaceId, h.channelId, 'NEVER-OLD', 'delivered', new Date(Date.now() - 8 * 86_400_000).toISOString()]);
+			await h.db.query(pending, [h.workspaceId, h.channelId, 'NEVER-NEW', 'delivered', new Date().toISOString()]);
+			const deadline = Date.now() + 10_000;
+			while (!h.events.some((e) => e.type === 'message.updated') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+			const updated = h.events.find((e) => e.type === 'message.updated');
+			expect(updated?.data.message).toMatchObject({ waMessageId: 'R1', status: 'read' });
+			const { rows } = await h.db.query<{ status: string; read_at: Date | null }>('SELECT status, read_at FROM whatsapp_messages WHERE wa_message_id = $1', ['R1']);
+			expect(rows[0]).toEqual({ status: 'read', read_at: expect.any(Date) });
+			const left = await h.db.query<{ wa_message_id: string }>('SELECT wa_message_id FROM whatsapp_pending_message_updates WHERE workspace_id = $1', [h.workspaceId]);
+			expect(left.rows).toEqual([{ wa_message_id: 'NEVER-NEW' }]);
+		} finally {
+			await h.close();
+		}
 	});
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { WebhookChannel } from '../../src/channels/channel-webhook-directory';
 import type { Db } from '../../src/db/db';
 import { createWebhookIngest } from '../../src/ingest/create-webhook-ingest';
+import type { WriteBatcherOptions } from '../../src/ingest/write-batcher';
 import type { WebhookIngest } from '../../src/ingest/webhook-ingest';
 import { createLogger } from '../../src/logging/logger';
 import type { RealtimeEvent } from '../../src/realtime/publisher';
@@ -22,13 +23,31 @@ export interface IngestHarness {
 	close(): Promise<void>;
 }
 
-export async function startIngestHarness(open: () => Promise<Db>, provider: 'evolution' | 'waha' = 'evolution'): Promise<IngestHarness> {
+/** The adapter with a count of the transactions opened through it: how the tests see which path a batch took. */
+export function countingTransactions(db: Db, counter: { transactions: number }): Db {
+	return {
+		driver: db.driver,
+		query: (sql, params, options) => db.query(sql, params, options),
+		exec: (sql) => db.exec(sql),
+		close: () => db.close(),
+		transaction: (fn) => {
+			counter.transactions++;
+			return db.transaction(fn);
+		},
+	};
+}
+
+export async function startIngestHarness(
+	open: () => Promise<Db>,
+	provider: 'evolution' | 'waha' = 'evolution',
+	batching: Partial<WriteBatcherOptions> = {},
+): Promise<IngestHarness> {
 	const db = await openMigratedDb(open);
 	const { workspaceId, channelId, webhookSecret } = await createWorkspaceWithChannel(db, { provider });
 	const publisher = new InMemoryRealtimePublisher();
 	const events: RealtimeEvent[] = [];
 	publisher.subscribe((_ws, event) => events.push(event));
-	const ingest = createWebhookIngest({ db, logger: createLogger({ level: 'silent' }), publisher });
+	const ingest = createWebhookIngest({ db, logger: createLogger({ level: 'silent' }), publisher }, batching);
 	const channel = (await ingest.authenticate(provider, channelId, webhookSecret)) as WebhookChannel;
 	return {
 		db,
