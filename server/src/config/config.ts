@@ -22,6 +22,7 @@ const envSchema = z.object({
 	DATA_DIR: z.string().default('.data'),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	DATABASE_URL: optionalUrl,
+	DATABASE_PREPARED_STATEMENTS: z.enum(['auto', 'on', 'off']).default('auto'),
 	REDIS_URL: optionalUrl,
 	EVOLUTION_BASE_URL: optionalUrl,
 	EVOLUTION_API_KEY: optionalString,
@@ -51,6 +52,8 @@ export interface Config {
 	logLevel: Env['LOG_LEVEL'];
 	/** PGlite under dataDir when unset. */
 	databaseUrl?: string;
+	/** Prepare hot statements on DATABASE_URL: auto = unless it is a pooler in transaction mode (see pg-db.ts). */
+	databasePreparedStatements?: 'auto' | 'on' | 'off';
 	/** A private redis-server is started when unset. */
 	redisUrl?: string;
 	evolution: { baseUrl?: string; apiKey?: string };
@@ -86,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		dataDir: resolve(e.DATA_DIR),
 		logLevel: e.LOG_LEVEL,
 		databaseUrl: e.DATABASE_URL,
+		databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,
 		redisUrl: e.REDIS_URL,
 		evolution: { baseUrl: e.EVOLUTION_BASE_URL?.replace(/\/+$/, ''), apiKey: e.EVOLUTION_API_KEY },
 		sandbox: { port: e.SANDBOX_PORT, apiKey: e.SANDBOX_API_KEY },

@@ -40,7 +40,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
 		mkdirSync(config.dataDir, { recursive: true });
 		const integrationsKey = resolveIntegrationsKey({ configured: config.integrationsKey, dataDir: config.dataDir });
 
-		const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+		const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, preparedStatements: config.databasePreparedStatements });
 		closers.push(() => db.close());
 		const applied = await migrate(db);
 		logger.info({ driver: db.driver, applied }, 'database ready');

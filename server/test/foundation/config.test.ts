@@ -25,6 +25,12 @@ describe('loadConfig', () => {
 		expect(config.databaseUrl).toBe('postgres://u@db.example.com:5432/app');
 	});
 
+	it('prepares statements on DATABASE_URL by default, or as DATABASE_PREPARED_STATEMENTS says', () => {
+		expect(loadConfig({}).databasePreparedStatements).toBe('auto');
+		expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'off' }).databasePreparedStatements).toBe('off');
+		expect(() => loadConfig({ DATABASE_PREPARED_STATEMENTS: 'maybe' })).toThrow(/DATABASE_PREPARED_STATEMENTS/);
+	});
+
 	it('treats empty strings as unset', () => {
 		expect(loadConfig({ DATABASE_URL: '', REDIS_URL: '' }).databaseUrl).toBeUndefined();
 	});
