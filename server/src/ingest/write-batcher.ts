@@ -123,23 +123,27 @@ export class WriteBatcher {
 
 	/** The steady state in one statement; returns what is left for the transaction. */
 	private async writeKnownChats(batch: Waiting[]): Promise<Waiting[]> {
+		let result: Awaited<ReturnType<typeof persistKnownChatMessages>>;
 		try {
-			const result = await persistKnownChatMessages(
+			result = await persistKnownChatMessages(
 				this.db,
 				batch.map((w) => w.delivery),
 			);
-			const done = (index: number) => result.outcomes.get(index);
-			this.settle(
-				batch.filter((_w, i) => done(i)),
-				batch.flatMap((_w, i) => done(i) ?? []),
-				result.events,
-			);
-			return batch.flatMap((waiting, i) => (done(i) ? [] : [{ ...waiting, wrote: result.wrote.has(i) }]));
 		} catch (error) {
 			// Nothing of it was stored (one statement): the transaction below writes the batch and finds any culprit.
 			this.logger.debug({ err: error, size: batch.length }, 'one-statement ingest failed; writing the batch in a transaction');
 			return batch;
 		}
+		const done = batch.flatMap((waiting, i) => {
+			const outcome = result.outcomes.get(i);
+			return outcome ? [{ waiting, outcome }] : [];
+		});
+		this.settle(
+			done.map((d) => d.waiting),
+			done.map((d) => d.outcome),
+			result.events,
+		);
+		return batch.flatMap((waiting, i) => (result.outcomes.has(i) ? [] : [{ ...waiting, wrote: result.wrote.has(i) }]));
 	}
 
 	private async commit(batch: Waiting[]): Promise<void> {

@@ -1,6 +1,6 @@
 import { contactIdentity } from '../contacts/contact-upsert';
 import { conversationColumns, conversationFromRow, type ConversationSummary } from '../inbox/conversations/conversation-view';
-import { MESSAGE_COLUMNS, type ThreadMessage } from '../inbox/messages/message-view';
+import { messageColumns, messageFromRow, type ThreadMessage } from '../inbox/messages/message-view';
 import type { InboxNotification } from '../inbox/notifications/notifications';
 import type { Queryable } from '../db/db';
 import type { IncomingMessage } from '../providers/provider-events';
@@ -49,6 +49,7 @@ export interface MessageWriteResult {
 
 // An inbound message older than this is history arriving late, not something to ring the bell for.
 const BELL_WINDOW = "interval '15 minutes'";
+const MESSAGE_PREFIX = 'message.';
 const CONVERSATION_PREFIX = 'conversation.';
 
 /*
@@ -104,7 +105,7 @@ const SQL = `WITH v AS (
 	RETURNING m.*, (m.xmax = 0) AS inserted
  ),
  fresh AS MATERIALIZED (
-	SELECT f.cv AS id, f.d, f.ts, f.fm, f.live, f.preview, f.bell, row_number() OVER (PARTITION BY f.cv ORDER BY f.ts, f.ord) AS n
+	SELECT f.cv AS id, f.d, f.ord, f.ts, f.fm, f.live, f.preview, f.bell, row_number() OVER (PARTITION BY f.cv ORDER BY f.ts, f.ord) AS n
 	FROM ins JOIN found f ON f.w = ins.workspace_id AND f.c = ins.channel_id AND f.wid = ins.wa_message_id
 	WHERE ins.inserted AND f.t <> 'reaction'
  ),
@@ -114,7 +115,7 @@ const SQL = `WITH v AS (
 	FROM fresh GROUP BY id
  ),
  activity AS MATERIALIZED (
-	SELECT s.id, l.d, l.ts AS at, l.preview, CASE WHEN l.fm THEN 'outbound' ELSE 'inbound' END AS dir, s.inbound_at,
+	SELECT s.id, l.d, l.ord, l.ts AS at, l.preview, CASE WHEN l.fm THEN 'outbound' ELSE 'inbound' END AS dir, s.inbound_at,
 		s.answer_n IS NOT NULL AS reset, s.bell_n IS NOT NULL AS reopen, b.bell AS bell_body, b.ts AS bell_at,
 		(SELECT count(*) FROM fresh u WHERE u.id = s.id AND u.live AND NOT u.fm AND u.n > coalesce(s.answer_n, 0))::int AS add
 	FROM summary s JOIN fresh l ON l.id = s.id AND l.n = s.last_n LEFT JOIN fresh b ON b.id = s.id AND b.n = s.bell_n
@@ -161,15 +162,16 @@ const SQL = `WITH v AS (
  LEFT JOIN found f ON f.ord = v.ord
  LEFT JOIN ins m ON m.workspace_id = v.w AND m.channel_id = v.c AND m.wa_message_id = v.wid
  LEFT JOIN outcome o ON o.d = v.d
- LEFT JOIN changed c ON c.id = f.cv
- LEFT JOIN activity a ON a.id = c.id
+ -- Each changed conversation rides on one row: its newest message's.
+ LEFT JOIN activity a ON a.id = f.cv AND a.ord = v.ord
+ LEFT JOIN changed c ON c.id = a.id
  LEFT JOIN contacts ct ON ct.id = c.contact_id AND ct.workspace_id = c.workspace_id
  LEFT JOIN bell b ON b.conversation_id = c.id
  ORDER BY v.ord`;
 
-// The message view reads `m`: here the row inserted or moved forward (all null when the message changed nothing).
+// The message view reads `m`: the row inserted or moved forward (all null when the message changed nothing).
 const STATEMENT = SQL.replace('STATUS_ADVANCE', statusAdvanceSet('m', 'EXCLUDED.status'))
-	.replace('MESSAGE_VIEW', `CASE WHEN m.id IS NULL THEN NULL ELSE 1 END AS "_stored", ${MESSAGE_COLUMNS}`)
+	.replace('MESSAGE_VIEW', messageColumns(MESSAGE_PREFIX))
 	.replace('CONVERSATION_VIEW', conversationColumns(CONVERSATION_PREFIX));
 
 
@@ -179,7 +181,6 @@ type Row = Record<string, unknown> & {
 	_inserted: boolean | null;
 	_outcome: 'processed' | 'duplicate' | null;
 	_changedBy: number | null;
-	_stored: number | null;
 	_bellId: string | null;
 	_bellUserId: string;
 	_bellTitle: string;
@@ -246,20 +247,18 @@ export async function writeMessages(db: Queryable, writes: MessageWrite[], audit
 	);
 
 	const result: MessageWriteResult = { items: [], conversations: [], outcomes: new Map() };
-	const seen = new Set<string>();
 	for (const row of rows) {
-		const { _ord, _found, _inserted, _outcome, _changedBy, _stored, _bellId, _bellUserId, _bellTitle, _bellBody, _bellCreatedAt, ...columns } = row;
-		const message = Object.fromEntries(Object.entries(columns).filter(([name]) => !name.startsWith(CONVERSATION_PREFIX))) as unknown as ThreadMessage;
-		result.items[Number(_ord) - 1] = { resolved: _found, stored: _stored ? { ...message, waMessageId: message.waMessageId as string, inserted: Boolean(_inserted) } : undefined };
-		if (_outcome) result.outcomes.set(writes[Number(_ord) - 1].delivery, _outcome);
-		const conversation = conversationFromRow(columns, CONVERSATION_PREFIX);
-		if (!conversation || seen.has(conversation.id)) continue;
-		seen.add(conversation.id);
+		const index = Number(row._ord) - 1;
+		const message = messageFromRow(row, MESSAGE_PREFIX);
+		result.items[index] = { resolved: row._found, stored: message ? { ...message, waMessageId: message.waMessageId as string, inserted: Boolean(row._inserted) } : undefined };
+		if (row._outcome) result.outcomes.set(writes[index].delivery, row._outcome);
+		const conversation = conversationFromRow(row, CONVERSATION_PREFIX);
+		if (!conversation) continue;
 		result.conversations.push({
 			conversation,
-			delivery: Number(_changedBy),
-			bell: _bellId
-				? { id: _bellId, userId: _bellUserId, conversationId: conversation.id, kind: 'message_received', title: _bellTitle, body: _bellBody, readAt: null, createdAt: _bellCreatedAt }
+			delivery: Number(row._changedBy),
+			bell: row._bellId
+				? { id: row._bellId, userId: row._bellUserId, conversationId: conversation.id, kind: 'message_received', title: row._bellTitle, body: row._bellBody, readAt: null, createdAt: row._bellCreatedAt }
 				: undefined,
 		});
 	}

@@ -66,7 +66,9 @@ export function conversationColumns(prefix = ''): string {
 /** The conversation in a row selected with conversationColumns(prefix), or undefined when its columns are null. */
 export function conversationFromRow(row: Record<string, unknown>, prefix: string): ConversationSummary | undefined {
 	if (row[`${prefix}id`] === null || row[`${prefix}id`] === undefined) return undefined;
-	return Object.fromEntries(CONVERSATION_FIELDS.map(([name]) => [name, row[`${prefix}${name}`]])) as unknown as ConversationSummary;
+	const conversation: Record<string, unknown> = {};
+	for (const [name] of CONVERSATION_FIELDS) conversation[name] = row[`${prefix}${name}`];
+	return conversation as unknown as ConversationSummary;
 }
 
 export const CONVERSATION_COLUMNS = conversationColumns();

@@ -30,19 +30,61 @@ export interface ThreadMessage {
 	reactions: Array<{ emoji: string; reactorJid: string; fromMe: boolean }>;
 }
 
-export const MESSAGE_COLUMNS = `m.id, m.conversation_id AS "conversationId", m.channel_id AS "channelId", m.wa_message_id AS "waMessageId",
-	m.client_message_id AS "clientMessageId", m.direction, m.from_me AS "fromMe", m.type, m.body,
-	CASE WHEN m.media_url IS NULL AND m.media_storage_key IS NULL THEN NULL ELSE json_build_object('url', m.media_url,
+/** The view's fields: [name in the answer, SQL over messages `m`]. */
+const MESSAGE_FIELDS: Array<[keyof ThreadMessage, string]> = [
+	['id', 'm.id'],
+	['conversationId', 'm.conversation_id'],
+	['channelId', 'm.channel_id'],
+	['waMessageId', 'm.wa_message_id'],
+	['clientMessageId', 'm.client_message_id'],
+	['direction', 'm.direction'],
+	['fromMe', 'm.from_me'],
+	['type', 'm.type'],
+	['body', 'm.body'],
+	[
+		'media',
+		`CASE WHEN m.media_url IS NULL AND m.media_storage_key IS NULL THEN NULL ELSE json_build_object('url', m.media_url,
 		'storageKey', m.media_storage_key, 'mimeType', m.media_mime_type, 'fileName', m.media_file_name, 'sizeBytes', m.media_size_bytes,
-		'durationSeconds', m.media_duration_seconds) END AS media,
-	m.details, m.quoted_wa_message_id AS "quotedWaMessageId", m.reaction_target_wa_message_id AS "reactionTargetWaMessageId",
-	m.sender_jid AS "senderJid", m.sender_name AS "senderName", m.status, m.error, m.sent_by_user_id AS "sentByUserId",
-	m.is_edited AS "isEdited", m.edited_at AS "editedAt", m.is_deleted AS "isDeleted", m.deleted_at AS "deletedAt",
-	m.wa_timestamp AS "waTimestamp", m.thread_at AS "threadAt", m.created_at AS "createdAt",
-	CASE WHEN m.wa_message_id IS NULL THEN '[]'::json ELSE coalesce((
+		'durationSeconds', m.media_duration_seconds) END`,
+	],
+	['details', 'm.details'],
+	['quotedWaMessageId', 'm.quoted_wa_message_id'],
+	['reactionTargetWaMessageId', 'm.reaction_target_wa_message_id'],
+	['senderJid', 'm.sender_jid'],
+	['senderName', 'm.sender_name'],
+	['status', 'm.status'],
+	['error', 'm.error'],
+	['sentByUserId', 'm.sent_by_user_id'],
+	['isEdited', 'm.is_edited'],
+	['editedAt', 'm.edited_at'],
+	['isDeleted', 'm.is_deleted'],
+	['deletedAt', 'm.deleted_at'],
+	['waTimestamp', 'm.wa_timestamp'],
+	['threadAt', 'm.thread_at'],
+	['createdAt', 'm.created_at'],
+	[
+		'reactions',
+		`CASE WHEN m.wa_message_id IS NULL THEN '[]'::json ELSE coalesce((
 		SELECT json_agg(json_build_object('emoji', r.emoji, 'reactorJid', r.reactor_jid, 'fromMe', r.from_me) ORDER BY r.reacted_at)
 		FROM whatsapp_message_reactions r
-		WHERE r.workspace_id = m.workspace_id AND r.channel_id = m.channel_id AND r.target_wa_message_id = m.wa_message_id), '[]'::json) END AS reactions`;
+		WHERE r.workspace_id = m.workspace_id AND r.channel_id = m.channel_id AND r.target_wa_message_id = m.wa_message_id), '[]'::json) END`,
+	],
+];
+
+/** The view's select list; with a prefix, every name starts with it (for a statement that returns other columns too). */
+export function messageColumns(prefix = ''): string {
+	return MESSAGE_FIELDS.map(([name, sql]) => `${sql} AS "${prefix}${name}"`).join(', ');
+}
+
+/** The message in a row selected with messageColumns(prefix), or undefined when its columns are null. */
+export function messageFromRow(row: Record<string, unknown>, prefix: string): ThreadMessage | undefined {
+	if (row[`${prefix}id`] === null || row[`${prefix}id`] === undefined) return undefined;
+	const message: Record<string, unknown> = {};
+	for (const [name] of MESSAGE_FIELDS) message[name] = row[`${prefix}${name}`];
+	return message as unknown as ThreadMessage;
+}
+
+export const MESSAGE_COLUMNS = messageColumns();
 
 export async function findMessage(db: Queryable, workspaceId: string, messageId: string): Promise<ThreadMessage | undefined> {
 	const { rows } = await db.query<ThreadMessage>(`SELECT ${MESSAGE_COLUMNS} FROM whatsapp_messages m WHERE m.workspace_id = $1 AND m.id = $2`, [
