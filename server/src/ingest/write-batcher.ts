@@ -163,13 +163,19 @@ export class WriteBatcher {
 		throw failure;
 	}
 
-	/** Committed: answer the deliveries, then publish their events behind the earlier ones. */
+	/**
+	 * Committed: answer the deliveries, then publish their events behind the earlier ones. Both wait for the next
+	 * turn of the event loop, so the next batch's statement is on its way to PostgreSQL first and the answers and
+	 * the events' JSON are made while it runs.
+	 */
 	private settle(batch: Waiting[], outcomes: DeliveryOutcome[], events: PersistResult['events']): void {
 		const committedAt = Date.now();
-		batch.forEach((waiting, index) => waiting.resolve(outcomes[index]));
+		const nextTurn = new Promise<void>((resolve) => setImmediate(resolve));
+		void nextTurn.then(() => batch.forEach((waiting, index) => waiting.resolve(outcomes[index])));
 		if (!events.length) return;
 		this.publishing++;
 		this.published = this.published
+			.then(() => nextTurn)
 			.then(() => this.publish(events, committedAt))
 			.catch((error) => this.logger.warn({ err: error }, 'realtime publish failed'))
 			.finally(() => this.publishing--);
