@@ -162,12 +162,13 @@ async function searchConversations(
 				'mine', least(count(*) FILTER (WHERE assigned_user_id = ${me}), ${TAB_COUNT_CAP}),
 				'unassigned', least(count(*) FILTER (WHERE assigned_user_id IS NULL), ${TAB_COUNT_CAP}),
 				'all', least(count(*), ${TAB_COUNT_CAP})) AS "tabCounts"
-			FROM hits)
+			FROM hits),
+		 paged AS (
+			SELECT h.id, h.last_activity_at FROM hits h ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+			ORDER BY h.last_activity_at DESC, h.id DESC LIMIT $${params.length})
 		 SELECT page.*, counts."tabCounts" FROM counts LEFT JOIN LATERAL (
-			SELECT ${CONVERSATION_COLUMNS}, ${cursorKeySql('h.last_activity_at')} AS "sortKey"
-			FROM ${CONVERSATION_FROM} JOIN hits h ON h.id = c.id
-			${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-			ORDER BY h.last_activity_at DESC, h.id DESC LIMIT $${params.length}
+			SELECT ${CONVERSATION_COLUMNS}, ${cursorKeySql('p.last_activity_at')} AS "sortKey"
+			FROM ${CONVERSATION_FROM} JOIN paged p ON p.id = c.id
 		 ) page ON true
 		 ORDER BY page."lastActivityAt" DESC, page.id DESC`,
 		params,
