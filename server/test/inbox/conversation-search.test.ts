@@ -1,6 +1,7 @@
 import type { Db } from '../../src/db/db';
 import { createPgDb } from '../../src/db/pg-db';
-import { conversationSearch, conversationSearchHitsSql } from '../../src/inbox/conversations/conversation-search';
+import { type ConversationSearch, conversationSearch, conversationSearchHitsSql, probeWords } from '../../src/inbox/conversations/conversation-search';
+import { searchStatistics, wordShare } from '../../src/inbox/conversations/search-statistics';
 import { createTestDatabase } from '../../../test/support/test-database';
 import { ADAPTERS, type InboxApp, openMigratedDb, seedWorkspace, type SeededWorkspace, signIn, startInboxApp } from './support/inbox-app';
 
@@ -33,13 +34,37 @@ async function addPerson(db: Db, ws: SeededWorkspace, person: Person): Promise<s
 
 describe('conversationSearch', () => {
 	it('searches the text anywhere with % and _ literal, and the digits of a phone-like text in phones', () => {
-		expect(conversationSearch('Maria')).toEqual({ contains: '%Maria%', phoneDigits: null });
-		expect(conversationSearch('100%_a\\b')).toEqual({ contains: '%100\\%\\_a\\\\b%', phoneDigits: null });
-		expect(conversationSearch('+55 (11) 98765-4321')).toEqual({ contains: '%+55 (11) 98765-4321%', phoneDigits: '%5511987654321%' });
-		expect(conversationSearch('98765')).toEqual({ contains: '%98765%', phoneDigits: '%98765%' });
+		expect(conversationSearch('Maria')).toMatchObject({ contains: '%Maria%', phoneDigits: null });
+		expect(conversationSearch('100%_a\\b')).toMatchObject({ contains: '%100\\%\\_a\\\\b%', phoneDigits: null });
+		expect(conversationSearch('+55 (11) 98765-4321')).toMatchObject({ contains: '%+55 (11) 98765-4321%', phoneDigits: '%5511987654321%' });
+		expect(conversationSearch('98765')).toMatchObject({ contains: '%98765%', phoneDigits: '%98765%' });
 		// Letters make it a text search only; punctuation without digits is no phone number.
 		expect(conversationSearch('pedido 7781').phoneDigits).toBeNull();
 		expect(conversationSearch('+ -').phoneDigits).toBeNull();
+	});
+
+	it('estimates how common a word is from the column statistics, as the planner does', () => {
+		const share = wordShare({ nullFrac: 0.1, commonValues: ['Ok', 'Obrigado!'], commonShares: [0.2, 0.1], histogram: ['Cliente 1', 'Cliente 20', 'Loja 3', 'cliente 4'] });
+		expect(share('ok')).toBeCloseTo(0.2);
+		expect(share('CLIENTE')).toBeCloseTo(0.6 * (3 / 4));
+		expect(share('obrigado')).toBeCloseTo(0.1);
+		expect(share('nowhere')).toBe(0);
+	});
+
+	it('probes an index with the selective words when another word is in most rows, otherwise with the whole text', () => {
+		const shares: Record<string, number> = { cliente: 0.99, mensagem: 0.7, maria: 0.1, '4242': 0, da: 0.6, '42': 0.01 };
+		const share = (word: string) => shares[word.toLowerCase()] ?? 0;
+		expect(probeWords('Cliente 4242', share)).toEqual(['%4242%']);
+		expect(probeWords('cliente maria 4242', share)).toEqual(['%maria%', '%4242%']);
+		expect(probeWords('Cliente 4_424', share)).toEqual(['%4\\_424%']);
+		// Nothing common, or nothing selective left, or nothing long enough to look up: the whole text.
+		expect(probeWords('maria 4242', share)).toBeNull();
+		expect(probeWords('cliente maria', share)).toBeNull();
+		expect(probeWords('cliente 42', share)).toBeNull();
+		expect(probeWords('cliente', share)).toBeNull();
+		expect(probeWords('da mensagem', share)).toBeNull();
+		// Without statistics nothing is common.
+		expect(conversationSearch('Cliente 4242').probe).toEqual({ contactText: null, lastMessage: null });
 	});
 });
 
@@ -200,47 +225,138 @@ describe.each(ADAPTERS)('conversation search on %s', (_driver, open) => {
 	});
 });
 
+describe.each(ADAPTERS)('conversation search where most rows share a word, on %s', (_driver, open) => {
+	let db: Db;
+	let server: InboxApp;
+	let agent: { authorization: string };
+
+	async function names(q: string): Promise<string[]> {
+		const answer = await server.call('GET', `/api/v1/conversations?status=all&limit=100&q=${encodeURIComponent(q)}`, agent.authorization);
+		expect(answer.statusCode).toBe(200);
+		return (answer.json().data as Array<{ contact: { name: string } }>).map((c) => c.contact.name).sort();
+	}
+
+	beforeAll(async () => {
+		db = await openMigratedDb(open);
+		server = await startInboxApp(db);
+		const ws = await seedWorkspace(db, server.runtime.integrationsKey);
+		agent = await signIn(server, ws.agent.email);
+		await db.query(
+			`INSERT INTO contacts (workspace_id, phone_e164, name, push_name) SELECT $1, '+5511' || (900000000 + g), 'Cliente ' || g, 'Cli ' || g FROM generate_series(1, 300) g`,
+			[ws.workspaceId],
+		);
+		await db.query(`INSERT INTO contacts (workspace_id, phone_e164, name) VALUES ($1, '+5511955550123', 'Loja 123')`, [ws.workspaceId]);
+		await db.query(
+			`INSERT INTO whatsapp_conversations (workspace_id, channel_id, contact_id, chat_jid, status, last_message_at, last_message_preview)
+			 SELECT $1, $2, id, phone_e164 || '@s.whatsapp.net', 'open', now(),
+				CASE WHEN name LIKE 'Cliente %' THEN 'Última mensagem ' || substr(name, 9) ELSE 'pedido 123 confirmado' END
+			 FROM contacts WHERE workspace_id = $1 AND (name LIKE 'Cliente %' OR name = 'Loja 123')`,
+			[ws.workspaceId, ws.channelId],
+		);
+		await db.exec('ANALYZE');
+	});
+	afterAll(async () => {
+		await server.close();
+		await db.close();
+	});
+
+	it('finds exactly what the whole text matches when the common word is left out of the index probe', async () => {
+		// The statistics the server reads say so: "cliente" is in nearly every contact, "mensagem" in most last messages.
+		const statistics = await searchStatistics(db);
+		expect(statistics.contactText('cliente')).toBeGreaterThan(0.5);
+		expect(statistics.lastMessage('mensagem')).toBeGreaterThan(0.5);
+		expect(conversationSearch('Cliente 123', statistics).probe.contactText).toEqual(['%123%']);
+
+		expect(await names('Cliente 123')).toEqual(['Cliente 123']);
+		expect(await names('CLIENTE 12')).toEqual(['Cliente 12', ...Array.from({ length: 10 }, (_, i) => `Cliente 12${i}`)].sort());
+		expect(await names('ente 29')).toEqual(['Cliente 29', ...Array.from({ length: 10 }, (_, i) => `Cliente 29${i}`)].sort());
+		expect(await names('cliente 1234')).toEqual([]);
+		// "123" is also in Loja 123, its phone and its last message: only the whole text tells them apart.
+		expect(await names('mensagem 123')).toEqual(['Cliente 123']);
+		expect(await names('ÚLTIMA mensagem 123')).toEqual(['Cliente 123']);
+		expect(await names('pedido 123')).toEqual(['Loja 123']);
+		// (The seeded contact's random number may have "123" in it as well.)
+		expect((await names('123')).filter((name) => name !== 'Maria Souza')).toEqual(['Cliente 123', 'Loja 123']);
+	});
+});
+
 describe('conversation search indexes on PostgreSQL', () => {
 	let db: Db;
+	let workspaceId: string;
+	const filters = ['c.workspace_id = $1', "c.status = 'open'"];
+
+	/** The plan of the search's hits; small tables scan cheaply, so sequential scans are priced out. */
+	async function explain(search: ConversationSearch): Promise<string> {
+		const params: unknown[] = [workspaceId];
+		const sql = conversationSearchHitsSql(filters, search, (value) => `$${params.push(value)}`);
+		const plan = await db.transaction(async (tx) => {
+			await tx.query('SET LOCAL enable_seqscan = off');
+			return tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params);
+		});
+		return plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+	}
+
+	async function hits(search: ConversationSearch): Promise<string[]> {
+		const params: unknown[] = [workspaceId];
+		const sql = conversationSearchHitsSql(filters, search, (value) => `$${params.push(value)}`);
+		const { rows } = await db.query<{ name: string }>(
+			`SELECT ct.name FROM (${sql}) h JOIN whatsapp_conversations c ON c.id = h.id JOIN contacts ct ON ct.id = c.contact_id ORDER BY 1`,
+			params,
+		);
+		return rows.map((r) => r.name);
+	}
+
 	beforeAll(async () => {
 		db = await openMigratedDb(async () => createPgDb(await createTestDatabase('search')));
-	});
-	afterAll(async () => db.close());
-
-	it('the contact and last-message branches each probe their trigram index', async () => {
-		const workspaceId = (await db.query<{ id: string }>("INSERT INTO workspaces (name, slug) VALUES ('Plan', 'plan') RETURNING id")).rows[0].id;
+		workspaceId = (await db.query<{ id: string }>("INSERT INTO workspaces (name, slug) VALUES ('Plan', 'plan') RETURNING id")).rows[0].id;
 		const channelId = (
 			await db.query<{ id: string }>(
 				"INSERT INTO whatsapp_channels (workspace_id, name, instance_name, base_url, webhook_secret_hash) VALUES ($1, 'c', 'plan', 'http://x.test', 'x') RETURNING id",
 				[workspaceId],
 			)
 		).rows[0].id;
+		// The benchmark's shape: every name has "Cliente", every last message "mensagem".
 		await db.query(
 			`INSERT INTO contacts (workspace_id, phone_e164, name, push_name) SELECT $1, '+5511' || (900000000 + g), 'Cliente ' || g, 'Cli ' || g FROM generate_series(1, 5000) g`,
 			[workspaceId],
 		);
 		await db.query(
 			`INSERT INTO whatsapp_conversations (workspace_id, channel_id, contact_id, chat_jid, status, last_message_at, last_message_preview)
-			 SELECT $1, $2, id, phone_e164 || '@s.whatsapp.net', 'open', now(), 'mensagem de ' || name FROM contacts WHERE workspace_id = $1`,
+			 SELECT $1, $2, id, phone_e164 || '@s.whatsapp.net', 'open', now(), 'última mensagem ' || substr(name, 9) FROM contacts WHERE workspace_id = $1`,
 			[workspaceId, channelId],
 		);
+		// VACUUM merges the trigram indexes' pending lists, as autovacuum does (unmerged, they make a probe look dear);
+		// ANALYZE gives the statistics the search reads.
 		await db.exec('VACUUM ANALYZE');
-		const search = conversationSearch('98765');
-		// Small tables scan cheaply, so sequential scans are priced out: the planner then picks the trigram indexes as
-		// long as the search conditions are the ones they were built for, which is what this guards. (VACUUM merges
-		// the indexes' pending lists, as autovacuum does; unmerged, they make a probe look dear.)
-		const plan = await db.transaction(async (tx) => {
-			await tx.query('SET LOCAL enable_seqscan = off');
-			return tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${conversationSearchHitsSql(['c.workspace_id = $1', "c.status = 'open'"], '$2', '$3')}`, [
-				workspaceId,
-				search.contains,
-				search.phoneDigits,
-			]);
-		});
-		const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
-		expect(text).toContain('contacts_search_text_trgm_idx');
-		expect(text).toContain('contacts_phone_digits_trgm_idx');
-		expect(text).toContain('whatsapp_conversations_preview_trgm_idx');
-		expect(text).not.toMatch(/Seq Scan/);
+	});
+	afterAll(async () => db.close());
+
+	it('the contact and last-message branches each probe their trigram index', async () => {
+		// The planner picks the indexes as long as the search conditions are the ones they were built for.
+		const plan = await explain(conversationSearch('98765'));
+		expect(plan).toContain('contacts_search_text_trgm_idx');
+		expect(plan).toContain('contacts_phone_digits_trgm_idx');
+		expect(plan).toContain('whatsapp_conversations_preview_trgm_idx');
+		expect(plan).not.toMatch(/Seq Scan/);
+	});
+
+	it('leaves a word every row has out of the probe and checks the whole text on what the probe finds', async () => {
+		const statistics = await searchStatistics(db);
+		const byName = conversationSearch('Cliente 4242', statistics);
+		expect(byName.probe).toEqual({ contactText: ['%4242%'], lastMessage: null });
+		const namePlan = await explain(byName);
+		expect(namePlan).toMatch(/Index Cond: \(search_text ~~ lower\('%4242%'::text\)\)|Index Cond: \(search_text ~~ '%4242%'::text\)/);
+		expect(namePlan).toMatch(/textlike\(s\.search_text, '%cliente 4242%'::text\)|textlike\(search_text, '%cliente 4242%'::text\)/);
+		expect(await hits(byName)).toEqual(['Cliente 4242']);
+		expect(await hits(conversationSearch('Cliente 4242'))).toEqual(['Cliente 4242']);
+		// The probe finds every name with "424" in it (Cliente 1424, 2424, …): the whole text keeps those with "ente 424".
+		expect(conversationSearch('ente 424', statistics).probe.contactText).toEqual(['%424%']);
+		expect(await hits(conversationSearch('ente 424', statistics))).toEqual(['Cliente 424', 'Cliente 4240', 'Cliente 4241', 'Cliente 4242', 'Cliente 4243', 'Cliente 4244', 'Cliente 4245', 'Cliente 4246', 'Cliente 4247', 'Cliente 4248', 'Cliente 4249']);
+
+		const byMessage = conversationSearch('mensagem 4242', statistics);
+		expect(byMessage.probe).toEqual({ contactText: null, lastMessage: ['%4242%'] });
+		expect(await explain(byMessage)).toMatch(/texticlike\(c\.last_message_preview, '%mensagem 4242%'::text\)|texticlike\(last_message_preview, '%mensagem 4242%'::text\)/);
+		expect(await hits(byMessage)).toEqual(['Cliente 4242']);
+		expect(await hits(conversationSearch('última mensagem 4242', statistics))).toEqual(['Cliente 4242']);
 	});
 });

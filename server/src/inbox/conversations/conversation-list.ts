@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/db';
 import { cursorKeySql, decodeCursor, encodeCursor, withoutSortKey } from '../api/cursor';
 import { conversationSearch, conversationSearchHitsSql } from './conversation-search';
+import { searchStatistics } from './search-statistics';
 import { CONVERSATION_COLUMNS, CONVERSATION_FROM, type ConversationSummary } from './conversation-view';
 
 export const ASSIGNEE_TABS = ['mine', 'unassigned', 'all'] as const;
@@ -128,9 +129,10 @@ export async function listConversations(
 }
 
 /**
- * The list under a search, in one statement: the matching conversations are found once (a few index probes, see
- * conversationSearchHitsSql), and both the page and the three tab counts are read from that set. Searched as the
- * lists are (a condition on the page query and on each count) the search would run four times a request.
+ * The list under a search, in one statement: the matching conversations are found once (see
+ * conversationSearchHitsSql) and kept; the three tab counts are counted from that set, and the page takes its rows
+ * from the top of it before joining them to their conversations and contacts. Filtered the way the plain lists are
+ * (a condition on the page query and on each capped count) the search ran four times a request.
  */
 async function searchConversations(
 	db: Queryable,
@@ -140,14 +142,8 @@ async function searchConversations(
 ): Promise<ConversationPage> {
 	const params: unknown[] = [];
 	const common = commonFilters(caller.workspaceId, query, params);
-	const search = conversationSearch(text);
-	params.push(search.contains);
-	const containsParam = `$${params.length}`;
-	let digitsParam: string | null = null;
-	if (search.phoneDigits) {
-		params.push(search.phoneDigits);
-		digitsParam = `$${params.length}`;
-	}
+	const search = conversationSearch(text, await searchStatistics(db));
+	const hits = conversationSearchHitsSql(common, search, (value) => `$${params.push(value)}`);
 	params.push(caller.userId);
 	const me = `$${params.length}::uuid`;
 	const where = pageFilters('h', caller, query, params);
@@ -156,7 +152,7 @@ async function searchConversations(
 	// One row per conversation of the page, each also carrying the counts; a single row with a null id when the
 	// page is empty.
 	const { rows } = await db.query<(PageRow | { id: null }) & { tabCounts: ConversationTabCounts }>(
-		`WITH hits AS MATERIALIZED (${conversationSearchHitsSql(common, containsParam, digitsParam)}),
+		`WITH hits AS MATERIALIZED (${hits}),
 		 counts AS (
 			SELECT json_build_object(
 				'mine', least(count(*) FILTER (WHERE assigned_user_id = ${me}), ${TAB_COUNT_CAP}),
