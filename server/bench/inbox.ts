@@ -2,8 +2,8 @@
 /**
  * npm run bench:inbox — the inbox's read paths at scale, on a private real PostgreSQL (durable settings):
  * 100k conversations and 1M messages, then the conversation list (each tab: first page and a deep cursor page,
- * with the tab counts) and the thread (first and deep page), measured through the same functions the routes call.
- * Target: p95 ≤ 20 ms each.
+ * with the tab counts; searches), and the thread (first and deep page), measured through the same functions the
+ * routes call. Target: p95 ≤ 20 ms each. Prints the load average before and after: compare runs at similar load.
  */
 import { cpus, loadavg } from 'node:os';
 import type { Db } from '../src/db/db';
