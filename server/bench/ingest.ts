@@ -2,7 +2,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { fork } from 'node:child_process';
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import { createChannel } from '../src/channels/channel-repository';
@@ -17,7 +17,7 @@ import { createInboxPublisher } from '../src/realtime/create-inbox-publisher';
 import { RedisRealtimeSubscriber } from '../src/realtime/redis-realtime';
 
 /**
- * npm run bench:ingest — 20k messages.upsert webhooks over HTTP from 50 concurrent senders (a worker thread) into 1k
+ * npm run bench:ingest — 20k messages.upsert webhooks over HTTP from 50 concurrent senders (a process of their own) into 1k
  * conversations, on a private durable PostgreSQL and a private Redis, through the publisher the server runs with
  * (enrichment, the assignee's bell, Redis pub/sub): messages/s and the latency from sending a webhook to its
  * `message.created` event arriving at a Redis subscriber, as a socket's replica would hear it. The inbox is warm: a
@@ -70,8 +70,16 @@ function post(agent: Agent, url: URL, body: string, secret: string): Promise<num
 	});
 }
 
-async function sender(): Promise<void> {
-	const { url, secret, messages, senders, idPrefix } = workerData as { url: string; secret: string; messages: number; senders: number; idPrefix: string };
+interface SenderJob {
+	url: string;
+	secret: string;
+	messages: number;
+	senders: number;
+	idPrefix: string;
+}
+
+async function sender(job: SenderJob): Promise<void> {
+	const { url, secret, messages, senders, idPrefix } = job;
 	const target = new URL(url);
 	const agent = new Agent({ keepAlive: true, maxSockets: senders });
 	const bodies = Array.from({ length: messages }, (_, i) => JSON.stringify(webhook(i, idPrefix)));
@@ -87,18 +95,21 @@ async function sender(): Promise<void> {
 	};
 	await Promise.all(Array.from({ length: senders }, loop));
 	agent.destroy();
-	parentPort?.postMessage({ sentAt, failures });
+	process.send?.({ sentAt, failures }, () => process.exit(0));
 }
 
 function percentile(sorted: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+// The load comes from a process of its own, as Evolution's would: the server's process only serves.
 function send(url: string, secret: string, messages: number, idPrefix: string): Promise<{ sentAt: Float64Array; failures: number }> {
 	return new Promise((resolve, reject) => {
-		const worker = new Worker(__filename, { workerData: { url, secret, messages, senders: SENDERS, idPrefix } });
-		worker.once('message', resolve);
-		worker.once('error', reject);
+		const job: SenderJob = { url, secret, messages, senders: SENDERS, idPrefix };
+		const child = fork(__filename, [], { env: { ...process.env, BENCH_SENDER_JOB: JSON.stringify(job) }, serialization: 'advanced' });
+		child.once('message', (result) => resolve(result as { sentAt: Float64Array; failures: number }));
+		child.once('error', reject);
+		child.once('exit', (code) => code !== 0 && reject(new Error(`sender exited with ${code}`)));
 	});
 }
 
@@ -211,11 +222,11 @@ async function main(): Promise<void> {
 	}
 }
 
-if (isMainThread) {
+if (process.env.BENCH_SENDER_JOB) {
+	void sender(JSON.parse(process.env.BENCH_SENDER_JOB) as SenderJob);
+} else {
 	main().catch((error) => {
 		console.error(error);
 		process.exit(1);
 	});
-} else {
-	void sender();
 }

@@ -15,22 +15,26 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * sends thousands of webhooks a minute and its secret changes rarely (a rotation takes effect within ttlMs).
  */
 export class ChannelWebhookDirectory {
-	private readonly cache = new Map<string, { channel: WebhookChannel | undefined; expires: number }>();
+	// The lookup itself is kept, so a burst of deliveries for a channel whose entry just expired shares one query.
+	private readonly cache = new Map<string, { channel: Promise<WebhookChannel | undefined>; expires: number }>();
 
 	constructor(private readonly db: Queryable, private readonly ttlMs = 5_000) {}
 
-	async find(channelId: string): Promise<WebhookChannel | undefined> {
-		if (!UUID.test(channelId)) return undefined;
+	find(channelId: string): Promise<WebhookChannel | undefined> {
+		if (!UUID.test(channelId)) return Promise.resolve(undefined);
 		const now = Date.now();
 		const cached = this.cache.get(channelId);
 		if (cached && cached.expires > now) return cached.channel;
-		const { rows } = await this.db.query<WebhookChannel>(
-			`SELECT id, workspace_id AS "workspaceId", provider, webhook_secret_hash AS "webhookSecretHash" FROM whatsapp_channels WHERE id = $1`,
-			[channelId],
-		);
-		const channel = rows[0];
+		const channel = this.db
+			.query<WebhookChannel>(
+				`SELECT id, workspace_id AS "workspaceId", provider, webhook_secret_hash AS "webhookSecretHash" FROM whatsapp_channels WHERE id = $1`,
+				[channelId],
+			)
+			.then(({ rows }) => rows[0]);
 		if (this.cache.size > 10_000) this.cache.clear();
 		this.cache.set(channelId, { channel, expires: now + this.ttlMs });
+		// A failed lookup is not remembered: the next delivery asks again.
+		channel.catch(() => this.cache.delete(channelId));
 		return channel;
 	}
 

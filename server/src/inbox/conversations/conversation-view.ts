@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/db';
+import { isoTimestamp } from '../api/iso-timestamp';
 
 /** A conversation as lists and pages show it, with the contact it is with. */
 export interface ConversationSummary {
@@ -37,20 +38,20 @@ const CONVERSATION_FIELDS: Array<[keyof ConversationSummary, string]> = [
 	['isGroup', 'c.is_group'],
 	['assigneeId', 'c.assigned_user_id'],
 	['status', 'c.status'],
-	['snoozedUntil', 'c.snoozed_until'],
-	['resolvedAt', 'c.resolved_at'],
+	['snoozedUntil', isoTimestamp('c.snoozed_until')],
+	['resolvedAt', isoTimestamp('c.resolved_at')],
 	['aiState', 'c.ai_state'],
 	['unreadCount', 'c.unread_count'],
-	['lastMessageAt', 'c.last_message_at'],
+	['lastMessageAt', isoTimestamp('c.last_message_at')],
 	['lastMessagePreview', 'c.last_message_preview'],
 	['lastMessageDirection', 'c.last_message_direction'],
-	['lastInboundAt', 'c.last_inbound_at'],
-	['agentLastSeenAt', 'c.agent_last_seen_at'],
+	['lastInboundAt', isoTimestamp('c.last_inbound_at')],
+	['agentLastSeenAt', isoTimestamp('c.agent_last_seen_at')],
 	['contactPresence', 'c.contact_presence'],
 	['tags', 'c.tags'],
-	['lastActivityAt', 'c.last_activity_at'],
-	['createdAt', 'c.created_at'],
-	['updatedAt', 'c.updated_at'],
+	['lastActivityAt', isoTimestamp('c.last_activity_at')],
+	['createdAt', isoTimestamp('c.created_at')],
+	['updatedAt', isoTimestamp('c.updated_at')],
 	[
 		'contact',
 		`json_build_object('id', ct.id, 'name', ct.name, 'pushName', ct.push_name, 'phoneE164', ct.phone_e164, 'waJid', ct.wa_jid,
@@ -65,10 +66,18 @@ export function conversationColumns(prefix = ''): string {
 
 /** The conversation in a row selected with conversationColumns(prefix), or undefined when its columns are null. */
 export function conversationFromRow(row: Record<string, unknown>, prefix: string): ConversationSummary | undefined {
-	if (row[`${prefix}id`] === null || row[`${prefix}id`] === undefined) return undefined;
+	const keys = prefixedKeys(prefix);
+	if (row[keys[0][1]] === null || row[keys[0][1]] === undefined) return undefined;
 	const conversation: Record<string, unknown> = {};
-	for (const [name] of CONVERSATION_FIELDS) conversation[name] = row[`${prefix}${name}`];
+	for (const [name, key] of keys) conversation[name] = row[key];
 	return conversation as unknown as ConversationSummary;
+}
+
+const keysByPrefix = new Map<string, Array<[string, string]>>();
+function prefixedKeys(prefix: string): Array<[string, string]> {
+	let keys = keysByPrefix.get(prefix);
+	if (!keys) keysByPrefix.set(prefix, (keys = CONVERSATION_FIELDS.map(([name]) => [name, `${prefix}${name}`])));
+	return keys;
 }
 
 export const CONVERSATION_COLUMNS = conversationColumns();

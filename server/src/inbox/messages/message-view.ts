@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/db';
+import { isoTimestamp } from '../api/iso-timestamp';
 
 /** A message as a thread shows it, with the reactions people left on it. */
 export interface ThreadMessage {
@@ -56,12 +57,12 @@ const MESSAGE_FIELDS: Array<[keyof ThreadMessage, string]> = [
 	['error', 'm.error'],
 	['sentByUserId', 'm.sent_by_user_id'],
 	['isEdited', 'm.is_edited'],
-	['editedAt', 'm.edited_at'],
+	['editedAt', isoTimestamp('m.edited_at')],
 	['isDeleted', 'm.is_deleted'],
-	['deletedAt', 'm.deleted_at'],
-	['waTimestamp', 'm.wa_timestamp'],
-	['threadAt', 'm.thread_at'],
-	['createdAt', 'm.created_at'],
+	['deletedAt', isoTimestamp('m.deleted_at')],
+	['waTimestamp', isoTimestamp('m.wa_timestamp')],
+	['threadAt', isoTimestamp('m.thread_at')],
+	['createdAt', isoTimestamp('m.created_at')],
 	[
 		'reactions',
 		`CASE WHEN m.wa_message_id IS NULL THEN '[]'::json ELSE coalesce((
@@ -78,10 +79,18 @@ export function messageColumns(prefix = ''): string {
 
 /** The message in a row selected with messageColumns(prefix), or undefined when its columns are null. */
 export function messageFromRow(row: Record<string, unknown>, prefix: string): ThreadMessage | undefined {
-	if (row[`${prefix}id`] === null || row[`${prefix}id`] === undefined) return undefined;
+	const keys = prefixedKeys(prefix);
+	if (row[keys[0][1]] === null || row[keys[0][1]] === undefined) return undefined;
 	const message: Record<string, unknown> = {};
-	for (const [name] of MESSAGE_FIELDS) message[name] = row[`${prefix}${name}`];
+	for (const [name, key] of keys) message[name] = row[key];
 	return message as unknown as ThreadMessage;
+}
+
+const keysByPrefix = new Map<string, Array<[string, string]>>();
+function prefixedKeys(prefix: string): Array<[string, string]> {
+	let keys = keysByPrefix.get(prefix);
+	if (!keys) keysByPrefix.set(prefix, (keys = MESSAGE_FIELDS.map(([name]) => [name, `${prefix}${name}`])));
+	return keys;
 }
 
 export const MESSAGE_COLUMNS = messageColumns();
