@@ -30,9 +30,12 @@ export class WebhookIngest {
 		return webhookSecretMatches(secret, channel.webhookSecretHash) ? channel : 'unauthorised';
 	}
 
-	async ingest(channel: WebhookChannel, body: unknown, bodySha256: string, receivedAt = Date.now()): Promise<IngestAnswer> {
+	/** `received`: the body's SHA-256 (hex), its text when the caller has it, and when it arrived (epoch ms). */
+	async ingest(channel: WebhookChannel, body: unknown, received: { sha256: string; text?: string; at?: number }): Promise<IngestAnswer> {
+		const bodySha256 = received.sha256;
+		const receivedAt = received.at ?? Date.now();
 		const normalised = this.deps.normalisers[channel.provider].normalise(body);
-		const auditPayload = compactAuditPayload(body, normalised.event);
+		const auditPayload = compactAuditPayload(body, normalised.event, received.text);
 		if (!normalised.ok) {
 			const status = normalised.event ? 422 : 400;
 			this.deps.logger.warn({ channelId: channel.id, provider: channel.provider, event: normalised.event, reason: normalised.reason }, 'webhook rejected');

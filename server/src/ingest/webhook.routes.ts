@@ -19,15 +19,16 @@ const PROVIDERS = ['evolution', 'waha'] as const;
 export function registerWebhookRoutes(app: FastifyInstance, ingest: WebhookIngest, logger: Logger, options: { bodyLimit?: number } = {}): void {
 	const bodyLimit = options.bodyLimit ?? DEFAULT_WEBHOOK_BODY_LIMIT;
 	const channels = new WeakMap<FastifyRequest, WebhookChannel>();
-	const digests = new WeakMap<FastifyRequest, string>();
+	const received = new WeakMap<FastifyRequest, { sha256: string; text: string; at: number }>();
 
 	void app.register(async (scope) => {
 		scope.removeAllContentTypeParsers();
 		scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, raw, done) => {
 			const buffer = raw as Buffer;
-			digests.set(request, createHash('sha256').update(buffer).digest('hex'));
+			const text = buffer.toString('utf8');
+			received.set(request, { sha256: createHash('sha256').update(buffer).digest('hex'), text, at: Date.now() });
 			try {
-				done(null, parseWebhookJson(buffer.toString('utf8')));
+				done(null, parseWebhookJson(text));
 			} catch (error) {
 				done(Object.assign(new Error(`body is not valid JSON: ${(error as Error).message}`), { statusCode: 400, code: 'INVALID_JSON' }), undefined);
 			}
@@ -39,7 +40,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ingest: WebhookInges
 			const reason = status === 413 ? `body is larger than ${bodyLimit} bytes` : status === 500 ? 'internal error; the delivery can be retried' : error.message;
 			if (status === 500) logger.error({ err: error, channelId: channel?.id, url: request.url }, 'webhook failed');
 			else logger.warn({ channelId: channel?.id, url: request.url, status, reason }, 'webhook rejected');
-			if (channel && status === 400) void ingest.recordRejected(channel, undefined, status, reason, digests.get(request) ?? null, null);
+			if (channel && status === 400) void ingest.recordRejected(channel, undefined, status, reason, received.get(request)?.sha256 ?? null, null);
 			void reply.code(status).send({ error: status === 413 ? 'payload_too_large' : status === 500 ? 'internal_error' : 'invalid_webhook', reason });
 		});
 
@@ -65,7 +66,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ingest: WebhookInges
 						await ingest.recordRejected(channel, undefined, 400, 'empty body', null, null);
 						return reply.code(400).send({ error: 'invalid_webhook', reason: 'empty body: expected a JSON webhook' });
 					}
-					const answer = await ingest.ingest(channel, request.body, digests.get(request) ?? '');
+					const answer = await ingest.ingest(channel, request.body, received.get(request) ?? { sha256: '' });
 					return reply.code(answer.status).send(answer.body);
 				},
 			);

@@ -145,15 +145,17 @@ const SQL = `WITH v AS (
  stored AS (SELECT DISTINCT f.d FROM ins JOIN found f ON f.w = ins.workspace_id AND f.c = ins.channel_id AND f.wid = ins.wa_message_id),
  missed AS (SELECT DISTINCT v.d FROM v LEFT JOIN found f ON f.ord = v.ord WHERE f.ord IS NULL),
  outcome AS MATERIALIZED (
-	SELECT a.*, CASE WHEN a.changed OR s.d IS NOT NULL THEN 'processed' ELSE 'duplicate' END AS outcome
-	FROM unnest($28::int[], $29::uuid[], $30::uuid[], $31::text[], $32::text[], $33::text[], $34::text[], $35::int[], $36::float8[], $37::boolean[])
-		AS a(d, w, c, p, e, h, payload, ms, at, changed)
+	SELECT a.*, pl.payload, CASE WHEN a.changed OR s.d IS NOT NULL THEN 'processed' ELSE 'duplicate' END AS outcome
+	FROM unnest($28::int[], $29::uuid[], $30::uuid[], $31::text[], $32::text[], $33::text[], $35::int[], $36::float8[], $37::boolean[]) WITH ORDINALITY
+		AS a(d, w, c, p, e, h, ms, at, changed, i)
+	-- The payloads travel as one JSON array of the bodies themselves: no escaping them as text, no parsing twice.
+	JOIN jsonb_array_elements($34::jsonb) WITH ORDINALITY AS pl(payload, i) ON pl.i = a.i
 	LEFT JOIN stored s ON s.d = a.d
 	WHERE a.d NOT IN (SELECT d FROM missed)
  ),
  audit AS (
 	INSERT INTO webhook_deliveries (workspace_id, channel_id, provider, event, outcome, http_status, body_sha256, payload, processing_ms, received_at)
-	SELECT w, c, p, e, outcome, 200, h, payload::jsonb, ms, to_timestamp(at / 1000.0) FROM outcome
+	SELECT w, c, p, e, outcome, 200, h, payload, ms, to_timestamp(at / 1000.0) FROM outcome
  )
  SELECT v.ord AS "_ord", f.ord IS NOT NULL AS "_found", m.inserted AS "_inserted", o.outcome AS "_outcome", a.d AS "_changedBy",
 	MESSAGE_VIEW, CONVERSATION_VIEW,
@@ -237,7 +239,7 @@ export async function writeMessages(db: Queryable, writes: MessageWrite[], audit
 			audits.map((a) => a.provider),
 			audits.map((a) => a.event),
 			audits.map((a) => a.bodySha256),
-			audits.map((a) => a.auditPayload),
+			`[${audits.map((a) => a.auditPayload).join(',')}]`,
 			audits.map((a) => Math.max(0, Math.round(now - a.receivedAt))),
 			audits.map((a) => a.receivedAt),
 			audits.map((a) => a.changed),

@@ -89,7 +89,7 @@ describe.each(ADAPTERS)('ingest write path on %s', (_name, open) => {
 		// The same person on a second number of the business: a conversation of its own, the same contact and lead.
 		const second = await createChannel(h.db, TEST_KEY, { workspaceId: h.workspaceId, name: 'Suporte', instanceName: 'acme-support', baseUrl: 'http://evolution.test' });
 		const channel = (await h.ingest.authenticate('evolution', second.channel.id, second.webhookSecret)) as WebhookChannel;
-		await h.ingest.ingest(channel, textWebhook({ id: 'S1', text: 'suporte?', pushName: 'Maria S.', lid: '201122334455667@lid' }), 'sha');
+		await h.ingest.ingest(channel, textWebhook({ id: 'S1', text: 'suporte?', pushName: 'Maria S.', lid: '201122334455667@lid' }), { sha256: 'sha' });
 		await h.ingest.drain();
 		expect(counter.transactions).toBe(5);
 		const conversations = await h.db.query<{ lead_id: string; contact_id: string }>('SELECT lead_id, contact_id FROM whatsapp_conversations WHERE workspace_id = $1', [h.workspaceId]);

@@ -94,8 +94,8 @@ describe.each(ADAPTERS)('webhook writer background work on %s', (_name, open) =>
 		const ingest = createWebhookIngest({ db, logger: createLogger({ level: 'silent' }), publisher });
 		const channel = (await ingest.authenticate('evolution', channelId, webhookSecret)) as WebhookChannel;
 		try {
-			expect(await ingest.ingest(channel, textWebhook({ id: 'P1', text: 'um' }), 'a')).toMatchObject({ status: 200 });
-			expect(await ingest.ingest(channel, textWebhook({ id: 'P2', text: 'dois' }), 'b')).toMatchObject({ status: 200 });
+			expect(await ingest.ingest(channel, textWebhook({ id: 'P1', text: 'um' }), { sha256: 'a' })).toMatchObject({ status: 200 });
+			expect(await ingest.ingest(channel, textWebhook({ id: 'P2', text: 'dois' }), { sha256: 'b' })).toMatchObject({ status: 200 });
 			expect(published).toEqual([]); // committed and answered while the sink is stuck
 			const count = await db.query<{ n: string }>('SELECT count(*) AS n FROM whatsapp_messages WHERE workspace_id = $1', [workspaceId]);
 			expect(Number(count.rows[0].n)).toBe(2);

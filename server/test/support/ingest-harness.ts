@@ -60,7 +60,8 @@ export async function startIngestHarness(
 		channel,
 		// Realtime events go out after the answer (once committed): wait for them too.
 		deliver: async (body) => {
-			const answer = await ingest.ingest(channel, body, createHash('sha256').update(JSON.stringify(body)).digest('hex'));
+			const text = JSON.stringify(body);
+			const answer = await ingest.ingest(channel, body, { sha256: createHash('sha256').update(text).digest('hex'), text });
 			await ingest.drain();
 			return answer;
 		},
