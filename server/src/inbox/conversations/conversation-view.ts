@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/db';
 import { isoTimestamp } from '../api/iso-timestamp';
+import { ViewFields } from '../api/view-fields';
 
 /** A conversation as lists and pages show it, with the contact it is with. */
 export interface ConversationSummary {
@@ -29,7 +30,7 @@ export interface ConversationSummary {
 }
 
 /** The view's fields: [name in the answer, SQL over conversations `c` and their contact `ct`]. */
-const CONVERSATION_FIELDS: Array<[keyof ConversationSummary, string]> = [
+const CONVERSATION_VIEW = new ViewFields<ConversationSummary>([
 	['id', 'c.id'],
 	['channelId', 'c.channel_id'],
 	['contactId', 'c.contact_id'],
@@ -57,30 +58,15 @@ const CONVERSATION_FIELDS: Array<[keyof ConversationSummary, string]> = [
 		`json_build_object('id', ct.id, 'name', ct.name, 'pushName', ct.push_name, 'phoneE164', ct.phone_e164, 'waJid', ct.wa_jid,
 		'avatarUrl', ct.avatar_url, 'isGroup', ct.is_group)`,
 	],
-];
+]);
 
 /** The view's select list; with a prefix, every name starts with it (for a statement that returns other columns too). */
-export function conversationColumns(prefix = ''): string {
-	return CONVERSATION_FIELDS.map(([name, sql]) => `${sql} AS "${prefix}${name}"`).join(', ');
-}
+export const conversationColumns = (prefix = ''): string => CONVERSATION_VIEW.columns(prefix);
 
-/** The conversation in a row selected with conversationColumns(prefix), or undefined when its columns are null. */
-export function conversationFromRow(row: Record<string, unknown>, prefix: string): ConversationSummary | undefined {
-	const keys = prefixedKeys(prefix);
-	if (row[keys[0][1]] === null || row[keys[0][1]] === undefined) return undefined;
-	const conversation: Record<string, unknown> = {};
-	for (const [name, key] of keys) conversation[name] = row[key];
-	return conversation as unknown as ConversationSummary;
-}
+/** The view in a row selected with conversationColumns(prefix), or undefined when its columns are null. */
+export const conversationFromRow = (row: Record<string, unknown>, prefix: string): ConversationSummary | undefined => CONVERSATION_VIEW.fromRow(row, prefix);
 
-const keysByPrefix = new Map<string, Array<[string, string]>>();
-function prefixedKeys(prefix: string): Array<[string, string]> {
-	let keys = keysByPrefix.get(prefix);
-	if (!keys) keysByPrefix.set(prefix, (keys = CONVERSATION_FIELDS.map(([name]) => [name, `${prefix}${name}`])));
-	return keys;
-}
-
-export const CONVERSATION_COLUMNS = conversationColumns();
+export const CONVERSATION_COLUMNS = CONVERSATION_VIEW.columns();
 
 export const CONVERSATION_FROM = `whatsapp_conversations c JOIN contacts ct ON ct.id = c.contact_id AND ct.workspace_id = c.workspace_id`;
 

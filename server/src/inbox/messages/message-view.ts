@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/db';
 import { isoTimestamp } from '../api/iso-timestamp';
+import { ViewFields } from '../api/view-fields';
 
 /** A message as a thread shows it, with the reactions people left on it. */
 export interface ThreadMessage {
@@ -32,7 +33,7 @@ export interface ThreadMessage {
 }
 
 /** The view's fields: [name in the answer, SQL over messages `m`]. */
-const MESSAGE_FIELDS: Array<[keyof ThreadMessage, string]> = [
+const MESSAGE_VIEW = new ViewFields<ThreadMessage>([
 	['id', 'm.id'],
 	['conversationId', 'm.conversation_id'],
 	['channelId', 'm.channel_id'],
@@ -70,30 +71,15 @@ const MESSAGE_FIELDS: Array<[keyof ThreadMessage, string]> = [
 		FROM whatsapp_message_reactions r
 		WHERE r.workspace_id = m.workspace_id AND r.channel_id = m.channel_id AND r.target_wa_message_id = m.wa_message_id), '[]'::json) END`,
 	],
-];
+]);
 
 /** The view's select list; with a prefix, every name starts with it (for a statement that returns other columns too). */
-export function messageColumns(prefix = ''): string {
-	return MESSAGE_FIELDS.map(([name, sql]) => `${sql} AS "${prefix}${name}"`).join(', ');
-}
+export const messageColumns = (prefix = ''): string => MESSAGE_VIEW.columns(prefix);
 
-/** The message in a row selected with messageColumns(prefix), or undefined when its columns are null. */
-export function messageFromRow(row: Record<string, unknown>, prefix: string): ThreadMessage | undefined {
-	const keys = prefixedKeys(prefix);
-	if (row[keys[0][1]] === null || row[keys[0][1]] === undefined) return undefined;
-	const message: Record<string, unknown> = {};
-	for (const [name, key] of keys) message[name] = row[key];
-	return message as unknown as ThreadMessage;
-}
+/** The view in a row selected with messageColumns(prefix), or undefined when its columns are null. */
+export const messageFromRow = (row: Record<string, unknown>, prefix: string): ThreadMessage | undefined => MESSAGE_VIEW.fromRow(row, prefix);
 
-const keysByPrefix = new Map<string, Array<[string, string]>>();
-function prefixedKeys(prefix: string): Array<[string, string]> {
-	let keys = keysByPrefix.get(prefix);
-	if (!keys) keysByPrefix.set(prefix, (keys = MESSAGE_FIELDS.map(([name]) => [name, `${prefix}${name}`])));
-	return keys;
-}
-
-export const MESSAGE_COLUMNS = messageColumns();
+export const MESSAGE_COLUMNS = MESSAGE_VIEW.columns();
 
 export async function findMessage(db: Queryable, workspaceId: string, messageId: string): Promise<ThreadMessage | undefined> {
 	const { rows } = await db.query<ThreadMessage>(`SELECT ${MESSAGE_COLUMNS} FROM whatsapp_messages m WHERE m.workspace_id = $1 AND m.id = $2`, [
