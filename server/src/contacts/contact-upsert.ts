@@ -39,8 +39,8 @@ export function contactKey(workspaceId: string, chat: ChatIdentity): string {
 	return `${identity.kind}|${workspaceId}|${identity.value}`;
 }
 
-export const CONTACT_COLUMNS = ['id', 'workspace_id', 'phone_e164', 'wa_jid', 'lid', 'is_group', 'name', 'push_name', 'avatar_url'];
-const RETURNING = CONTACT_COLUMNS.join(', ');
+const COLUMNS = ['id', 'workspace_id', 'phone_e164', 'wa_jid', 'lid', 'is_group', 'name', 'push_name', 'avatar_url'];
+const RETURNING = COLUMNS.join(', ');
 
 type FoundRow = ContactRow & { created: boolean; lead_id: string | null };
 
@@ -71,23 +71,17 @@ function resolved(row: FoundRow): ResolvedContact {
 	return { row: contact, created, leadId: lead_id ?? undefined };
 }
 
-/** One input per contact (by contactKey): an @lid seen in any of its chats, its newest push name. */
-export function mergeContactInputs(inputs: ContactInput[]): Map<string, ContactInput> {
+/**
+ * Finds or creates the contacts for a batch of chats without read-then-write races (unique identity indexes and
+ * ON CONFLICT). New knowledge (an @lid, a newer push name) is merged into existing rows.
+ */
+export async function upsertContacts(tx: Tx, inputs: ContactInput[]): Promise<Map<string, ResolvedContact>> {
 	const byKey = new Map<string, ContactInput>();
 	for (const input of inputs) {
 		const key = contactKey(input.workspaceId, input.chat);
 		const seen = byKey.get(key);
 		byKey.set(key, seen ? { ...seen, chat: { ...seen.chat, lid: seen.chat.lid ?? input.chat.lid }, pushName: input.pushName ?? seen.pushName } : input);
 	}
-	return byKey;
-}
-
-/**
- * Finds or creates the contacts for a batch of chats without read-then-write races (unique identity indexes and
- * ON CONFLICT). New knowledge (an @lid, a newer push name) is merged into existing rows.
- */
-export async function upsertContacts(tx: Tx, inputs: ContactInput[]): Promise<Map<string, ResolvedContact>> {
-	const byKey = mergeContactInputs(inputs);
 	const keys = [...byKey.keys()].sort();
 	const result = new Map<string, ResolvedContact>();
 
@@ -146,7 +140,7 @@ async function adoptLidContact(tx: Tx, input: ContactInput): Promise<ResolvedCon
 	const { rows } = await tx.query<FoundRow>(
 		`UPDATE contacts c SET phone_e164 = $3, wa_jid = $4, updated_at = now()
 		 WHERE workspace_id = $1 AND lid = $2 AND phone_e164 IS NULL
-		 RETURNING ${CONTACT_COLUMNS.map((column) => `c.${column}`).join(', ')}, false AS created,
+		 RETURNING ${COLUMNS.map((column) => `c.${column}`).join(', ')}, false AS created,
 			(SELECT l.id FROM leads l WHERE l.workspace_id = c.workspace_id AND l.contact_id = c.id) AS lead_id`,
 		[input.workspaceId, input.chat.lid, input.chat.phone, input.chat.jid],
 	);
@@ -155,7 +149,7 @@ async function adoptLidContact(tx: Tx, input: ContactInput): Promise<ResolvedCon
 }
 
 /** Adds what the batch taught us about existing contacts: a missing @lid or JID, a changed push name. */
-export async function mergeContactDetails(tx: Tx, items: Array<{ input: ContactInput; resolved: ResolvedContact }>): Promise<void> {
+async function mergeContactDetails(tx: Tx, items: Array<{ input: ContactInput; resolved: ResolvedContact }>): Promise<void> {
 	const changes = items.filter(({ input, resolved }) => {
 		if (resolved.created) return false;
 		const row = resolved.row;
@@ -174,7 +168,7 @@ export async function mergeContactDetails(tx: Tx, items: Array<{ input: ContactI
 			push_name = COALESCE(v.n, c.push_name),
 			updated_at = now()
 		 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS v(id, l, j, n)
-		 WHERE c.id = v.id RETURNING ${CONTACT_COLUMNS.map((column) => `c.${column}`).join(', ')}`,
+		 WHERE c.id = v.id RETURNING ${COLUMNS.map((column) => `c.${column}`).join(', ')}`,
 		[
 			changes.map((c) => c.resolved.row.id),
 			changes.map((c) => c.input.chat.lid ?? null),

@@ -26,7 +26,7 @@ export function conversationKey(workspaceId: string, channelId: string, contactI
 	return `${workspaceId}|${channelId}|${contactId}`;
 }
 
-export const CONVERSATION_ROW_COLUMNS = 'id, workspace_id, channel_id, contact_id, lead_id, status, assigned_user_id, unread_count, last_message_at';
+const COLUMNS = 'id, workspace_id, channel_id, contact_id, lead_id, status, assigned_user_id, unread_count, last_message_at';
 
 /**
  * One conversation per (channel, contact). One statement reads the existing ones and creates the missing ones with
@@ -42,11 +42,11 @@ export async function upsertConversations(tx: Tx, inputs: ConversationInput[]): 
 	const match = 'c.workspace_id = v.w AND c.channel_id = v.ch AND c.contact_id = v.ct';
 	const { rows } = await tx.query<ConversationRow & { created: boolean }>(
 		`WITH v AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::boolean[]) AS v(w, ch, ct, l, j, jl, g)),
-		 found AS (SELECT ${CONVERSATION_ROW_COLUMNS} FROM whatsapp_conversations c JOIN v ON ${match}),
+		 found AS (SELECT ${COLUMNS} FROM whatsapp_conversations c JOIN v ON ${match}),
 		 ins AS (
 			INSERT INTO whatsapp_conversations (workspace_id, channel_id, contact_id, lead_id, chat_jid, chat_lid, is_group)
 			SELECT * FROM v WHERE NOT EXISTS (SELECT 1 FROM found c WHERE ${match})
-			ON CONFLICT DO NOTHING RETURNING ${CONVERSATION_ROW_COLUMNS}
+			ON CONFLICT DO NOTHING RETURNING ${COLUMNS}
 		 )
 		 SELECT *, false AS created FROM found UNION ALL SELECT *, true AS created FROM ins`,
 		[list.map((i) => i.workspaceId), list.map((i) => i.channelId), list.map((i) => i.contactId), list.map((i) => i.leadId ?? null), list.map((i) => i.chatJid), list.map((i) => i.chatLid ?? null), list.map((i) => i.isGroup)],
