@@ -14,11 +14,9 @@ import type { Delivery, DeliveryOutcome } from './delivery';
 
 export interface PersistResult {
 	outcomes: DeliveryOutcome[];
-	/** Per workspace, in the order the changes were made; `at` is stamped when published. */
+	/** Per workspace, in the order the changes were made; `at` is stamped once they are committed. */
 	events: Array<{ workspaceId: string; event: Omit<RealtimeEvent, 'at'> }>;
 }
-
-type MessageItem = MessageWrite;
 
 /**
  * Writes a batch of deliveries in the caller's transaction: for chat messages, contacts and leads (attributing new
@@ -84,7 +82,7 @@ async function persistMessages(tx: Tx, deliveries: Delivery[], indices: number[]
 	// Contacts: the person's push name only comes from what they sent.
 	const contactInputs: ContactInput[] = items.map((i) => ({ workspaceId: i.workspaceId, chat: i.message.chat, pushName: i.message.fromMe ? undefined : i.message.pushName }));
 	const contacts = await upsertContacts(tx, contactInputs);
-	const contactOf = (item: MessageItem) => contacts.get(contactKey(item.workspaceId, item.message.chat))!;
+	const contactOf = (item: MessageWrite) => contacts.get(contactKey(item.workspaceId, item.message.chat))!;
 	for (const item of items) {
 		const contact = contactOf(item);
 		if (contact.created) {
@@ -147,8 +145,8 @@ interface Person {
 	contactId: string;
 	leadId?: string;
 	/** Their earliest live inbound message in the batch: what attributes a new lead. */
-	first?: MessageItem;
-	referral?: MessageItem;
+	first?: MessageWrite;
+	referral?: MessageWrite;
 }
 
 /**
@@ -157,8 +155,8 @@ interface Person {
  */
 async function linkLeads(
 	tx: Tx,
-	items: MessageItem[],
-	contactOf: (item: MessageItem) => ResolvedContact,
+	items: MessageWrite[],
+	contactOf: (item: MessageWrite) => ResolvedContact,
 	emit: Emit,
 ): Promise<Map<string, string>> {
 	const people = new Map<string, Person>();
@@ -173,7 +171,7 @@ async function linkLeads(
 		people.set(contact.row.id, person);
 	}
 	const leads = new Map<string, string>();
-	const newcomers: Array<Person & { first: MessageItem }> = [];
+	const newcomers: Array<Person & { first: MessageWrite }> = [];
 	for (const person of [...people.values()].sort((a, b) => (a.contactId < b.contactId ? -1 : 1))) {
 		if (person.leadId) {
 			leads.set(person.contactId, person.leadId);
