@@ -11,6 +11,21 @@ export interface HttpResult {
 	text: string;
 }
 
+/**
+ * fetch, tried once more when the connection itself could not be made (nothing reached the sandbox, so nothing
+ * can happen twice): on a loaded 2-core machine a loopback connect now and then comes back ECANCELED.
+ */
+async function fetchRetryingConnect(url: string, init: RequestInit): Promise<Response> {
+	try {
+		return await fetch(url, init);
+	} catch (error) {
+		const cause = (error as { cause?: { syscall?: string } }).cause;
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- a test client, not a node
+		if (cause?.syscall !== 'connect') throw error;
+		return fetch(url, init);
+	}
+}
+
 export class SandboxClient {
 	private constructor(
 		readonly url: string,
@@ -38,7 +53,7 @@ export class SandboxClient {
 			headers['content-type'] = 'application/json';
 			payload = JSON.stringify(body);
 		}
-		const response = await fetch(this.url + path, { method, headers, body: payload });
+		const response = await fetchRetryingConnect(this.url + path, { method, headers, body: payload });
 		const text = await response.text();
 		let parsed: unknown;
 		try {
