@@ -49,6 +49,8 @@ export function registerWebhookRoutes(app: FastifyInstance, ingest: WebhookInges
 				`/webhooks/${provider}/:channelId`,
 				{
 					bodyLimit,
+					// Thousands a minute: the audit table keeps each delivery; the log gets rejections (warn) and failures.
+					logLevel: 'warn',
 					onRequest: async (request, reply) => {
 						const secret = request.headers[WEBHOOK_SECRET_HEADER];
 						const result = await ingest.authenticate(provider, request.params.channelId, typeof secret === 'string' ? secret : undefined);

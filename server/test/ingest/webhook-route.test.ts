@@ -1,5 +1,5 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerWebhookRoutes } from '../../src/ingest/webhook.routes';
 import { createLogger } from '../../src/logging/logger';
 import { ADAPTERS, type FixtureJson, evolutionFixture } from '../support/ingest-database';
@@ -66,6 +66,31 @@ describe.each(ADAPTERS)('POST /webhooks/:provider/:channelId on %s', (_name, ope
 		expect(lines.filter((l) => l.includes('webhook rejected')).length).toBeGreaterThanOrEqual(2);
 		// The server keeps answering.
 		expect((await post(evolutionFixture('presence.update-composing'))).statusCode).toBe(200);
+	});
+
+	it('logs rejections, not every accepted delivery (the audit table keeps those)', async () => {
+		const appLines: string[] = [];
+		const logger = createLogger({ level: 'info', destination: { write: (line: string) => appLines.push(line) } });
+		const logged = Fastify({ loggerInstance: logger as FastifyBaseLogger }) as unknown as FastifyInstance;
+		registerWebhookRoutes(logged, h.ingest, logger);
+		const url = await logged.listen({ port: 0, host: '127.0.0.1' });
+		appLines.length = 0; // "Server listening at …"
+		try {
+			const body = evolutionFixture('messages.upsert-text-conversation');
+			body.data.key.id = '3A00LOG0000000000001';
+			const accepted = await fetch(`${url}/webhooks/evolution/${h.channelId}`, {
+				method: 'POST',
+				body: JSON.stringify(body),
+				headers: { 'content-type': 'application/json', 'x-webhook-secret': h.webhookSecret },
+			});
+			expect(accepted.status).toBe(200);
+			expect(appLines).toEqual([]);
+			const refused = await fetch(`${url}/webhooks/evolution/${h.channelId}`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', 'x-webhook-secret': 'wrong' } });
+			expect(refused.status).toBe(401);
+			expect(appLines.map((l) => JSON.parse(l).msg)).toContain('webhook with a missing or wrong secret');
+		} finally {
+			await logged.close();
+		}
 	});
 
 	it('stores a payload carrying NUL characters (which PostgreSQL cannot hold) without them, instead of failing forever', async () => {
