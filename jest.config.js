@@ -12,7 +12,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   // Generous: a fresh machine under load (cold caches, installs beside the run) makes PGlite's migrate-and-seed
-	// hooks take minutes; a real hang still fails, just later.
-	testTimeout: 180000,
+  // hooks take minutes; a real hang still fails, just later.
+  testTimeout: 180000,
   maxWorkers: 2,
 };
