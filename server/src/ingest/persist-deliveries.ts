@@ -62,8 +62,7 @@ export async function persistDeliveries(tx: Tx, deliveries: Delivery[], wrote: R
 					data: { chatJid: e.chatJid, participantJid: e.participantJid, presence: e.presence, lastSeen: e.lastSeen?.toISOString() },
 				});
 			} else if (e.kind === 'connection' || e.kind === 'qrcode' || e.kind === 'qrcode.limit') {
-				const channel = await applyChannelEvent(tx, d.workspaceId, d.channelId, e);
-				if (channel) emit(index, d.workspaceId, { ...base, type: e.kind === 'connection' ? 'channel.updated' : 'channel.qrcode', data: channel });
+				for (const event of await applyChannelEvent(tx, d.workspaceId, d.channelId, e)) emit(index, d.workspaceId, event);
 			} else if (e.kind === 'contact') {
 				const contact = await updateContactProfile(tx, d.workspaceId, e.chat, { name: e.name, avatarUrl: e.avatarUrl });
 				if (contact) emit(index, d.workspaceId, { ...base, type: 'contact.updated', data: contact });

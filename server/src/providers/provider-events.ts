@@ -72,9 +72,11 @@ export type ProviderEvent =
 	| { kind: 'message.edit'; waMessageId: string; body: string; editedAt: Date }
 	| { kind: 'message.delete'; waMessageId: string; deletedAt: Date }
 	| { kind: 'presence'; chatJid: string; participantJid: string; presence: Presence; lastSeen?: Date }
-	| { kind: 'connection'; state: ConnectionState; statusReason?: number; wuid?: string; profileName?: string; profilePictureUrl?: string | null }
-	| { kind: 'qrcode'; code?: string; image?: string; pairingCode?: string | null }
-	| { kind: 'qrcode.limit'; reason: string }
+	// `at`: when the provider says it happened (its own clock): connection facts arrive out of order and are
+	// compared by it (channels/channel-status.ts).
+	| { kind: 'connection'; state: ConnectionState; statusReason?: number; wuid?: string; profileName?: string; profilePictureUrl?: string | null; at?: Date }
+	| { kind: 'qrcode'; code?: string; image?: string; pairingCode?: string | null; at?: Date }
+	| { kind: 'qrcode.limit'; reason: string; at?: Date }
 	| { kind: 'contact'; chat: ChatIdentity; name?: string; avatarUrl?: string | null };
 
 export type ProviderEventKind = ProviderEvent['kind'];

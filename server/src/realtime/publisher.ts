@@ -17,7 +17,9 @@ export interface RealtimeEvent {
 		| 'lead.updated'
 		| 'presence.update'
 		| 'channel.updated'
-		| 'channel.qrcode';
+		| 'channel.qr'
+		| 'channel.alert'
+		| 'channel.log';
 	channelId?: string;
 	conversationId?: string;
 	/** Set when only this attendant may hear it (the bell). */

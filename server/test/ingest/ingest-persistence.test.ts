@@ -149,10 +149,10 @@ describe.each(ADAPTERS)('webhook ingest persistence on %s', (_name, open) => {
 		expect(h.events.at(-1)).toMatchObject({ type: 'presence.update', data: { presence: 'composing' }, conversationId: expect.any(String) });
 		await h.deliver(evolutionFixture('qrcode.updated'));
 		let channel = (await h.db.query<Record<string, FixtureJson>>('SELECT * FROM whatsapp_channels WHERE id = $1', [h.channelId])).rows[0];
-		expect(channel).toMatchObject({ status: 'qr', qr_count: 1, qr_code: expect.stringMatching(/^2@/), qr_updated_at: expect.any(Date) });
+		expect(channel).toMatchObject({ status: 'connecting', status_reason: 'qr_issued', qr_count: 1, qr_code: expect.stringMatching(/^2@/), qr_updated_at: expect.any(Date) });
 		await h.deliver(evolutionFixture('connection.update-open'));
 		channel = (await h.db.query<Record<string, FixtureJson>>('SELECT * FROM whatsapp_channels WHERE id = $1', [h.channelId])).rows[0];
-		expect(channel).toMatchObject({ status: 'open', phone_e164: '+5511999990000', profile_name: 'ACME Vendas', qr_code: null });
+		expect(channel).toMatchObject({ status: 'connected', status_reason: 'paired', phone_e164: '+5511999990000', profile_name: 'ACME Vendas', qr_code: null });
 		const published = h.events.find((e) => e.type === 'channel.updated');
 		expect(JSON.stringify(published)).not.toMatch(/secret|api_key/);
 	});

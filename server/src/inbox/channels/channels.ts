@@ -1,31 +1,9 @@
 import { createChannel } from '../../channels/channel-repository';
+import { readChannelViews, type ChannelView } from '../../channels/channel-view';
 import { encryptSecret } from '../../channels/secret-cipher';
 import { generateWebhookSecret, hashWebhookSecret } from '../../channels/webhook-secret';
 import type { Queryable } from '../../db/db';
 import { conflict, notFound } from '../api/api-error';
-
-/** A channel as the API shows it: whether it has an API key, never the key, never the webhook secret. */
-export interface ChannelView {
-	id: string;
-	name: string;
-	provider: 'evolution' | 'waha';
-	instanceName: string;
-	baseUrl: string;
-	hasApiKey: boolean;
-	status: string;
-	phoneE164: string | null;
-	profileName: string | null;
-	webhookPath: string;
-	settings: Record<string, unknown>;
-	connectedAt: string | null;
-	lastEventAt: string | null;
-	createdAt: string;
-	updatedAt: string;
-}
-
-const COLUMNS = `id, name, provider, instance_name AS "instanceName", base_url AS "baseUrl", api_key_encrypted IS NOT NULL AS "hasApiKey",
-	status, phone_e164 AS "phoneE164", profile_name AS "profileName", '/webhooks/' || provider || '/' || id AS "webhookPath", settings,
-	connected_at AS "connectedAt", last_event_at AS "lastEventAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 function rethrowUnique(error: unknown): never {
 	if ((error as { code?: string }).code === '23505') throw conflict('This workspace already has a channel for that instance.', 'instance_taken');
@@ -33,14 +11,13 @@ function rethrowUnique(error: unknown): never {
 }
 
 export async function listChannels(db: Queryable, workspaceId: string): Promise<ChannelView[]> {
-	const { rows } = await db.query<ChannelView>(`SELECT ${COLUMNS} FROM whatsapp_channels WHERE workspace_id = $1 ORDER BY name, id`, [workspaceId]);
-	return rows;
+	return readChannelViews(db, workspaceId);
 }
 
 export async function getChannel(db: Queryable, workspaceId: string, channelId: string): Promise<ChannelView> {
-	const { rows } = await db.query<ChannelView>(`SELECT ${COLUMNS} FROM whatsapp_channels WHERE workspace_id = $1 AND id = $2`, [workspaceId, channelId]);
-	if (!rows[0]) throw notFound('Channel');
-	return rows[0];
+	const [view] = await readChannelViews(db, workspaceId, channelId);
+	if (!view) throw notFound('Channel');
+	return view;
 }
 
 /** Creates the channel (API key sealed with AES-256-GCM by the channels module); the webhook secret is shown this once. */

@@ -31,6 +31,16 @@ const CONNECTION_STATES = new Set<ConnectionState>(['connecting', 'open', 'close
 
 class InvalidShape extends Error {}
 
+/**
+ * The envelope's date_time: Evolution's local time with a fake "Z" (CONTRACT §3.1), so only comparable with other
+ * events of the same server, which is all it is used for. Missing or unreadable: no time (the state rules decide alone).
+ */
+function providerTime(dateTime: string | undefined): Date | undefined {
+	if (!dateTime) return undefined;
+	const at = new Date(dateTime);
+	return Number.isNaN(at.getTime()) || at.getFullYear() < 2000 || at.getFullYear() > 2200 ? undefined : at;
+}
+
 function parse<T>(schema: ZodType<T>, data: unknown, event: string): T {
 	const result = schema.safeParse(data);
 	if (!result.success) {
@@ -49,14 +59,14 @@ export class EvolutionNormaliser implements ProviderNormaliser {
 		if (!envelope.success) return { ok: false, reason: 'not an Evolution webhook: expected an object with "event" and "data"' };
 		const event = envelope.data.event.toLowerCase();
 		try {
-			return this.normaliseEvent(event, envelope.data.data);
+			return this.normaliseEvent(event, envelope.data.data, providerTime(envelope.data.date_time));
 		} catch (error) {
 			// Whatever the body, never a crash: an unexpected failure is a rejected delivery with its reason.
 			return { ok: false, event, reason: error instanceof InvalidShape ? error.message : `could not read ${event}: ${(error as Error).message}` };
 		}
 	}
 
-	private normaliseEvent(event: string, data: unknown): NormaliseResult {
+	private normaliseEvent(event: string, data: unknown, at: Date | undefined): NormaliseResult {
 		const ok = (events: ProviderEvent[], ignored?: string): NormaliseResult => ({ ok: true, event, events, ignored: events.length === 0 ? ignored ?? 'nothing to apply' : undefined });
 		switch (event) {
 			case 'messages.upsert':
@@ -105,22 +115,22 @@ export class EvolutionNormaliser implements ProviderNormaliser {
 				const connection = parse(evolutionConnectionSchema, data, event);
 				const state = connection.state as ConnectionState;
 				if (!CONNECTION_STATES.has(state)) throw new InvalidShape(`${event}: unknown state "${connection.state}"`);
-				return ok([{ kind: 'connection', state, statusReason: connection.statusReason ?? undefined, wuid: connection.wuid ?? undefined, profileName: connection.profileName ?? undefined, profilePictureUrl: connection.profilePictureUrl }]);
+				return ok([{ kind: 'connection', state, statusReason: connection.statusReason ?? undefined, wuid: connection.wuid ?? undefined, profileName: connection.profileName ?? undefined, profilePictureUrl: connection.profilePictureUrl, at }]);
 			}
 			case 'status.instance': {
 				const status = parse(evolutionStatusInstanceSchema, data, event);
 				if (status.status !== 'closed') return ok([], `instance status ${status.status}`);
-				return ok([{ kind: 'connection', state: 'close', statusReason: status.disconnectionReasonCode ?? undefined }]);
+				return ok([{ kind: 'connection', state: 'close', statusReason: status.disconnectionReasonCode ?? undefined, at }]);
 			}
 			case 'logout.instance':
-				return ok([{ kind: 'connection', state: 'close', statusReason: 401 }]);
+				return ok([{ kind: 'connection', state: 'close', statusReason: 401, at }]);
 			case 'qrcode.updated': {
 				const qr = parse(evolutionQrcodeSchema, data, event);
 				if ('qrcode' in qr) {
 					const code = qr.qrcode as { code?: string | null; base64?: string | null; pairingCode?: string | null };
-					return ok([{ kind: 'qrcode', code: code.code ?? undefined, image: code.base64 ?? undefined, pairingCode: code.pairingCode }]);
+					return ok([{ kind: 'qrcode', code: code.code ?? undefined, image: code.base64 ?? undefined, pairingCode: code.pairingCode, at }]);
 				}
-				return ok([{ kind: 'qrcode.limit', reason: (qr as { message: string }).message }]);
+				return ok([{ kind: 'qrcode.limit', reason: (qr as { message: string }).message, at }]);
 			}
 			case 'contacts.upsert':
 			case 'contacts.update': {

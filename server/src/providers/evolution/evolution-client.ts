@@ -1,0 +1,140 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import axios, { type AxiosInstance, type Method } from 'axios';
+
+/**
+ * The server's one client for an Evolution API server (channels, outbox, history sync): axios with a timeout and
+ * keep-alive sockets, the `apikey` header, and Evolution's error envelope (CONTRACT §1.3) turned into one readable
+ * sentence. Generic on purpose: `request(method, path, body, {instance})` calls `/path/{instance}`.
+ */
+export interface EvolutionClientOptions {
+	baseUrl: string;
+	/** The global key (needed for /instance/create) or an instance token. */
+	apiKey?: string;
+	/** Per request, unless the call says otherwise. */
+	timeoutMs?: number;
+}
+
+export interface EvolutionRequestOptions {
+	/** Appended to the path, encoded: `/instance/connect` + `acme` → `/instance/connect/acme`. */
+	instance?: string;
+	timeout?: number;
+	query?: Record<string, string | number | undefined>;
+	/** Overrides the client's key for this call (e.g. the instance token). */
+	apiKey?: string;
+}
+
+export type EvolutionErrorKind = 'unreachable' | 'timeout' | 'http' | 'error_flag';
+
+/** A failed Evolution call: `message` says what happened in words a person can act on; never carries the key. */
+export class EvolutionError extends Error {
+	constructor(
+		message: string,
+		readonly kind: EvolutionErrorKind,
+		readonly status: number | undefined,
+		readonly method: string,
+		readonly path: string,
+		/** Evolution's answer, as parsed (its `response.message` is already in `message`). */
+		readonly body?: unknown,
+	) {
+		super(message);
+		this.name = 'EvolutionError';
+	}
+}
+
+// Shared by every client of the process: a keep-alive pool per origin, as axios' default agents are not keep-alive.
+const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 64, keepAliveMsecs: 15_000 });
+const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64, keepAliveMsecs: 15_000 });
+
+const DEFAULT_TIMEOUT_MS = 15_000;
+
+export class EvolutionClient {
+	private readonly http: AxiosInstance;
+
+	constructor(private readonly options: EvolutionClientOptions) {
+		this.http = axios.create({
+			baseURL: options.baseUrl.replace(/\/+$/, ''),
+			timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+			httpAgent,
+			httpsAgent,
+			// Every status is an answer here; request() decides what is an error.
+			validateStatus: () => true,
+			// Evolution's bodies may be large (findMessages pages, base64 media): no arbitrary cap below Evolution's own.
+			maxContentLength: 200 * 1024 * 1024,
+			maxBodyLength: 200 * 1024 * 1024,
+		});
+	}
+
+	get baseUrl(): string {
+		return this.options.baseUrl;
+	}
+
+	async request<T = unknown>(method: Method | string, path: string, body?: unknown, options: EvolutionRequestOptions = {}): Promise<T> {
+		const url = options.instance === undefined ? path : `${path.replace(/\/+$/, '')}/${encodeURIComponent(options.instance)}`;
+		const apiKey = options.apiKey ?? this.options.apiKey;
+		let response;
+		try {
+			response = await this.http.request({
+				method: method as Method,
+				url,
+				data: body,
+				params: options.query,
+				timeout: options.timeout,
+				headers: { ...(apiKey ? { apikey: apiKey } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+			});
+		} catch (error) {
+			const code = (error as { code?: string }).code;
+			const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
+			throw new EvolutionError(
+				timedOut
+					? `Evolution at ${this.options.baseUrl} did not answer ${method} ${path} in time`
+					: `Cannot reach Evolution at ${this.options.baseUrl} (${code ?? (error as Error).message})`,
+				timedOut ? 'timeout' : 'unreachable',
+				undefined,
+				method,
+				path,
+			);
+		}
+		const data = response.data as unknown;
+		if (response.status >= 400) {
+			throw new EvolutionError(`Evolution answered ${response.status} to ${method} ${path}: ${evolutionErrorText(data)}`, 'http', response.status, method, path, data);
+		}
+		// /instance/connect and /instance/restart catch everything and answer 200 {error: true, message} (CONTRACT §1.3).
+		if (isErrorFlag(data)) {
+			throw new EvolutionError(`Evolution could not ${method} ${path}: ${evolutionErrorText(data)}`, 'error_flag', response.status, method, path, data);
+		}
+		return data as T;
+	}
+}
+
+function isErrorFlag(data: unknown): data is { error: true; message?: unknown } {
+	return typeof data === 'object' && data !== null && (data as { error?: unknown }).error === true;
+}
+
+/**
+ * Evolution's `response.message` is a string, a string[], a string[][] (JSON-schema errors) or objects
+ * ({jid, exists, number} for a number not on WhatsApp; {property, message} for group validation): one sentence.
+ */
+export function evolutionErrorText(body: unknown): string {
+	if (body === undefined || body === null || body === '') return 'no details';
+	if (typeof body === 'string') return body.slice(0, 300);
+	if (typeof body !== 'object') return String(body);
+	const record = body as { response?: { message?: unknown }; message?: unknown; error?: unknown };
+	const message = record.response?.message ?? record.message ?? record.error;
+	const parts = flatten(message);
+	return (parts.length ? parts.join('; ') : JSON.stringify(body)).slice(0, 300);
+}
+
+function flatten(value: unknown): string[] {
+	if (value === undefined || value === null) return [];
+	if (typeof value === 'string') return [value];
+	if (Array.isArray(value)) return value.flatMap(flatten);
+	if (typeof value === 'object') {
+		const item = value as { message?: unknown; property?: unknown; exists?: unknown; number?: unknown; jid?: unknown };
+		if (item.exists === false) return [`${String(item.number ?? item.jid)} is not on WhatsApp`];
+		if (item.message !== undefined) return [`${item.property ? `${String(item.property)}: ` : ''}${flatten(item.message).join(', ')}`];
+		return [JSON.stringify(value)];
+	}
+	return [String(value)];
+}
