@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console */
 /**
  * npm run bench:inbox — the inbox's read paths at scale, on a private real PostgreSQL (durable settings):
  * 100k conversations and 1M messages, then the conversation list (each tab: first page and a deep cursor page,

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 /**
  * Evolution API 2.3.7 sandbox: an in-memory simulator of the Evolution v2 wire contract
  * (REST routes, error envelopes, webhooks with retries) plus a control API under /_sandbox.

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console */
 /** Standalone sandbox: SANDBOX_PORT (8080), SANDBOX_HOST (127.0.0.1), SANDBOX_API_KEY (sandbox-api-key). */
 import { startSandbox } from './index';
 

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/require-node-api-error, no-console */
 import { ConfigError, loadConfig } from './config/config';
 import { buildApp } from './http/app';
 import { createLogger } from './logging/logger';

@@ -1,9 +1,8 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions */
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
 const SCRIPT = resolve(__dirname, '../../scripts/ensure-system-packages.js');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the script is plain CommonJS outside the TypeScript project
 const { plan, requirementsFor } = require(SCRIPT) as {
 	plan: (facts: { missing: string[]; isRoot: boolean; debianLike: boolean; hasAptGet: boolean }) => {
 		action: 'none' | 'apt-get' | 'manual';

@@ -1,5 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { loadBuiltPackage, PACKAGE_ROOT } from '../support/n8n-harness';
@@ -29,7 +28,6 @@ describe('Built package', () => {
 				requires.add(match[1]);
 			}
 		};
-		const { readdirSync, statSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
 		const visit = (dir: string) => {
 			for (const entry of readdirSync(dir)) {
 				const path = join(dir, entry);

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 import { startEvolutionSandbox, type EvolutionSandbox } from '../support/evolution-sandbox';
 import { runEvolutionNode, type EvolutionCredentials } from '../support/n8n-harness';
 

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 /**
  * The Evolution sandbox behind a recording proxy: tests see exactly what the node put on the wire
  * (method, path, query, headers, raw body) and what the sandbox answered.

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 import { startPrivatePostgres } from '../../server/src/infra/private-postgres';
 import { startPrivateRedis } from '../../server/src/infra/private-redis';
 import { warmN8nCacheInBackground } from '../e2e/support/n8n-install';

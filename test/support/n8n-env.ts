@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 /**
  * Must be imported before n8n-core: n8n-core writes its settings (and an encryption key) into
  * N8N_USER_FOLDER on first use, which would otherwise be ~/.n8n.

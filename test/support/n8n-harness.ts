@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 /**
  * Runs n8n workflows in-process with n8n-core's real WorkflowExecute, loading the BUILT package
  * (dist/, as registered in package.json `n8n`) through PackageDirectoryLoader — the same way n8n

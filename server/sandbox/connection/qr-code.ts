@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 /** The QR image exactly as Evolution renders it (qrcode lib, margin 3, scale 4, EC level H, QRCODE_COLOR). */
 import QRCode from 'qrcode';
 

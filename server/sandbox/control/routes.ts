@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 /**
  * The control API under /_sandbox (global apikey): plays the phone and the customers, and exposes
  * what the sandbox did (webhook deliveries) and can break (faults). See ../README.md.

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 /** Everything the sandbox remembers about one instance: the in-memory stand-in for Evolution's Prisma rows. */
 import { cuid, instanceToken, uuid } from './ids';
 

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 /**
  * The fastify app shell: body parsers (JSON up to 136 MB, urlencoded, multipart with a `file` part),
  * Evolution's error envelope and 404, and the fault-injection hook in front of every REST route.

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 /**
  * Evolution's guard chain for instance routes, in its order:
  * instanceExistsGuard (404) → instanceLoggedGuard (403 name in use on create) → apikey (401).

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 /** One REST route of the simulated Evolution server: guards, then the handler, then JSON with the route's status. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
@@ -8,7 +7,7 @@ import type { SandboxWorld } from '../world';
 import { type GuardKind, runGuards } from './guards';
 
 /** Request bodies are untrusted JSON that handlers validate first; loose typing is deliberate here. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers index the body before validating it
 export type JsonBody = Record<string, any>;
 
 export interface RouteContext {

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 /** Turns a send's media argument (http(s) URL, raw base64, or multipart `file`) into bytes, as Evolution accepts them. */
 import axios from 'axios';
 

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 /** /instance/*: create, connect, restart, connectionState, fetchInstances, setPresence, logout, delete. */
 import { InstanceState } from '../domain/instance-state';
 import { seedLabels } from '../domain/labels';

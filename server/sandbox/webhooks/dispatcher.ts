@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 /**
  * Sends instance webhooks like Evolution's WebhookController: filter by the instance's events,
  * byEvents suffix, custom headers (jwt_key → Bearer JWT), retries with back-off, and a record of

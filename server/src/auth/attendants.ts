@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/require-node-api-error */
 import type { Queryable } from '../db/db';
 import { conflict, notFound } from '../inbox/api/api-error';
 import { hashPassword } from './password-hash';

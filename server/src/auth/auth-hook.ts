@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import type { FastifyInstance } from 'fastify';
 import './caller';
 import { bearerToken, type CallerResolver } from './caller-resolver';

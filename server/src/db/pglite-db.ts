@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Db, QueryResult, Tx } from './db';
 

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 import axios from 'axios';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/db';

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerHealthRoute } from '../health/health.route';
 import { createWebhookIngest } from '../ingest/create-webhook-ingest';

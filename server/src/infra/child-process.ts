@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 import type { ChildProcess } from 'node:child_process';
 
 const children = new Set<ChildProcess>();

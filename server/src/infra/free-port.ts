@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import { createServer } from 'node:net';
 
 /** Asks the kernel for a free loopback TCP port. */

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 import type { Db } from '../db/db';
 import type { Logger } from '../logging/logger';
 

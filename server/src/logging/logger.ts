@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import pino, { type Logger, type LoggerOptions } from 'pino';
 
 /**

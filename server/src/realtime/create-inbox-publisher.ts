@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config';

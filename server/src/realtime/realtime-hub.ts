@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import type { WebSocket } from 'ws';
 import type { Caller } from '../auth/caller';
 import { conversationChannel, type InboxEvent, userChannel, workspaceChannel } from './inbox-events';

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { inboxEvent, type InboxEvent, type RealtimeSink } from './inbox-events';

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error */
 import { mkdirSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { startSandbox } from '../../sandbox';

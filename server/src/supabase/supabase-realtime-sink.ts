@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { channelOf, type InboxEvent, type RealtimeSink, workspaceChannel } from '../realtime/inbox-events';
 

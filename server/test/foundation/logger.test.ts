@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/logging/logger';
 

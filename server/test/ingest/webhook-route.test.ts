@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerWebhookRoutes } from '../../src/ingest/webhook.routes';
 import { createLogger } from '../../src/logging/logger';

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 import type { WebhookChannel } from '../../src/channels/channel-webhook-directory';
 import { createWebhookIngest } from '../../src/ingest/create-webhook-ingest';
 import { createLogger } from '../../src/logging/logger';

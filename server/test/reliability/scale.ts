@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code reads its size from the environment (the lint boundary issue moves tests off the package rules) */
 /**
  * The reliability suites run in `npm test` at a reduced size and at full size with `npm run test:reliability`
  * (which sets RELIABILITY_FULL=1). Only the amount of work changes, never what is asserted.

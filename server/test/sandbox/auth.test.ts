@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 /** Guard order (404 → 403 → 401), global key vs instance token, and the create-time quirks (corrections 1–3). */
 import { API_KEY, SandboxClient } from './support/sandbox-client';
 

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 /**
  * Contract test: for every file in test/fixtures/evolution/payloads the sandbox produces the same
  * shape in the matching situation (response-* from the REST call, webhook-* from a delivery to a

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 /** Fault injection per route: error rate, latency, timeouts, 429 with Retry-After, reset; control API auth. */
 import { SandboxClient } from './support/sandbox-client';
 

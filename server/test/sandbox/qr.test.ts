@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 /** QR codes: the PNG decodes to `code`, pairing codes, refresh with qrcode.updated, and the limit → refused flow. */
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 /** Webhook delivery: retry policy, non-retryable 4xx, byEvents suffix, custom headers (and jwt_key), filtering, set/find semantics. */
 import { createHmac } from 'node:crypto';
 

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createChannel } from '../../src/channels/channel-repository';
@@ -39,7 +38,6 @@ export async function createWorkspaceWithChannel(db: Db, options: { provider?: '
 	return { workspaceId, channelId: channel.id, webhookSecret };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests reshape fixture payloads freely
 export type FixtureJson = any;
 
 const FIXTURES = join(__dirname, '../../../test/fixtures/evolution/payloads');

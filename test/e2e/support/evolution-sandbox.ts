@@ -1,5 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
-/* eslint-disable @typescript-eslint/no-explicit-any */
 /**
  * The Evolution sandbox (server/sandbox) in this process, plus a typed client for the Evolution routes and
  * the /_sandbox control API the end-to-end tests use, and a loopback "other receiver" that records POSTs.

@@ -1,5 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
-/* eslint-disable @typescript-eslint/no-explicit-any */
 /**
  * One real n8n (from the cache) with a private user folder, the packed package in its community-nodes
  * folder, loopback-only settings, free ports, and bounded CLI commands / start / stop.
@@ -19,7 +17,7 @@ export interface ExecuteResult {
 	run?: {
 		status?: string;
 		finished?: boolean;
-		data: { resultData: { error?: { message?: string; description?: string }; runData: Record<string, Array<RunOfNode>> } };
+		data: { resultData: { error?: { message?: string; description?: string }; runData: Record<string, RunOfNode[]> } };
 	};
 	stdout: string;
 	stderr: string;

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 /**
  * The package under test exactly as users get it: `npm pack` of the repository root (after `gulp build`,
  * which `npm test` runs first), unpacked into n8n's community-nodes folder the way n8n's installer does.

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions */
 /**
  * Process plumbing for the end-to-end harness: free loopback ports, bounded commands, long-running
  * children stopped by their PID (their process group, by its leader's PID), and polling with deadlines.

@@ -1,5 +1,3 @@
- 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 /**
  * The end-to-end suite, run once per n8n flavour (n8n1.test.ts, n8n2.test.ts): the packed package in a real
  * n8n, against the Evolution sandbox. Action workflows run with `n8n execute --id`; the trigger workflow is

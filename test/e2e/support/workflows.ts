@@ -1,5 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ApiError } from './api-error';
 

@@ -1,6 +1,5 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod/v4';
+import type { z } from 'zod/v4';
 import type { Caller } from '../../auth/caller';
 import { ApiError, forbidden, unauthorized } from './api-error';
 

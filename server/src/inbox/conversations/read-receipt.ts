@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import axios from 'axios';
 import { decryptSecret } from '../../channels/secret-cipher';
 import type { Caller } from '../../auth/caller';

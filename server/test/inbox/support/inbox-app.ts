@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,7 +34,6 @@ export interface HttpAnswer {
 	statusCode: number;
 	body: string;
 	headers: Headers;
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test answers are checked field by field
 	json(): any;
 }
 

@@ -1,10 +1,8 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import WebSocket from 'ws';
 import { eventually } from './inbox-app';
 
 export interface Frame {
 	type: string;
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- frames are checked field by field
 	[key: string]: any;
 }
 

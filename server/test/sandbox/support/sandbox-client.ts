@@ -6,7 +6,6 @@ export const API_KEY = 'test-global-key';
 export interface HttpResult {
 	status: number;
 	headers: Headers;
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary JSON the tests index freely
 	body: any;
 	text: string;
 }
@@ -20,7 +19,6 @@ async function fetchRetryingConnect(url: string, init: RequestInit): Promise<Res
 		return await fetch(url, init);
 	} catch (error) {
 		const cause = (error as { cause?: { syscall?: string } }).cause;
-		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- a test client, not a node
 		if (cause?.syscall !== 'connect') throw error;
 		return fetch(url, init);
 	}

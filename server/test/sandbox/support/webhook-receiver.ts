@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
 /** A loopback webhook receiver that records every POST and can answer with scripted statuses. */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +6,6 @@ export interface ReceivedWebhook {
 	path: string;
 	headers: IncomingMessage['headers'];
 	raw: string;
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary JSON the tests index freely
 	body: any;
 	at: number;
 }
