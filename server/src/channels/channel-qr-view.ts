@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import QRCode from 'qrcode';
 import type { Queryable } from '../db/db';
 import { isoTimestamp } from '../inbox/api/iso-timestamp';

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
 import type { Redis } from 'ioredis';
 import { RedisRealtimeSubscriber } from '../realtime/redis-realtime';
 import type { ChannelView } from './channel-view';
