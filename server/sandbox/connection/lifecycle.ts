@@ -38,6 +38,7 @@ export class ConnectionLifecycle {
 		instance.ownerJid = instance.wuid;
 		instance.profileName = profile.profileName;
 		instance.profilePicUrl = profile.profilePicUrl;
+		instance.hasSession = true;
 		this.open(instance);
 		emitInitialSync(this.world, instance);
 	}
@@ -66,6 +67,7 @@ export class ConnectionLifecycle {
 			date: now,
 		};
 		instance.connection = 'close';
+		instance.hasSession = false;
 		instance.qr = { count: 0 };
 		instance.disconnectionAt = now;
 		instance.disconnectionReasonCode = 401;

@@ -127,6 +127,8 @@ export class InstanceState {
 	/** The connected account (`sender`); stays set after a logout, like Evolution's in-process wuid. */
 	wuid: string | undefined;
 	ownerJid: string | null = null;
+	/** Baileys' saved credentials: set by a scan, wiped by a logout. A restart with them logs straight back in. */
+	hasSession = false;
 	profileName: string | null = null;
 	profilePicUrl: string | null = null;
 	profileStatus = '';

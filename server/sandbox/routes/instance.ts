@@ -98,8 +98,9 @@ export function registerInstanceRoutes(deps: RouteDeps): void {
 		handler: async ({ instance }) => {
 			// Evolution catches everything here and answers 200 {error:true, message:toString()}.
 			if (instance.connection === 'close') throw new RawReply(200, { error: true, message: '[object Object]' });
-			if (instance.wuid && instance.connection === 'open') {
-				lifecycle.drop(instance, 0);
+			// With saved credentials Baileys logs straight back in (no QR), unless WhatsApp cannot be reached.
+			if (instance.hasSession) {
+				lifecycle.drop(instance, instance.offline ? null : 0);
 				return qrCodeBody(instance);
 			}
 			lifecycle.stopQr(instance);

@@ -22,6 +22,7 @@ export type ChannelRealtimeEvent = Omit<RealtimeEvent, 'at'>;
 
 interface SnapshotRow {
 	status: ChannelStatus;
+	qrCode: string | null;
 	providerEventAt: Date | null;
 	providerOpenAt: Date | null;
 	providerLogoutAt: Date | null;
@@ -45,7 +46,7 @@ function toSignal(event: ChannelEvent): ProviderSignal {
  */
 export async function applyChannelEvent(tx: Tx, workspaceId: string, channelId: string, event: ChannelEvent): Promise<ChannelRealtimeEvent[]> {
 	const { rows } = await tx.query<SnapshotRow>(
-		`SELECT status, provider_event_at AS "providerEventAt", provider_open_at AS "providerOpenAt", provider_logout_at AS "providerLogoutAt"
+		`SELECT status, qr_code AS "qrCode", provider_event_at AS "providerEventAt", provider_open_at AS "providerOpenAt", provider_logout_at AS "providerLogoutAt"
 		 FROM whatsapp_channels WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
 		[workspaceId, channelId],
 	);
@@ -54,6 +55,8 @@ export async function applyChannelEvent(tx: Tx, workspaceId: string, channelId: 
 	const signal = toSignal(event);
 	const at = signal.at ?? null;
 	const decision = decideProviderTransition(before, signal);
+	// The QR the refresh job already fetched from Evolution, delivered again by its webhook: nothing new.
+	if (decision.apply && decision.qr && decision.status === before.status && event.kind === 'qrcode' && event.code && event.code === rows[0].qrCode) return [];
 	if (!decision.apply) {
 		if (decision.logout && at)
 			await tx.query(

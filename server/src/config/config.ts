@@ -34,6 +34,13 @@ const envSchema = z.object({
 	LOGIN_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
 	LOGIN_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
 	REALTIME_TYPING_TIMEOUT_MS: z.coerce.number().int().min(50).default(30_000),
+	// Channel lifecycle periods (README "Connecting a number"); tests shorten them.
+	CHANNEL_QR_REFRESH_MS: z.coerce.number().int().min(10).default(40_000),
+	CHANNEL_QR_WINDOW_MS: z.coerce.number().int().min(50).default(180_000),
+	CHANNEL_HEALTH_INTERVAL_MS: z.coerce.number().int().min(50).default(60_000),
+	CHANNEL_RECONNECT_VERIFY_MS: z.coerce.number().int().min(10).default(20_000),
+	// BullMQ key prefix: lets several deployments (or test runs) share one Redis.
+	QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).default('bull'),
 	SUPABASE_URL: optionalUrl,
 	SUPABASE_SERVICE_ROLE_KEY: optionalString,
 	SUPABASE_REALTIME_PRIVATE: z.enum(['true', 'false']).default('true'),
@@ -61,6 +68,10 @@ export interface Config {
 	/** Inbox sign-in; defaults apply when absent (configs built by hand in tests). */
 	auth?: { sessionTtlMs: number; signupMode: 'first' | 'open' | 'closed'; loginRateLimit: { max: number; timeWindowMs: number } };
 	realtime?: { typingTimeoutMs: number };
+	/** Channel lifecycle periods; defaults apply when absent (configs built by hand in tests). */
+	channels?: { qrRefreshMs: number; qrWindowMs: number; healthIntervalMs: number; reconnectVerifyMs: number };
+	/** BullMQ key prefix (default "bull"). */
+	queuePrefix?: string;
 	/** Set when SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY are: Realtime broadcast and Supabase Auth sign-in. */
 	supabase?: { url: string; serviceRoleKey: string; privateChannels: boolean };
 }
@@ -99,6 +110,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			loginRateLimit: { max: e.LOGIN_RATE_LIMIT_MAX, timeWindowMs: e.LOGIN_RATE_LIMIT_WINDOW_SECONDS * 1000 },
 		},
 		realtime: { typingTimeoutMs: e.REALTIME_TYPING_TIMEOUT_MS },
+		channels: {
+			qrRefreshMs: e.CHANNEL_QR_REFRESH_MS,
+			qrWindowMs: e.CHANNEL_QR_WINDOW_MS,
+			healthIntervalMs: e.CHANNEL_HEALTH_INTERVAL_MS,
+			reconnectVerifyMs: e.CHANNEL_RECONNECT_VERIFY_MS,
+		},
+		queuePrefix: e.QUEUE_PREFIX,
 		supabase:
 			e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY
 				? { url: e.SUPABASE_URL.replace(/\/+$/, ''), serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY, privateChannels: e.SUPABASE_REALTIME_PRIVATE === 'true' }

@@ -1,3 +1,4 @@
+import type { ChannelLifecycle } from '../channels/channel-lifecycle';
 import type { Db } from '../db/db';
 import type { InboxPublisher } from '../realtime/inbox-events';
 import type { TypingTracker } from '../realtime/typing-tracker';
@@ -20,4 +21,6 @@ export interface InboxApiDeps {
 	/** Used for channels created without their own base URL / API key (the embedded sandbox, one shared Evolution). */
 	evolution: { baseUrl: string; apiKey?: string };
 	auth: AuthSettings;
+	/** Instance create / attach, pairing, health, reconnect, logout, removal (channels/channel-lifecycle.ts). */
+	channels: ChannelLifecycle;
 }

@@ -5,6 +5,9 @@ import { registerAttendantRoutes } from '../auth/attendants.routes';
 import { installAuthHook } from '../auth/auth-hook';
 import { registerAuthRoutes } from '../auth/auth.routes';
 import { CallerResolver } from '../auth/caller-resolver';
+import { ChannelJobs } from '../channels/channel-jobs';
+import { ChannelLifecycle } from '../channels/channel-lifecycle';
+import { DEFAULT_CHANNEL_TIMINGS } from '../channels/channel-timings';
 import { createInboxPublisher } from '../realtime/create-inbox-publisher';
 import { InboxEventPublisher } from '../realtime/inbox-event-publisher';
 import { registerRealtime } from '../realtime/realtime.route';
@@ -37,6 +40,21 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime): voi
 			: createInboxPublisher({ redis: runtime.redis.client, logger: runtime.logger, config: runtime.config });
 	const supabase = runtime.config.supabase ? createSupabaseServiceClient(runtime.config.supabase) : undefined;
 	const resolver = new CallerResolver(runtime.db, supabase ? new SupabaseAuthVerifier(supabase) : undefined);
+	const timings = { ...DEFAULT_CHANNEL_TIMINGS, ...runtime.config.channels };
+	const jobs = new ChannelJobs(runtime.redis.url, { prefix: runtime.config.queuePrefix, healthIntervalMs: timings.healthIntervalMs, logger: runtime.logger });
+	runtime.queues.push(jobs.queue);
+	const channels = new ChannelLifecycle({
+		db: runtime.db,
+		integrationsKey: runtime.integrationsKey,
+		publisher,
+		logger: runtime.logger,
+		timings,
+		evolution: { baseUrl: runtime.evolution.baseUrl, apiKey: runtime.evolution.apiKey },
+		publicUrl: () => runtime.config.publicUrl ?? ownAddress(app, runtime.config.host),
+		jobs,
+	});
+	app.addHook('onReady', () => jobs.start(channels));
+	app.addHook('onClose', () => jobs.close());
 	const deps: InboxApiDeps = {
 		db: runtime.db,
 		integrationsKey: runtime.integrationsKey,
@@ -44,6 +62,7 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime): voi
 		typing: publisher.typing,
 		evolution: { baseUrl: runtime.evolution.baseUrl, apiKey: runtime.evolution.apiKey },
 		auth: runtime.config.auth ?? DEFAULT_AUTH,
+		channels,
 	};
 
 	installAuthHook(app, resolver);
@@ -81,4 +100,12 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime): voi
 	app.register(async (scope) => {
 		await registerRealtime(scope, { db: runtime.db, redis: runtime.redis.client, resolver, publisher, typing: publisher.typing });
 	});
+}
+
+/** The server's own address when PUBLIC_URL is unset: where a local Evolution (the sandbox) reaches the webhooks. */
+function ownAddress(app: FastifyInstance, host: string): string {
+	const address = app.server.address();
+	const port = typeof address === 'object' && address ? address.port : 0;
+	const reachable = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+	return `http://${reachable}:${port}`;
 }

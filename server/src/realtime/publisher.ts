@@ -19,7 +19,8 @@ export interface RealtimeEvent {
 		| 'channel.updated'
 		| 'channel.qr'
 		| 'channel.alert'
-		| 'channel.log';
+		| 'channel.log'
+		| 'channel.removed';
 	channelId?: string;
 	conversationId?: string;
 	/** Set when only this attendant may hear it (the bell). */

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startSandbox } from '../../sandbox';
 import type { Config } from '../config/config';
@@ -21,6 +22,8 @@ export interface Runtime {
 	integrationsKey: Buffer;
 	/** Where committed changes are announced: Redis pub/sub to every replica's WebSocket hub (+ Supabase Realtime when configured). */
 	publisher: RealtimePublisher;
+	/** Every BullMQ queue the server runs (channels, outbox…): features push theirs, the queue dashboard lists them. */
+	queues: Queue[];
 	close(): Promise<void>;
 }
 
@@ -85,6 +88,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
 			integrationsKey,
 			// Redis pub/sub to every replica's sockets (+ Supabase Realtime when configured).
 			publisher: createInboxPublisher({ redis: redisClient, logger, config }),
+			queues: [],
 			close,
 		};
 	} catch (error) {

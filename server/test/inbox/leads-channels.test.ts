@@ -78,7 +78,7 @@ describe.each(ADAPTERS)('leads and channels API on %s', (_driver, open) => {
 	it('keeps channel API keys encrypted, out of answers and out of logs; the webhook secret is shown once', async () => {
 		const apiKey = `instance-${randomBytes(8).toString('hex')}`;
 		const rotatedKey = `instance-${randomBytes(8).toString('hex')}`;
-		const created = await server.call('POST', '/api/v1/channels', admin.authorization, { name: 'Suporte', instanceName: 'acme-support', apiKey });
+		const created = await server.call('POST', '/api/v1/channels', admin.authorization, { name: 'Suporte', instanceName: 'acme-support', apiKey, instance: 'none' });
 		expect(created.statusCode).toBe(201);
 		const { channel, webhookSecret } = created.json();
 		expect(channel).toMatchObject({ name: 'Suporte', provider: 'evolution', baseUrl: 'http://evolution.test', hasApiKey: true, webhookPath: `/webhooks/evolution/${channel.id}` });
@@ -111,7 +111,7 @@ describe.each(ADAPTERS)('leads and channels API on %s', (_driver, open) => {
 		expect(unknownOld.statusCode).toBe(401);
 
 		expect((await server.call('POST', '/api/v1/channels', agent.authorization, { name: 'X', instanceName: 'x' })).statusCode).toBe(403);
-		expect((await server.call('POST', '/api/v1/channels', admin.authorization, { name: 'Dup', instanceName: 'acme-support' })).statusCode).toBe(409);
+		expect((await server.call('POST', '/api/v1/channels', admin.authorization, { name: 'Dup', instanceName: 'acme-support', instance: 'none' })).statusCode).toBe(409);
 		expect((await server.call('DELETE', `/api/v1/channels/${channel.id}`, admin.authorization)).statusCode).toBe(204);
 		expect(logLines.length).toBeGreaterThan(5);
 		const logs = logLines.join('');

@@ -1,14 +1,8 @@
-import { createChannel } from '../../channels/channel-repository';
 import { readChannelViews, type ChannelView } from '../../channels/channel-view';
 import { encryptSecret } from '../../channels/secret-cipher';
 import { generateWebhookSecret, hashWebhookSecret } from '../../channels/webhook-secret';
 import type { Queryable } from '../../db/db';
-import { conflict, notFound } from '../api/api-error';
-
-function rethrowUnique(error: unknown): never {
-	if ((error as { code?: string }).code === '23505') throw conflict('This workspace already has a channel for that instance.', 'instance_taken');
-	throw error;
-}
+import { notFound } from '../api/api-error';
 
 export async function listChannels(db: Queryable, workspaceId: string): Promise<ChannelView[]> {
 	return readChannelViews(db, workspaceId);
@@ -18,21 +12,6 @@ export async function getChannel(db: Queryable, workspaceId: string, channelId: 
 	const [view] = await readChannelViews(db, workspaceId, channelId);
 	if (!view) throw notFound('Channel');
 	return view;
-}
-
-/** Creates the channel (API key sealed with AES-256-GCM by the channels module); the webhook secret is shown this once. */
-export async function addChannel(
-	db: Queryable,
-	key: Buffer,
-	workspaceId: string,
-	input: { name: string; provider: 'evolution' | 'waha'; instanceName: string; baseUrl: string; apiKey?: string },
-): Promise<{ channel: ChannelView; webhookSecret: string }> {
-	try {
-		const created = await createChannel(db, key, { workspaceId, ...input });
-		return { channel: await getChannel(db, workspaceId, created.channel.id), webhookSecret: created.webhookSecret };
-	} catch (error) {
-		rethrowUnique(error);
-	}
 }
 
 export async function editChannel(
@@ -62,11 +41,6 @@ export async function editChannel(
 	);
 	if (rowCount === 0) throw notFound('Channel');
 	return getChannel(db, workspaceId, channelId);
-}
-
-export async function removeChannel(db: Queryable, workspaceId: string, channelId: string): Promise<void> {
-	const { rowCount } = await db.query('DELETE FROM whatsapp_channels WHERE workspace_id = $1 AND id = $2', [workspaceId, channelId]);
-	if (rowCount === 0) throw notFound('Channel');
 }
 
 /** A new webhook secret (the old one stops working within the webhook directory's cache time). */

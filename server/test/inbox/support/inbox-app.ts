@@ -70,8 +70,18 @@ export interface InboxApp {
  * The real server (buildApp) on a given database and the run's private Redis, with a runtime assembled the way
  * startRuntime does it, minus the sandbox. `env` adds configuration (e.g. a short typing timeout).
  */
-export async function startInboxApp(db: Db, options: { env?: Record<string, string>; logLines?: string[] } = {}): Promise<InboxApp> {
-	const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: mkdtempSync(join(tmpdir(), 'inbox-test-')), ...options.env });
+export async function startInboxApp(
+	db: Db,
+	options: { env?: Record<string, string>; logLines?: string[]; evolution?: Runtime['evolution'] } = {},
+): Promise<InboxApp> {
+	const config = loadConfig({
+		NODE_ENV: 'test',
+		LOG_LEVEL: 'silent',
+		DATA_DIR: mkdtempSync(join(tmpdir(), 'inbox-test-')),
+		// Each app its own BullMQ keys on the run's shared Redis: no job of one test reaches another's database.
+		QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+		...options.env,
+	});
 	const lines = options.logLines;
 	const logger = lines
 		? createLogger({ level: 'trace', destination: new Writable({ write: (chunk, _encoding, done) => (lines.push(chunk.toString()), done()) }) })
@@ -82,9 +92,10 @@ export async function startInboxApp(db: Db, options: { env?: Record<string, stri
 		logger,
 		db,
 		redis: { url: testRedisUrl(), mode: 'external', client: redis },
-		evolution: { baseUrl: 'http://evolution.test', apiKey: 'global-evolution-key' },
+		evolution: options.evolution ?? { baseUrl: 'http://evolution.test', apiKey: 'global-evolution-key' },
 		integrationsKey: randomBytes(32),
 		publisher: createInboxPublisher({ redis, logger, config }),
+		queues: [],
 		close: async () => undefined,
 	};
 	const app = buildApp(runtime);

@@ -1,0 +1,466 @@
+import type { Db, Queryable } from '../db/db';
+import { ApiError, conflict, notFound } from '../inbox/api/api-error';
+import type { Logger } from '../logging/logger';
+import { EvolutionClient, EvolutionError } from '../providers/evolution/evolution-client';
+import type { InboxPublisher } from '../realtime/inbox-events';
+import { createChannel } from './channel-repository';
+import { channelQrView, type ChannelQrView } from './channel-qr-view';
+import { logChannelStep, setChannelStatus, type ChannelRealtimeEvent } from './channel-state';
+import { isMonitoredStatus, needsPairing, type ChannelStatus } from './channel-status';
+import { HEALTH_ALERT_AFTER, HEALTH_RECONNECT_AFTER, type ChannelTimings } from './channel-timings';
+import { readChannelViews, type ChannelView } from './channel-view';
+import { EvolutionInstance, isNotFound, serverWebhook, type EvolutionWebhookRow } from './evolution-instance';
+import { decryptSecret, encryptSecret } from './secret-cipher';
+
+/** The jobs the lifecycle schedules (channel-jobs.ts runs them on BullMQ, shared by every replica). */
+export interface ChannelJobScheduler {
+	scheduleQrRefresh(job: QrRefreshJob, delayMs: number): Promise<void>;
+	scheduleReconnectVerify(job: ChannelJobRef, delayMs: number): Promise<void>;
+}
+
+export interface ChannelJobRef {
+	workspaceId: string;
+	channelId: string;
+}
+
+/** One pairing attempt's refresh chain: a newer connect (another qrStartedAt) ends the older chain. */
+export interface QrRefreshJob extends ChannelJobRef {
+	qrStartedAt: string;
+}
+
+export interface ChannelLifecycleDeps {
+	db: Db;
+	integrationsKey: Buffer;
+	publisher: InboxPublisher;
+	logger: Logger;
+	timings: ChannelTimings;
+	/** The server's Evolution (EVOLUTION_BASE_URL or the sandbox) and its global key. */
+	evolution: { baseUrl: string; apiKey?: string };
+	/** Where Evolution reaches this server: PUBLIC_URL, else the listening address (known once listening). */
+	publicUrl(): string;
+	jobs: ChannelJobScheduler;
+}
+
+export type InstanceMode = 'create' | 'attach' | 'none';
+
+export interface AddChannelInput {
+	name: string;
+	provider: 'evolution' | 'waha';
+	instanceName: string;
+	baseUrl?: string;
+	apiKey?: string;
+	instance: InstanceMode;
+	takeOver: boolean;
+	/** After create: start pairing right away (a QR, or a pairing code for this number). */
+	connect: boolean;
+	phoneNumber?: string;
+}
+
+interface LifecycleRow {
+	id: string;
+	workspaceId: string;
+	provider: 'evolution' | 'waha';
+	instanceName: string;
+	baseUrl: string;
+	status: ChannelStatus;
+	apiKeySealed: string | null;
+	tokenSealed: string | null;
+	secretSealed: string | null;
+	previousWebhookSealed: string | null;
+	instanceOwned: boolean;
+	qrCode: string | null;
+	qrStartedAt: string | null;
+	qrExpired: boolean;
+	healthFailures: number;
+	pairingPhone: string | null;
+}
+
+const ROW = `id, workspace_id AS "workspaceId", provider, instance_name AS "instanceName", base_url AS "baseUrl", status,
+	api_key_encrypted AS "apiKeySealed", instance_token_encrypted AS "tokenSealed", webhook_secret_encrypted AS "secretSealed",
+	previous_webhook_encrypted AS "previousWebhookSealed", instance_owned AS "instanceOwned", qr_code AS "qrCode",
+	to_char(qr_started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "qrStartedAt", (qr_expires_at IS NOT NULL AND qr_expires_at <= now()) AS "qrExpired",
+	health_failures AS "healthFailures", pairing_phone AS "pairingPhone"`;
+
+/**
+ * A channel's life on Evolution: create or attach the instance with our webhook, pair it (QR refreshed until open
+ * or expiry, or a pairing code), watch its health (alert, automatic reconnect), reconnect / restart / logout /
+ * remove on request. Every step and state change is logged on the channel and published.
+ */
+export class ChannelLifecycle {
+	constructor(private readonly deps: ChannelLifecycleDeps) {}
+
+	// ---- create / attach / remove -------------------------------------------------------------------------------
+
+	async addChannel(workspaceId: string, input: AddChannelInput): Promise<{ channel: ChannelView; webhookSecret: string }> {
+		const { db, integrationsKey } = this.deps;
+		const mode: InstanceMode = input.provider === 'waha' ? 'none' : input.instance;
+		const baseUrl = (input.baseUrl ?? this.deps.evolution.baseUrl).replace(/\/+$/, '');
+		let created;
+		try {
+			created = await createChannel(db, integrationsKey, { workspaceId, name: input.name, provider: input.provider, instanceName: input.instanceName, baseUrl, apiKey: input.apiKey });
+		} catch (error) {
+			if ((error as { code?: string }).code === '23505') throw conflict('This workspace already has a channel for that instance.', 'instance_taken');
+			throw error;
+		}
+		const channelId = created.channel.id;
+		if (mode !== 'none') {
+			try {
+				if (mode === 'create') await this.createInstance(workspaceId, channelId, created.webhookSecret, input);
+				else await this.attachInstance(workspaceId, channelId, created.webhookSecret, input.takeOver);
+			} catch (error) {
+				// Nothing half-made: the row goes again and the answer says why.
+				await db.query('DELETE FROM whatsapp_channels WHERE workspace_id = $1 AND id = $2', [workspaceId, channelId]);
+				throw error;
+			}
+			if (mode === 'create' && input.connect) await this.connect(workspaceId, channelId, input.phoneNumber);
+		}
+		return { channel: await this.view(workspaceId, channelId), webhookSecret: created.webhookSecret };
+	}
+
+	private webhookUrl(channelId: string): string {
+		return `${this.deps.publicUrl().replace(/\/+$/, '')}/webhooks/evolution/${channelId}`;
+	}
+
+	private async createInstance(workspaceId: string, channelId: string, secret: string, input: AddChannelInput): Promise<void> {
+		const row = await this.row(workspaceId, channelId);
+		// /instance/create needs the global key: the one given for this channel, else the server's EVOLUTION_API_KEY.
+		const client = new EvolutionClient({ baseUrl: row.baseUrl, apiKey: input.apiKey ?? this.deps.evolution.apiKey, timeoutMs: this.deps.timings.requestTimeoutMs });
+		const instance = new EvolutionInstance(client, row.instanceName);
+		const url = this.webhookUrl(channelId);
+		let answer;
+		try {
+			answer = await instance.create(serverWebhook(url, secret));
+		} catch (error) {
+			if (error instanceof EvolutionError && error.status === 403 && /already in use/i.test(error.message))
+				throw conflict(`Evolution already has an instance named "${row.instanceName}". Attach it instead (instance: "attach").`, 'instance_exists');
+			throw upstream(error, 'create the Evolution instance');
+		}
+		await this.deps.db.query(
+			`UPDATE whatsapp_channels SET instance_token_encrypted = $3, provider_instance_id = $4, instance_owned = true, status_reason = 'instance_created',
+				status_changed_at = now(), updated_at = now() WHERE workspace_id = $1 AND id = $2`,
+			[workspaceId, channelId, answer.token ? encryptSecret(answer.token, this.deps.integrationsKey) : null, answer.instanceId],
+		);
+		await this.step(workspaceId, channelId, { kind: 'step', reason: 'instance_created', message: `Evolution instance "${row.instanceName}" created with the webhook ${url}` });
+	}
+
+	private async attachInstance(workspaceId: string, channelId: string, secret: string, takeOver: boolean): Promise<void> {
+		const row = await this.row(workspaceId, channelId);
+		const instance = this.instance(row);
+		const url = this.webhookUrl(channelId);
+		let current: EvolutionWebhookRow | null;
+		try {
+			current = await instance.findWebhook();
+		} catch (error) {
+			if (isNotFound(error)) throw new ApiError(422, 'instance_not_found', `Evolution has no instance named "${row.instanceName}". Create it (instance: "create") or check the name.`);
+			throw upstream(error, 'read the instance webhook');
+		}
+		const heldByOther = !!current && current.enabled && !!current.url && current.url !== url;
+		if (heldByOther && !takeOver)
+			throw conflict(
+				`The instance's webhook already points to ${current!.url}. Send takeOver: true to point it at this server instead (that configuration is saved and put back when the channel is removed).`,
+				'webhook_taken',
+			);
+		if (heldByOther) {
+			await this.deps.db.query('UPDATE whatsapp_channels SET previous_webhook_encrypted = $3 WHERE workspace_id = $1 AND id = $2', [
+				workspaceId,
+				channelId,
+				encryptSecret(JSON.stringify(current), this.deps.integrationsKey),
+			]);
+		}
+		try {
+			await instance.setWebhook(serverWebhook(url, secret));
+		} catch (error) {
+			throw upstream(error, 'set the instance webhook');
+		}
+		await this.step(workspaceId, channelId, {
+			kind: 'step',
+			reason: 'instance_attached',
+			message: heldByOther ? `Webhook taken over from ${current!.url} (saved, restored on removal); now ${url}` : `Webhook set to ${url}`,
+		});
+		// Where the instance stands now: an attached number may already be connected.
+		const state = await instance.connectionState().catch(() => undefined);
+		if (state === 'open') await this.setStatus(workspaceId, channelId, { status: 'connected', reason: 'instance_attached' });
+	}
+
+	/** Removes the channel; its Evolution instance is deleted (`delete`) or only let go of (`detach`, webhook restored). */
+	async remove(workspaceId: string, channelId: string, evolutionInstance?: 'delete' | 'detach'): Promise<void> {
+		const row = await this.row(workspaceId, channelId);
+		if (row.provider === 'evolution') {
+			const mode = evolutionInstance ?? (row.instanceOwned ? 'delete' : 'detach');
+			const instance = this.instance(row);
+			try {
+				if (mode === 'delete') await instance.remove();
+				else await this.detach(row, instance);
+			} catch (error) {
+				// A missing instance is already gone; anything else keeps the channel so the admin can try again.
+				if (!isNotFound(error)) throw upstream(error, mode === 'delete' ? 'delete the Evolution instance' : 'detach the Evolution instance');
+			}
+			this.deps.logger.info({ channelId, mode }, 'channel removed');
+		}
+		await this.deps.db.query('DELETE FROM whatsapp_channels WHERE workspace_id = $1 AND id = $2', [workspaceId, channelId]);
+		await this.deps.publisher.publish(workspaceId, [{ channelId, type: 'channel.removed', data: { id: channelId }, at: Date.now() }]);
+	}
+
+	private async detach(row: LifecycleRow, instance: EvolutionInstance): Promise<void> {
+		if (row.previousWebhookSealed) {
+			const previous = JSON.parse(decryptSecret(row.previousWebhookSealed, this.deps.integrationsKey)) as EvolutionWebhookRow;
+			await instance.setWebhook({
+				url: previous.url,
+				enabled: previous.enabled,
+				headers: previous.headers ?? {},
+				events: previous.events,
+				byEvents: previous.webhookByEvents,
+				base64: previous.webhookBase64,
+			});
+		} else {
+			// Only ours: stop the deliveries to a channel that no longer exists.
+			await instance.setWebhook({ url: this.webhookUrl(row.id), enabled: false, events: [] });
+		}
+	}
+
+	// ---- pairing ------------------------------------------------------------------------------------------------
+
+	/** Starts pairing: a QR (refreshed until open or the window closes) or, with a phone number, a pairing code. */
+	async connect(workspaceId: string, channelId: string, phoneNumber?: string): Promise<ChannelQrView> {
+		const row = await this.row(workspaceId, channelId);
+		this.requireEvolution(row);
+		if (row.status === 'connected') throw conflict('This channel is already connected.', 'already_connected');
+		const { rows } = await this.deps.db.query<{ qrStartedAt: string }>(
+			`UPDATE whatsapp_channels SET qr_started_at = clock_timestamp(), qr_expires_at = clock_timestamp() + make_interval(secs => $3::float8),
+				qr_code = NULL, qr_image = NULL, pairing_code = NULL, qr_count = 0, pairing_phone = $4, health_failures = 0, updated_at = now()
+			 WHERE workspace_id = $1 AND id = $2
+			 RETURNING to_char(qr_started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "qrStartedAt"`,
+			[workspaceId, channelId, this.deps.timings.qrWindowMs / 1000, phoneNumber ?? null],
+		);
+		await this.setStatus(workspaceId, channelId, { status: 'connecting', reason: phoneNumber ? 'pairing_requested' : 'qr_requested' }, true);
+		await this.step(workspaceId, channelId, { kind: 'step', message: phoneNumber ? `Pairing code requested for ${maskPhone(phoneNumber)}` : 'QR requested' });
+		await this.refreshQr({ workspaceId, channelId, qrStartedAt: rows[0].qrStartedAt }, phoneNumber);
+		return (await channelQrView(this.deps.db, workspaceId, channelId))!;
+	}
+
+	/**
+	 * One turn of the QR chain: expired → `expired`; otherwise ask Evolution for the current QR, store and publish it
+	 * when new, and come back in qrRefreshMs (or at the window's end). Stops once the channel is not pairing.
+	 */
+	async refreshQr(job: QrRefreshJob, phoneNumber?: string): Promise<void> {
+		const row = await this.findRow(job.workspaceId, job.channelId);
+		if (!row || row.status !== 'connecting' || row.qrStartedAt !== job.qrStartedAt) return;
+		if (row.qrExpired) {
+			// Evolution is left alone: a logout here could race a scan of the last QR and log the new session out.
+			// It stops issuing QRs by itself at its limit, and a late scan still connects (open wins over expired).
+			await this.setStatus(job.workspaceId, job.channelId, { status: 'expired', reason: 'qr_expired', from: ['connecting'] });
+			return;
+		}
+		const instance = this.instance(row);
+		try {
+			const answer = await instance.connect(phoneNumber ?? row.pairingPhone ?? undefined, this.deps.timings.requestTimeoutMs);
+			if (answer.open) {
+				await this.setStatus(job.workspaceId, job.channelId, { status: 'connected', reason: 'paired', from: ['connecting'] });
+				return;
+			}
+			if (answer.qr.code || answer.qr.pairingCode) await this.storeQr(job, answer.qr);
+		} catch (error) {
+			await this.step(job.workspaceId, job.channelId, { kind: 'error', message: `QR refresh failed: ${(error as Error).message}` });
+		}
+		const remaining = await this.msUntilQrExpiry(job);
+		await this.deps.jobs.scheduleQrRefresh(job, Math.max(20, Math.min(this.deps.timings.qrRefreshMs, remaining)));
+	}
+
+	private async storeQr(job: QrRefreshJob, qr: { code?: string; base64?: string; pairingCode?: string | null }): Promise<void> {
+		const { rowCount } = await this.deps.db.query(
+			`UPDATE whatsapp_channels SET qr_code = $4, qr_image = $5, pairing_code = COALESCE($6, pairing_code), qr_count = qr_count + 1, qr_updated_at = now(), updated_at = now()
+			 WHERE workspace_id = $1 AND id = $2 AND status = 'connecting' AND qr_started_at = $3::timestamptz AND qr_code IS DISTINCT FROM $4`,
+			[job.workspaceId, job.channelId, job.qrStartedAt, qr.code ?? null, qr.base64 ?? null, qr.pairingCode ?? null],
+		);
+		if (!rowCount) return;
+		const view = await channelQrView(this.deps.db, job.workspaceId, job.channelId);
+		if (view) await this.publish(job.workspaceId, [{ channelId: job.channelId, type: 'channel.qr', data: { ...view } }]);
+	}
+
+	private async msUntilQrExpiry(job: ChannelJobRef): Promise<number> {
+		const { rows } = await this.deps.db.query<{ ms: number | null }>(
+			`SELECT (EXTRACT(EPOCH FROM (qr_expires_at - now())) * 1000)::float8 AS ms FROM whatsapp_channels WHERE workspace_id = $1 AND id = $2`,
+			[job.workspaceId, job.channelId],
+		);
+		return Math.max(0, Number(rows[0]?.ms ?? 0));
+	}
+
+	async qr(workspaceId: string, channelId: string): Promise<ChannelQrView> {
+		const view = await channelQrView(this.deps.db, workspaceId, channelId);
+		if (!view) throw notFound('Channel');
+		return view;
+	}
+
+	// ---- health, reconnect, restart, logout ---------------------------------------------------------------------
+
+	/** The channels the monitor checks: connected, disconnected or error; never those waiting for a person. */
+	async monitoredChannels(): Promise<ChannelJobRef[]> {
+		const { rows } = await this.deps.db.query<ChannelJobRef>(
+			`SELECT workspace_id AS "workspaceId", id AS "channelId" FROM whatsapp_channels
+			 WHERE provider = 'evolution' AND status IN ('connected', 'disconnected', 'error') ORDER BY id`,
+		);
+		return rows;
+	}
+
+	/** One health check: `open` heals; a failure counts, the 2nd alerts, the 3rd reconnects by itself (once). */
+	async checkHealth(job: ChannelJobRef): Promise<void> {
+		const row = await this.findRow(job.workspaceId, job.channelId);
+		if (!row || row.provider !== 'evolution' || !isMonitoredStatus(row.status)) return;
+		let state: string | undefined;
+		let problem: string;
+		try {
+			state = await this.instance(row).connectionState(this.deps.timings.requestTimeoutMs);
+			problem = `connectionState is ${state ?? 'unknown'}`;
+		} catch (error) {
+			if (isNotFound(error)) {
+				await this.setStatus(job.workspaceId, job.channelId, { status: 'error', reason: 'instance_missing', detail: (error as Error).message });
+				return;
+			}
+			problem = (error as Error).message;
+		}
+		if (state === 'open') {
+			await this.deps.db.query('UPDATE whatsapp_channels SET health_failures = 0, health_checked_at = now() WHERE workspace_id = $1 AND id = $2', [job.workspaceId, job.channelId]);
+			if (row.status !== 'connected') await this.setStatus(job.workspaceId, job.channelId, { status: 'connected', reason: 'reconnected' });
+			return;
+		}
+		const { rows } = await this.deps.db.query<{ failures: number }>(
+			`UPDATE whatsapp_channels SET health_failures = health_failures + 1, health_checked_at = now() WHERE workspace_id = $1 AND id = $2
+			 AND status IN ('connected', 'disconnected', 'error') RETURNING health_failures AS failures`,
+			[job.workspaceId, job.channelId],
+		);
+		const failures = rows[0]?.failures;
+		if (failures === undefined) return;
+		if (failures === HEALTH_ALERT_AFTER) {
+			const message = `Health check failed ${failures} times in a row (${problem})`;
+			const events = await logChannelStep(this.deps.db, job.workspaceId, job.channelId, { kind: 'alert', message, details: { failures } });
+			await this.publish(job.workspaceId, [...events, { channelId: job.channelId, type: 'channel.alert', data: { channelId: job.channelId, failures, message } }]);
+		} else if (failures === HEALTH_RECONNECT_AFTER) {
+			await this.reconnect(job.workspaceId, job.channelId, 'monitor');
+		}
+	}
+
+	/**
+	 * Reconnect: restart the instance (a saved session logs straight back in), then check after reconnectVerifyMs:
+	 * `connected` again or "reconnect failed — reconnect now". A channel that needs pairing gets a new QR instead.
+	 */
+	async reconnect(workspaceId: string, channelId: string, by: 'monitor' | 'admin'): Promise<ChannelView> {
+		const row = await this.row(workspaceId, channelId);
+		this.requireEvolution(row);
+		if (needsPairing(row.status) || row.status === 'connecting') {
+			if (by === 'monitor') return this.view(workspaceId, channelId);
+			await this.connect(workspaceId, channelId);
+			return this.view(workspaceId, channelId);
+		}
+		await this.setStatus(workspaceId, channelId, { status: 'disconnected', reason: 'reconnecting', details: { by } });
+		await this.step(workspaceId, channelId, { kind: 'step', reason: 'reconnecting', message: by === 'monitor' ? 'Automatic reconnect after 3 failed health checks' : 'Reconnect requested' });
+		try {
+			await this.instance(row).restart();
+		} catch (error) {
+			await this.setStatus(workspaceId, channelId, { status: 'error', reason: 'reconnect_failed', detail: (error as Error).message });
+			return this.view(workspaceId, channelId);
+		}
+		await this.deps.jobs.scheduleReconnectVerify({ workspaceId, channelId }, this.deps.timings.reconnectVerifyMs);
+		return this.view(workspaceId, channelId);
+	}
+
+	async verifyReconnect(job: ChannelJobRef): Promise<void> {
+		const row = await this.findRow(job.workspaceId, job.channelId);
+		if (!row || row.status === 'connected' || !isMonitoredStatus(row.status)) return;
+		const state = await this.instance(row)
+			.connectionState(this.deps.timings.requestTimeoutMs)
+			.catch((error: Error) => `unreachable (${error.message})`);
+		if (state === 'open') await this.setStatus(job.workspaceId, job.channelId, { status: 'connected', reason: 'reconnected' });
+		else await this.setStatus(job.workspaceId, job.channelId, { status: 'error', reason: 'reconnect_failed', detail: `connectionState is ${state ?? 'unknown'}` });
+	}
+
+	async restart(workspaceId: string, channelId: string): Promise<ChannelView> {
+		const row = await this.row(workspaceId, channelId);
+		this.requireEvolution(row);
+		await this.step(workspaceId, channelId, { kind: 'step', reason: 'restarting', message: 'Restart requested' });
+		try {
+			await this.instance(row).restart();
+		} catch (error) {
+			await this.step(workspaceId, channelId, { kind: 'error', reason: 'provider_error', message: `Restart failed: ${(error as Error).message}` });
+			throw upstream(error, 'restart the instance');
+		}
+		return this.view(workspaceId, channelId);
+	}
+
+	async logout(workspaceId: string, channelId: string): Promise<ChannelView> {
+		const row = await this.row(workspaceId, channelId);
+		this.requireEvolution(row);
+		try {
+			await this.instance(row).logout();
+		} catch (error) {
+			// "not connected" (400) is a logout already done; anything else is a failure to report.
+			if (!(error instanceof EvolutionError && error.status === 400)) throw upstream(error, 'log the instance out');
+		}
+		await this.step(workspaceId, channelId, { kind: 'step', reason: 'logged_out', message: 'Logged out by an admin' });
+		await this.setStatus(workspaceId, channelId, { status: 'logged_out', reason: 'logged_out', detail: 'by an admin' });
+		return this.view(workspaceId, channelId);
+	}
+
+	// ---- helpers -------------------------------------------------------------------------------------------------
+
+	private async setStatus(
+		workspaceId: string,
+		channelId: string,
+		change: Parameters<typeof setChannelStatus>[3],
+		force = false,
+	): Promise<{ changed: boolean }> {
+		const result = await setChannelStatus(this.deps.db, workspaceId, channelId, change);
+		if (!result.changed && force) {
+			// Same state and reason (e.g. a second "connect" while pairing): still logged, as the admin asked again.
+			await this.step(workspaceId, channelId, { kind: 'state', status: change.status, reason: change.reason, message: `Still ${change.status}` });
+		}
+		await this.publish(workspaceId, result.events);
+		return result;
+	}
+
+	private async step(workspaceId: string, channelId: string, entry: Parameters<typeof logChannelStep>[3]): Promise<void> {
+		await this.publish(workspaceId, await logChannelStep(this.deps.db, workspaceId, channelId, entry));
+	}
+
+	private async publish(workspaceId: string, events: ChannelRealtimeEvent[]): Promise<void> {
+		if (events.length) await this.deps.publisher.publish(workspaceId, events.map((e) => ({ ...e, at: Date.now() })));
+	}
+
+	private view(workspaceId: string, channelId: string): Promise<ChannelView> {
+		return readChannelViews(this.deps.db, workspaceId, channelId).then(([view]) => {
+			if (!view) throw notFound('Channel');
+			return view;
+		});
+	}
+
+	private async findRow(workspaceId: string, channelId: string, db: Queryable = this.deps.db): Promise<LifecycleRow | undefined> {
+		const { rows } = await db.query<LifecycleRow>(`SELECT ${ROW} FROM whatsapp_channels WHERE workspace_id = $1 AND id = $2`, [workspaceId, channelId]);
+		return rows[0];
+	}
+
+	private async row(workspaceId: string, channelId: string): Promise<LifecycleRow> {
+		const row = await this.findRow(workspaceId, channelId);
+		if (!row) throw notFound('Channel');
+		return row;
+	}
+
+	private requireEvolution(row: LifecycleRow): void {
+		if (row.provider !== 'evolution') throw new ApiError(422, 'unsupported_provider', 'Only Evolution channels are connected through the server.');
+	}
+
+	/** The channel's instance with the best key it has: its own API key, else the instance token, else the server's. */
+	private instance(row: LifecycleRow): EvolutionInstance {
+		const key = this.deps.integrationsKey;
+		const apiKey = row.apiKeySealed ? decryptSecret(row.apiKeySealed, key) : row.tokenSealed ? decryptSecret(row.tokenSealed, key) : this.deps.evolution.apiKey;
+		return new EvolutionInstance(new EvolutionClient({ baseUrl: row.baseUrl, apiKey, timeoutMs: this.deps.timings.requestTimeoutMs }), row.instanceName);
+	}
+}
+
+/** An Evolution failure as the API answers it: 502 with Evolution's own words (never the key). */
+function upstream(error: unknown, what: string): ApiError {
+	if (error instanceof ApiError) return error;
+	return new ApiError(502, 'evolution_error', `Could not ${what}: ${(error as Error).message}`);
+}
+
+function maskPhone(phone: string): string {
+	return phone.length > 4 ? `${'•'.repeat(phone.length - 4)}${phone.slice(-4)}` : phone;
+}
