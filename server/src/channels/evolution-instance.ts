@@ -1,4 +1,4 @@
-import { EvolutionClient, EvolutionError } from '../providers/evolution/evolution-client';
+import { EvolutionError, type EvolutionClient } from '../providers/evolution/evolution-client';
 import { WEBHOOK_SECRET_HEADER } from './webhook-secret';
 
 /**

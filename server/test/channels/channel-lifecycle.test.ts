@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { SERVER_WEBHOOK_EVENTS } from '../../src/channels/evolution-instance';
