@@ -213,8 +213,11 @@ export class ChannelLifecycle {
 				base64: previous.webhookBase64,
 			});
 		} else {
-			// Only ours: stop the deliveries to a channel that no longer exists.
-			await instance.setWebhook({ url: this.webhookUrl(row.id), enabled: false, events: [] });
+			// Only ours: stop the deliveries to a channel that no longer exists. Best effort: nothing of anyone else's
+			// is at stake, and deliveries to a removed channel are answered 404 (Evolution does not retry those).
+			await instance.setWebhook({ url: this.webhookUrl(row.id), enabled: false, events: [] }).catch((error: Error) =>
+				this.deps.logger.warn({ channelId: row.id, err: error.message }, 'could not switch the removed channel\'s webhook off'),
+			);
 		}
 	}
 
