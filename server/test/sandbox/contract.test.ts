@@ -208,7 +208,7 @@ describe('Evolution 2.3.7 contract (payload fixtures)', () => {
 			webhook: { url: `${receiver.url}/plain`, byEvents: false, base64: true, headers: { authorization: 'Bearer n8n-secret' }, events: ['MESSAGES_UPSERT'] },
 		}));
 		record('response-error-401.json', await s.get('/instance/connectionState/plain', null));
-	}, 60000);
+	}, 180_000);
 
 	afterAll(async () => {
 		await sandbox?.close();
