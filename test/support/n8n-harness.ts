@@ -126,6 +126,9 @@ export async function loadBuiltPackage(): Promise<LoadedPackage> {
 
 /** Serves fixture credentials and applies `authenticate` the way n8n's CredentialsHelper does. */
 class FixtureCredentialsHelper extends ICredentialsHelper {
+	/** How often a node read its credential (in n8n each read is a database read plus a decryption). */
+	reads = 0;
+
 	constructor(
 		private readonly credentials: Record<string, ICredentialDataDecryptedObject>,
 		private readonly credentialTypes: Record<string, ICredentialType>,
@@ -163,6 +166,7 @@ class FixtureCredentialsHelper extends ICredentialsHelper {
 	}
 
 	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, _details: INodeCredentialsDetails, type: string): Promise<ICredentialDataDecryptedObject> {
+		this.reads++;
 		const data = this.credentials[type];
 		if (!data) throw new Error(`No fixture credentials of type ${type}`);
 		return data;
@@ -228,6 +232,8 @@ export interface WorkflowResult {
 	output(nodeName: string): INodeExecutionData[];
 	/** The error a node failed with, if any. */
 	error(nodeName?: string): Error | undefined;
+	/** How many times nodes read a credential during the run. */
+	credentialReads: number;
 }
 
 /** Runs a workflow from its Manual Trigger, with the given start items. */
@@ -262,6 +268,7 @@ export async function runWorkflow(
 
 	return {
 		run,
+		credentialReads: (additionalData.credentialsHelper as FixtureCredentialsHelper).reads,
 		output(nodeName) {
 			const taskData = run.data.resultData.runData[nodeName];
 			if (!taskData) throw new Error(`Node "${nodeName}" did not run${run.data.resultData.error ? `: ${run.data.resultData.error.message}` : ''}`);

@@ -78,3 +78,20 @@ export const returnAllOrLimitFields: INodeProperties[] = [
 		displayOptions: { show: { returnAll: [false] } },
 	},
 ];
+
+/** The default of "Parallel Requests": a few reads in flight, gentle on the Evolution server and on WhatsApp. */
+export const DEFAULT_PARALLEL_REQUESTS = 5;
+
+/** How many items a read operation asks Evolution about at once; shown only for the read operations. */
+export function parallelRequestsFieldFor(resource: string, operations: string[]): INodeProperties {
+	return {
+		displayName: 'Parallel Requests',
+		name: 'parallelRequests',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 20 },
+		default: DEFAULT_PARALLEL_REQUESTS,
+		description:
+			'How many input items are looked up at the same time. The output keeps the order of the input. Sends always go one at a time.',
+		displayOptions: { show: { resource: [resource], operation: operations } },
+	};
+}

@@ -1,7 +1,9 @@
 import type { IExecuteFunctions, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { mapInOrder } from '../helpers/concurrency';
 import { operations as chat } from './chat/Chat.resource';
+import { DEFAULT_PARALLEL_REQUESTS } from './common.descriptions';
 import { operations as group } from './group/Group.resource';
 import { operations as history } from './history/History.resource';
 import { operations as instance } from './instance/Instance.resource';
@@ -41,31 +43,46 @@ function errorJson(error: NodeApiError | NodeOperationError): JsonObject {
 	return json;
 }
 
+/** One item through its operation: output items linked to it, or (continue on fail) its error. */
+async function runItem(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const resource = this.getNodeParameter('resource', itemIndex) as string;
+	const operation = this.getNodeParameter('operation', itemIndex) as string;
+	const handler = resources[resource]?.[operation];
+	try {
+		if (!handler) {
+			throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`, {
+				itemIndex,
+			});
+		}
+		const results = await handler.execute.call(this, itemIndex);
+		return results.map((result) => ({ ...result, pairedItem: { item: itemIndex } }));
+	} catch (error) {
+		const failure = asItemError(this.getNode(), error, itemIndex);
+		if (!this.continueOnFail()) throw failure;
+		return [{ json: errorJson(failure), pairedItem: { item: itemIndex } }];
+	}
+}
+
+/** How many items may run at once: "Parallel Requests" for a read operation, otherwise one. */
+function itemsAtOnce(this: IExecuteFunctions, itemCount: number): number {
+	if (itemCount < 2) return 1;
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	if (resources[resource]?.[operation]?.readOnly !== true) return 1;
+	const chosen = Number(this.getNodeParameter('parallelRequests', 0, DEFAULT_PARALLEL_REQUESTS));
+	return Number.isFinite(chosen) && chosen >= 1 ? Math.floor(chosen) : 1;
+}
+
 /**
  * Runs the chosen operation once per input item. Each output item points back to its input
- * (`pairedItem`); with "continue on fail" a failed item carries its error and the rest go on.
+ * (`pairedItem`) and the output keeps the input's order; with "continue on fail" a failed item carries
+ * its error and the rest go on. Sends and other changes run one item at a time (one WhatsApp number
+ * sending in parallel gets banned); reads may run a few items at once.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const output: INodeExecutionData[] = [];
-
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const resource = this.getNodeParameter('resource', itemIndex) as string;
-		const operation = this.getNodeParameter('operation', itemIndex) as string;
-		const handler = resources[resource]?.[operation];
-		try {
-			if (!handler) {
-				throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`, {
-					itemIndex,
-				});
-			}
-			const results = await handler.execute.call(this, itemIndex);
-			for (const result of results) output.push({ ...result, pairedItem: { item: itemIndex } });
-		} catch (error) {
-			const failure = asItemError(this.getNode(), error, itemIndex);
-			if (!this.continueOnFail()) throw failure;
-			output.push({ json: errorJson(failure), pairedItem: { item: itemIndex } });
-		}
-	}
-	return [output];
+	const perItem = await mapInOrder(items.length, itemsAtOnce.call(this, items.length), async (itemIndex) =>
+		await runItem.call(this, itemIndex),
+	);
+	return [perItem.flat()];
 }

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { CREDENTIAL_NAME } from '../transport';
+import { getConnection } from '../transport';
 
 /**
  * The instance an item works on: the node's "Instance" field, or else the credential's default.
@@ -17,8 +17,7 @@ export async function resolveInstanceName(
 	).trim();
 	if (chosen !== '') return chosen;
 
-	const credentials = await this.getCredentials(CREDENTIAL_NAME);
-	const fallback = String(credentials.defaultInstance ?? '').trim();
+	const fallback = (await getConnection.call(this)).defaultInstance;
 	if (fallback !== '' || !required) return fallback;
 
 	throw new NodeOperationError(this.getNode(), 'No instance chosen', {

@@ -1,4 +1,6 @@
 import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -26,10 +28,45 @@ export interface EvolutionRequest {
 
 type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
 
+/** The credential of one node run, read once: its base URL, and what n8n's authentication needs. */
+export interface EvolutionConnection {
+	/** The credential's base URL without trailing slashes. */
+	baseUrl: string;
+	defaultInstance: string;
+	credentials: ICredentialsDecrypted;
+}
+
+/**
+ * One read per node run (n8n gives every run its own context object): in n8n each `getCredentials` is a
+ * database read plus a decryption, and a run of 1,000 items used to make three of them per item (base URL,
+ * default instance, and the one inside `httpRequestWithAuthentication`).
+ */
+const connections = new WeakMap<object, Promise<EvolutionConnection>>();
+
+async function readConnection(this: RequestContext): Promise<EvolutionConnection> {
+	const data = await this.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_NAME);
+	const reference = this.getNode().credentials?.[CREDENTIAL_NAME];
+	return {
+		baseUrl: String(data.baseUrl ?? '').trim().replace(/\/+$/, ''),
+		defaultInstance: String(data.defaultInstance ?? '').trim(),
+		credentials: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_NAME, data },
+	};
+}
+
+export async function getConnection(this: RequestContext): Promise<EvolutionConnection> {
+	let connection = connections.get(this);
+	if (!connection) {
+		connection = readConnection.call(this);
+		connections.set(this, connection);
+		// A failed read is not remembered: the next item asks again and gets its own error.
+		connection.catch(() => connections.delete(this));
+	}
+	return await connection;
+}
+
 /** The credential's base URL without trailing slashes. */
 export async function getBaseUrl(this: RequestContext): Promise<string> {
-	const credentials = await this.getCredentials(CREDENTIAL_NAME);
-	return String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
+	return (await getConnection.call(this)).baseUrl;
 }
 
 function isErrorFlag(data: unknown): data is { error: true; message?: unknown } {
@@ -45,7 +82,7 @@ export async function evolutionApiRequest(
 	this: RequestContext,
 	request: EvolutionRequest,
 ): Promise<unknown> {
-	const baseUrl = await getBaseUrl.call(this);
+	const { baseUrl, credentials } = await getConnection.call(this);
 	const isMultipart = typeof FormData !== 'undefined' && request.body instanceof FormData;
 	const options: IHttpRequestOptions = {
 		method: request.method,
@@ -66,6 +103,9 @@ export async function evolutionApiRequest(
 			this,
 			CREDENTIAL_NAME,
 			options,
+			// The credential read once for this run, not again for every request. A copy, because n8n may merge
+			// pre-authentication data into what it is given.
+			{ credentialsDecrypted: { ...credentials, data: { ...credentials.data } } },
 		)) as { statusCode: number; body: unknown };
 	} catch (error) {
 		// n8n has already wrapped the network error; its low-level text ("connect ECONNREFUSED …")

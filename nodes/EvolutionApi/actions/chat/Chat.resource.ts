@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { instanceLocatorFor } from '../common.descriptions';
+import { instanceLocatorFor, parallelRequestsFieldFor } from '../common.descriptions';
 import type { ResourceOperations } from '../types';
 import * as archive from './archive.operation';
 import * as checkNumbers from './checkNumbers.operation';
@@ -62,4 +62,8 @@ export const description: INodeProperties[] = [
 	...downloadMedia.description,
 	...profilePicture.description,
 	...updateBlockStatus.description,
+	parallelRequestsFieldFor(
+		'chat',
+		Object.keys(operations).filter((name) => operations[name].readOnly === true),
+	),
 ];

@@ -21,6 +21,9 @@ const properties: INodeProperties[] = [
 	},
 ];
 
+/** Reads only: items may be asked in parallel (see OperationModule.readOnly). */
+export const readOnly = true;
+
 export const description = updateDisplayOptions(
 	{ show: { resource: ['chat'], operation: ['checkNumbers'] } },
 	properties,

@@ -35,6 +35,9 @@ const properties: INodeProperties[] = [
 	},
 ];
 
+/** Reads only: items may be asked in parallel (see OperationModule.readOnly). */
+export const readOnly = true;
+
 export const description = updateDisplayOptions(
 	{ show: { resource: ['chat'], operation: ['findContacts'] } },
 	properties,

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { instanceLocatorFor } from '../common.descriptions';
+import { instanceLocatorFor, parallelRequestsFieldFor } from '../common.descriptions';
 import type { ResourceOperations } from '../types';
 import * as create from './create.operation';
 import * as get from './get.operation';
@@ -66,4 +66,8 @@ export const description: INodeProperties[] = [
 	...revokeInviteLink.description,
 	...sendInviteLink.description,
 	...leave.description,
+	parallelRequestsFieldFor(
+		'group',
+		Object.keys(operations).filter((name) => operations[name].readOnly === true),
+	),
 ];

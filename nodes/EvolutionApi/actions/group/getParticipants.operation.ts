@@ -7,6 +7,9 @@ import { groupJidField, readGroupJid } from './shared';
 
 const properties: INodeProperties[] = [groupJidField];
 
+/** Reads only: items may be asked in parallel (see OperationModule.readOnly). */
+export const readOnly = true;
+
 export const description = updateDisplayOptions(
 	{ show: { resource: ['group'], operation: ['getParticipants'] } },
 	properties,

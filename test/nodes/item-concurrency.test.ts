@@ -1,0 +1,164 @@
+/**
+ * How the node spends its time per item: the credential is read once per run (not per item or request), reads
+ * ask Evolution about several items at once (bounded by "Parallel Requests", output in input order with its
+ * pairedItem), and sends go one at a time. A slow proxy in front of the sandbox counts the requests in flight.
+ */
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { startEvolutionSandbox, type EvolutionSandbox } from '../support/evolution-sandbox';
+import { runEvolutionNode, type EvolutionCredentials } from '../support/n8n-harness';
+
+const INSTANCE = 'shop-parallel';
+const OFF_WHATSAPP = '5511987654331';
+
+interface SlowProxy {
+	url: string;
+	maxInFlight: number;
+	arrivals: string[];
+	reset(): void;
+	close(): Promise<void>;
+}
+
+/** Forwards to `target`, holding the n-th request of a burst `holdMs(n)` before answering. */
+async function startSlowProxy(target: string, holdMs: (arrival: number) => number): Promise<SlowProxy> {
+	const to = new URL(target);
+	let inFlight = 0;
+	const state = { maxInFlight: 0, arrivals: [] as string[] };
+	const server: Server = createServer((incoming, outgoing) => {
+		const arrival = state.arrivals.length;
+		state.arrivals.push(`${incoming.method} ${incoming.url}`);
+		inFlight++;
+		state.maxInFlight = Math.max(state.maxInFlight, inFlight);
+		const chunks: Buffer[] = [];
+		incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+		incoming.on('end', () => {
+			setTimeout(() => {
+				const forward = httpRequest(
+					{ host: to.hostname, port: to.port, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, host: to.host } },
+					(answer) => {
+						const answerChunks: Buffer[] = [];
+						answer.on('data', (chunk: Buffer) => answerChunks.push(chunk));
+						answer.on('end', () => {
+							inFlight--;
+							outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+							outgoing.end(Buffer.concat(answerChunks));
+						});
+					},
+				);
+				forward.end(Buffer.concat(chunks));
+			}, holdMs(arrival));
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		get maxInFlight() {
+			return state.maxInFlight;
+		},
+		get arrivals() {
+			return state.arrivals;
+		},
+		reset() {
+			state.maxInFlight = 0;
+			state.arrivals = [];
+		},
+		close: () =>
+			new Promise<void>((resolve) => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			}),
+	};
+}
+
+let sandbox: EvolutionSandbox;
+let proxy: SlowProxy;
+let credentials: EvolutionCredentials;
+
+beforeAll(async () => {
+	sandbox = await startEvolutionSandbox();
+	await sandbox.connectedInstance(INSTANCE);
+	await sandbox.call('POST', '/_sandbox/numbers/not-on-whatsapp', { numbers: [OFF_WHATSAPP] });
+	// The first requests of a burst are held longest, so answers to a parallel burst come back in reverse.
+	proxy = await startSlowProxy(sandbox.url, (arrival) => Math.max(30, 600 - 100 * arrival));
+	credentials = { baseUrl: proxy.url, apiKey: sandbox.apiKey, defaultInstance: INSTANCE };
+});
+afterAll(async () => {
+	await proxy?.close();
+	await sandbox?.close();
+});
+beforeEach(() => {
+	proxy.reset();
+	sandbox.clearRequests();
+});
+
+const phones = Array.from({ length: 8 }, (_, index) => `55119876543${index}1`);
+
+describe('Per-item work', () => {
+	it('reads the credential once per run, however many items are sent', async () => {
+		const result = await runEvolutionNode(
+			{ resource: 'message', operation: 'sendText', number: '={{ $json.phone }}', text: '={{ "Olá " + $json.phone }}' },
+			{ credentials, items: phones.slice(4).map((phone) => ({ json: { phone } })) },
+		);
+		expect(result.error()).toBeUndefined();
+		expect(result.items).toHaveLength(4);
+		expect(sandbox.requestsTo(`/message/sendText/${INSTANCE}`)).toHaveLength(4);
+		// Every request still carries the credential's key, applied by n8n's authentication.
+		expect(sandbox.requestsTo('/message/sendText/').every((request) => request.headers.apikey === sandbox.apiKey)).toBe(true);
+		expect(result.credentialReads).toBe(1);
+	});
+
+	it('sends one item at a time, in input order', async () => {
+		const result = await runEvolutionNode(
+			{ resource: 'message', operation: 'sendText', number: '={{ $json.phone }}', text: 'one at a time' },
+			{ credentials, items: phones.slice(4).map((phone) => ({ json: { phone } })) },
+		);
+		expect(result.error()).toBeUndefined();
+		expect(proxy.maxInFlight).toBe(1);
+		expect(sandbox.requestsTo('/message/sendText/').map((request) => (request.json as { number: string }).number)).toEqual(phones.slice(4));
+		expect(result.items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
+	});
+
+	it('checks numbers for several items at once, at most "Parallel Requests", with the output in input order', async () => {
+		const result = await runEvolutionNode(
+			{ resource: 'chat', operation: 'checkNumbers', numbers: '={{ $json.phone }}', parallelRequests: 3 },
+			{ credentials, items: phones.map((phone) => ({ json: { phone } })) },
+		);
+		expect(result.error()).toBeUndefined();
+		expect(proxy.maxInFlight).toBeGreaterThan(1);
+		expect(proxy.maxInFlight).toBeLessThanOrEqual(3);
+		expect(result.items.map((item) => item.json.number)).toEqual(phones);
+		expect(result.items.map((item) => item.json.exists)).toEqual(phones.map((phone) => phone !== OFF_WHATSAPP));
+		expect(result.items.map((item) => item.pairedItem)).toEqual(phones.map((_, item) => ({ item })));
+		// Answers came back out of order (the first requests were held longest); the output did not.
+		expect(sandbox.requestsTo('/chat/whatsappNumbers/').map((request) => (request.json as { numbers: string[] }).numbers[0])).not.toEqual(phones);
+	});
+
+	it('defaults to 5 reads at once and runs one at a time when set to 1', async () => {
+		const items = phones.map((phone) => ({ json: { phone } }));
+		await runEvolutionNode({ resource: 'chat', operation: 'checkNumbers', numbers: '={{ $json.phone }}' }, { credentials, items });
+		expect(proxy.maxInFlight).toBeGreaterThan(1);
+		expect(proxy.maxInFlight).toBeLessThanOrEqual(5);
+		proxy.reset();
+		const serial = await runEvolutionNode({ resource: 'chat', operation: 'checkNumbers', numbers: '={{ $json.phone }}', parallelRequests: 1 }, { credentials, items });
+		expect(proxy.maxInFlight).toBe(1);
+		expect(serial.items.map((item) => item.json.number)).toEqual(phones);
+	});
+
+	it('a failing read fails the node with the first failed item, as one at a time would; continue on fail keeps every item in place', async () => {
+		const items = phones.map((phone, index) => ({ json: { phone: index === 2 || index === 5 ? 'not a number' : phone } }));
+		const stopped = await runEvolutionNode({ resource: 'chat', operation: 'checkNumbers', numbers: '={{ $json.phone }}', parallelRequests: 4 }, { credentials, items });
+		const error = stopped.error('Evolution API') as { context?: { itemIndex?: number } } | undefined;
+		expect(error?.context?.itemIndex).toBe(2);
+
+		const kept = await runEvolutionNode(
+			{ resource: 'chat', operation: 'checkNumbers', numbers: '={{ $json.phone }}', parallelRequests: 4 },
+			{ credentials, items, continueOnFail: true },
+		);
+		expect(kept.items.map((item) => item.pairedItem)).toEqual(phones.map((_, item) => ({ item })));
+		expect(kept.items.map((item) => (item.json.error === undefined ? item.json.number : 'error'))).toEqual(
+			phones.map((phone, index) => (index === 2 || index === 5 ? 'error' : phone)),
+		);
+	});
+});
