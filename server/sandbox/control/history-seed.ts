@@ -61,7 +61,7 @@ export function seedHistory(instance: InstanceState, request: SeedRequest): { me
 			instanceId: instance.id,
 			status: fromMe ? 'READ' : 'DELIVERY_ACK',
 			sessionId: null,
-			updates: fromMe ? [{ status: 'DELIVERY_ACK' }, { status: 'READ' }] : [],
+			updates: fromMe ? [{ id: cuid(), status: 'DELIVERY_ACK' }, { id: cuid(), status: 'READ' }] : [],
 		};
 		instance.addMessage(row);
 	}

@@ -27,7 +27,8 @@ export interface StoredMessage {
 	instanceId: string;
 	status: string;
 	sessionId: null;
-	updates: Array<{ status: string }>;
+	/** The MessageUpdate rows of the message (its receipts), oldest first. */
+	updates: Array<{ id: string; status: string }>;
 }
 
 export interface WebhookRow {

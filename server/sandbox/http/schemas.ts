@@ -213,6 +213,14 @@ export const schemas = {
 			},
 		},
 	} as Schema,
+	findStatusMessage: {
+		type: 'object',
+		properties: {
+			where: { type: 'object', properties: { remoteJid: { type: 'string' }, id: { type: 'string' } } },
+			page: { type: 'integer' },
+			offset: { type: 'integer' },
+		},
+	} as Schema,
 	findMessages: {
 		type: 'object',
 		properties: { where: { type: 'object', properties: { key: { type: 'object' }, message: { type: 'object' } } }, limit: { type: 'integer' } },

@@ -158,3 +158,35 @@ export function findContacts(instance: InstanceState, where: { id?: string; remo
 			(!where.pushName || contact.pushName.includes(where.pushName)),
 	);
 }
+
+export interface FindStatusMessageQuery {
+	where?: { remoteJid?: string; id?: string };
+	page?: number;
+	offset?: number;
+}
+
+/**
+ * 2.3.7 fetchStatusMessage: the MessageUpdate rows (the receipts of our messages), filtered by chat and by
+ * message key id, one page of `offset` rows when `offset` is given. A chat without receipts gives `[]`.
+ */
+export function findStatusMessages(instance: InstanceState, query: FindStatusMessageQuery) {
+	const where = query.where ?? {};
+	const rows = instance.messages.flatMap((message) =>
+		(!where.remoteJid || message.key.remoteJid === where.remoteJid) && (!where.id || message.key.id === where.id)
+			? message.updates.map((update) => ({
+					id: update.id,
+					keyId: message.key.id,
+					remoteJid: message.key.remoteJid,
+					fromMe: message.key.fromMe,
+					participant: message.key.participant ?? null,
+					pollUpdates: null,
+					status: update.status,
+					instanceId: instance.id,
+					messageId: message.id,
+				}))
+			: [],
+	);
+	if (typeof query.offset !== 'number') return rows;
+	const skip = query.offset * ((typeof query.page === 'number' ? query.page : 1) - 1);
+	return rows.slice(skip, skip + query.offset);
+}

@@ -3,6 +3,7 @@
  * (SERVER_ACK → DELIVERY_ACK → READ, and PLAYED for voice notes), each followed by chats.upsert.
  * Group receipts arrive as message-receipt.update, which Evolution does not webhook.
  */
+import { cuid } from '../domain/ids';
 import { isGroupJid } from '../domain/jid';
 import type { InstanceState, StoredMessage } from '../domain/instance-state';
 import type { SandboxWorld } from '../world';
@@ -23,7 +24,7 @@ export function scheduleReceipts(world: SandboxWorld, instance: InstanceState, r
 export function applyReceipt(world: SandboxWorld, instance: InstanceState, row: StoredMessage, status: string): void {
 	if (!instance.messagesByKeyId.has(row.key.id)) return;
 	row.status = status;
-	row.updates.push({ status });
+	row.updates.push({ id: cuid(), status });
 	world.emit(instance, 'messages.update', {
 		keyId: row.key.id,
 		remoteJid: row.key.remoteJid,

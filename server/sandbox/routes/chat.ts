@@ -8,7 +8,7 @@ import { schemas } from '../http/schemas';
 import { validateBody } from '../http/validate';
 import { extensionFor } from '../messages/media-source';
 import { type Presence, subscribePresence } from '../messages/presence';
-import { findChats, findContacts, findMessages, type FindMessagesQuery } from '../messages/queries';
+import { findChats, findContacts, findMessages, findStatusMessages, type FindMessagesQuery, type FindStatusMessageQuery } from '../messages/queries';
 import { requireSocket, whatsappLookup } from '../messages/sender';
 import { fakeProfilePictureUrl } from '../domain/profile';
 
@@ -111,6 +111,13 @@ export function registerChatRoutes(deps: RouteDeps): void {
 		path: '/chat/findMessages',
 		status: 200,
 		handler: ({ instance, body }) => findMessages(instance, validateBody<FindMessagesQuery>(body, schemas.findMessages)),
+	});
+
+	defineRoute(deps, {
+		method: 'POST',
+		path: '/chat/findStatusMessage',
+		status: 200,
+		handler: ({ instance, body }) => findStatusMessages(instance, validateBody<FindStatusMessageQuery>(body, schemas.findStatusMessage)),
 	});
 
 	defineRoute(deps, {

@@ -1,4 +1,4 @@
-/** /settings/set|find and /label/findLabels|handleLabel. */
+/** /settings/set|find, /proxy/find and /label/findLabels|handleLabel. */
 import { createJid } from '../domain/jid';
 import { badRequest } from '../http/errors';
 import { defineRoute, type RouteDeps } from '../http/route';
@@ -22,9 +22,8 @@ export function registerSettingsAndLabelRoutes(deps: RouteDeps): void {
 			settings.wavoipToken = '';
 			for (const key of SETTING_KEYS) if (data[key] !== undefined) settings[key] = data[key];
 			instance.settings.updatedAt = new Date();
-			return {
-				settings: { instanceName: instance.name, settings: Object.fromEntries(SETTING_KEYS.map((key) => [key, settings[key]])) },
-			};
+			// 2.3.7 answers `{ settings: { ...instanceDto, settings: data } }`: the body as it was set, not the stored row.
+			return { settings: { instanceName: instance.name, settings: data } };
 		},
 	});
 
@@ -33,6 +32,15 @@ export function registerSettingsAndLabelRoutes(deps: RouteDeps): void {
 		path: '/settings/find',
 		status: 200,
 		handler: ({ instance }) => Object.fromEntries(SETTING_KEYS.map((key) => [key, instance.settings[key]])),
+	});
+
+	// No proxy can be set in the sandbox (2.3.7 tests a new proxy against icanhazip.com before storing it), so every
+	// instance has none: 2.3.7 answers 200 `null` then.
+	defineRoute(deps, {
+		method: 'GET',
+		path: '/proxy/find',
+		status: 200,
+		handler: () => null,
 	});
 
 	defineRoute(deps, {

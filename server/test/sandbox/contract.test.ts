@@ -256,3 +256,66 @@ describe('Evolution 2.3.7 contract (payload fixtures)', () => {
 		expect(API_KEY).not.toBe(hook.body.apikey);
 	});
 });
+
+describe('Evolution 2.3.7 contract (routes without a payload fixture)', () => {
+	let sandbox: SandboxClient;
+
+	beforeAll(async () => {
+		sandbox = await SandboxClient.start({ maxSendDelayMs: 20, ackDelaysMs: { serverAck: 5, delivery: 10, read: 20, played: 30 } });
+		await sandbox.openInstance('routes');
+	});
+	afterAll(async () => sandbox?.close());
+
+	it('POST /settings/set answers exactly {settings: {instanceName, settings: <the body>}}', async () => {
+		const body = { rejectCall: false, groupsIgnore: true, alwaysOnline: false, readMessages: true, readStatus: false, syncFullHistory: false };
+		const answer = await sandbox.post('/settings/set/routes', body);
+		expect(answer.status).toBe(201);
+		expect(answer.body).toEqual({ settings: { instanceName: 'routes', settings: body } });
+		// What was stored is what /settings/find shows, the keys that were not sent included.
+		expect((await sandbox.get('/settings/find/routes')).body).toEqual({ ...body, msgCall: '', wavoipToken: '' });
+
+		const withMessage = { ...body, rejectCall: true, msgCall: 'Não atendemos ligações.' };
+		expect((await sandbox.post('/settings/set/routes', withMessage)).body).toEqual({ settings: { instanceName: 'routes', settings: withMessage } });
+	});
+
+	it('GET /proxy/find answers 200 null for an instance without a proxy', async () => {
+		const answer = await sandbox.get('/proxy/find/routes');
+		expect(answer.status).toBe(200);
+		expect(answer.body ?? null).toBeNull();
+		expect((await sandbox.get('/proxy/find/nobody')).status).toBe(404);
+	});
+
+	it('POST /chat/findStatusMessage answers [] before any receipt, then the MessageUpdate rows, filtered and paged', async () => {
+		const empty = await sandbox.post('/chat/findStatusMessage/routes', { where: { remoteJid: `${MARIA}@s.whatsapp.net` } });
+		expect(empty.status).toBe(200);
+		expect(empty.body).toEqual([]);
+
+		const sent = await sandbox.post('/message/sendText/routes', { number: MARIA, text: 'status please' });
+		const key = (sent.body as { key: { id: string; remoteJid: string } }).key;
+		await sandbox.post('/message/sendText/routes', { number: CARLOS, text: 'other chat' });
+		let rows: Array<Record<string, unknown>> = [];
+		for (let attempt = 0; attempt < 200 && rows.length < 3; attempt++) {
+			rows = (await sandbox.post('/chat/findStatusMessage/routes', { where: { id: key.id } })).body;
+			if (rows.length < 3) await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+		expect(rows.map((row) => row.status)).toEqual(['SERVER_ACK', 'DELIVERY_ACK', 'READ']);
+		for (const row of rows) {
+			expect(row).toEqual({
+				id: expect.any(String),
+				keyId: key.id,
+				remoteJid: key.remoteJid,
+				fromMe: true,
+				participant: null,
+				pollUpdates: null,
+				status: row.status,
+				instanceId: expect.any(String),
+				messageId: expect.any(String),
+			});
+		}
+		expect(new Set(rows.map((row) => row.id)).size).toBe(3);
+		const byChat = (await sandbox.post('/chat/findStatusMessage/routes', { where: { remoteJid: key.remoteJid } })).body as typeof rows;
+		expect(byChat.every((row) => row.remoteJid === key.remoteJid && row.keyId === key.id)).toBe(true);
+		const page2 = (await sandbox.post('/chat/findStatusMessage/routes', { where: { id: key.id }, page: 2, offset: 2 })).body as typeof rows;
+		expect(page2.map((row) => row.status)).toEqual(['READ']);
+	});
+});
