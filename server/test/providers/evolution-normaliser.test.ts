@@ -80,13 +80,13 @@ describe('Evolution normaliser over the contract fixtures', () => {
 		expect(events('presence.update-composing')).toEqual([{ kind: 'presence', chatJid: '5511988887777@s.whatsapp.net', participantJid: '5511988887777@s.whatsapp.net', presence: 'composing', lastSeen: undefined }]);
 		expect(events('presence.update-unavailable')[0]).toMatchObject({ presence: 'unavailable', lastSeen: new Date(1763800800 * 1000) });
 		expect(events('connection.update-open')).toEqual([
-			{ kind: 'connection', state: 'open', statusReason: 200, wuid: '5511999990000@s.whatsapp.net', profileName: 'ACME Vendas', profilePictureUrl: expect.stringContaining('https://pps.whatsapp.net') },
+			{ kind: 'connection', state: 'open', statusReason: 200, wuid: '5511999990000@s.whatsapp.net', profileName: 'ACME Vendas', profilePictureUrl: expect.stringContaining('https://pps.whatsapp.net'), at: new Date('2025-11-22T05:27:10.512Z') },
 		]);
 		expect(events('connection.update-close')).toMatchObject([{ kind: 'connection', state: 'close', statusReason: 401 }]);
 		expect(events('connection.update-refused')).toMatchObject([{ kind: 'connection', state: 'refused', statusReason: 428 }]);
 		expect(events('qrcode.updated')).toMatchObject([{ kind: 'qrcode', code: expect.stringMatching(/^2@/), image: expect.stringMatching(/^data:image\/png;base64,/), pairingCode: null }]);
 		expect(events('qrcode.updated-pairing')).toMatchObject([{ kind: 'qrcode', pairingCode: 'WZYEH1YY' }]);
-		expect(events('qrcode.updated-limit-reached')).toEqual([{ kind: 'qrcode.limit', reason: 'QR code limit reached, please login again' }]);
+		expect(events('qrcode.updated-limit-reached')).toEqual([{ kind: 'qrcode.limit', reason: 'QR code limit reached, please login again', at: new Date('2025-11-22T05:50:00.512Z') }]);
 	});
 
 	it('contacts updates, and history (messages.set) flagged as history', () => {
