@@ -5,11 +5,26 @@ import { FaultInjector } from './control/faults';
 import type { ResolvedOptions } from './options';
 import { WebhookDispatcher } from './webhooks/dispatcher';
 
+/** One message that went out to WhatsApp through a /message/send* route. */
+export interface SentMessage {
+	instance: string;
+	id: string;
+	remoteJid: string;
+	messageType: string;
+	/** The text, or the caption of media. */
+	text: string | null;
+	/** The typing delay the request asked for (ms). */
+	delay: number | null;
+	at: number;
+}
+
 export class SandboxWorld {
 	readonly instances = new Map<string, InstanceState>();
 	readonly directory = new WhatsAppDirectory();
 	readonly faults = new FaultInjector();
 	readonly dispatcher: WebhookDispatcher;
+	/** Every message sent through the REST send routes, in order: what a test counts deliveries with. */
+	readonly sends: SentMessage[] = [];
 	/** The listening URL, known once fastify listens; the default server_url. */
 	listeningUrl = 'http://127.0.0.1';
 

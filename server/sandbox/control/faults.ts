@@ -1,6 +1,7 @@
 /**
  * Fault injection for the REST routes: per route prefix (and optional method), an error rate with a
- * status, added latency, a hang (no answer: a timeout for the client), or 429 with Retry-After.
+ * status, added latency, a hang (no answer: a timeout for the client), an answer lost after the request was
+ * carried out (the client cannot tell whether its send went out), or 429 with Retry-After.
  * Error rates are applied deterministically (the n-th matching request fails when
  * floor(n·rate) increases), so a test asking for 0.5 sees every second call fail.
  */
@@ -15,6 +16,8 @@ export const faultSchema = z.object({
 	timeout: z.boolean().optional(),
 	hangMs: z.number().int().min(0).optional(),
 	rateLimit: z.object({ retryAfterSeconds: z.number().int().min(0) }).optional(),
+	/** The request is carried out (a send goes out, its webhooks fire), then the answer is lost: the socket closes after hangMs (default 0). */
+	dropAnswer: z.boolean().optional(),
 	times: z.number().int().min(1).optional(),
 });
 
@@ -30,7 +33,8 @@ export type FaultAction =
 	| { kind: 'none'; latencyMs: number }
 	| { kind: 'error'; latencyMs: number; status: number }
 	| { kind: 'rateLimit'; latencyMs: number; retryAfterSeconds: number }
-	| { kind: 'hang'; latencyMs: number; hangMs: number };
+	| { kind: 'hang'; latencyMs: number; hangMs: number }
+	| { kind: 'dropAnswer'; latencyMs: number; hangMs: number };
 
 export class FaultInjector {
 	private faults: Fault[] = [];
@@ -69,13 +73,14 @@ export class FaultInjector {
 		const latencyMs = fault.latencyMs ?? 0;
 		const rate = fault.errorRate ?? 1;
 		const hit = Math.floor(fault.matched * rate) > Math.floor((fault.matched - 1) * rate);
-		const failing = fault.timeout || fault.rateLimit || fault.errorStatus !== undefined || fault.errorRate !== undefined;
+		const failing = fault.timeout || fault.dropAnswer || fault.rateLimit || fault.errorStatus !== undefined || fault.errorRate !== undefined;
 		if (!failing) {
 			fault.applied++;
 			return { kind: 'none', latencyMs };
 		}
 		if (!hit) return { kind: 'none', latencyMs };
 		fault.applied++;
+		if (fault.dropAnswer) return { kind: 'dropAnswer', latencyMs, hangMs: fault.hangMs ?? 0 };
 		if (fault.timeout) return { kind: 'hang', latencyMs, hangMs: fault.hangMs ?? 60000 };
 		if (fault.rateLimit) return { kind: 'rateLimit', latencyMs, retryAfterSeconds: fault.rateLimit.retryAfterSeconds };
 		return { kind: 'error', latencyMs, status: fault.errorStatus ?? 500 };

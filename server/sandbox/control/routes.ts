@@ -176,6 +176,16 @@ export function registerControlRoutes({ app, world, lifecycle }: RouteDeps): voi
 		return { cleared: true };
 	});
 
+	// What went out through the send routes (a test counts deliveries per message with it).
+	control('GET', '/sends', (request) => {
+		const { instance } = request.query as { instance?: string };
+		const sends = instance ? world.sends.filter((sent) => sent.instance === instance) : world.sends;
+		return { total: sends.length, sends };
+	});
+	control('DELETE', '/sends', () => {
+		world.sends.length = 0;
+		return { cleared: true };
+	});
 	control('GET', '/faults', () => world.faults.list());
 	control('POST', '/faults', (request) => world.faults.add(parse(faultSchema, request.body)), 201);
 	control('DELETE', '/faults/:id', (request) => {
@@ -193,6 +203,7 @@ export function registerControlRoutes({ app, world, lifecycle }: RouteDeps): voi
 		world.faults.reset();
 		world.directory.reset();
 		world.dispatcher.clear();
+		world.sends.length = 0;
 		return { reset: true };
 	});
 }

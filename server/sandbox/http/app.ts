@@ -39,6 +39,7 @@ export function createApp(world: SandboxWorld, logger: boolean | object): Fastif
 	app.addHook('preHandler', flattenMultipart);
 
 	const hangs = new Set<NodeJS.Timeout>();
+	const droppedAnswers = new WeakMap<FastifyRequest, number>();
 	app.addHook('onRequest', async (request, reply) => {
 		if (request.url.startsWith(CONTROL_PREFIX)) return;
 		const action = world.faults.decide(request.method, request.url.split('?')[0]);
@@ -58,7 +59,16 @@ export function createApp(world: SandboxWorld, logger: boolean | object): Fastif
 			request.raw.socket.destroy();
 			return reply.hijack();
 		}
+		if (action.kind === 'dropAnswer') droppedAnswers.set(request, action.hangMs);
 		return undefined;
+	});
+	// dropAnswer: the handler ran (the send went out); its answer never reaches the client.
+	app.addHook('onSend', async (request, _reply, payload) => {
+		const hangMs = droppedAnswers.get(request);
+		if (hangMs === undefined) return payload;
+		if (hangMs > 0) await sleep(hangMs, hangs);
+		request.raw.socket.destroy();
+		return payload;
 	});
 	app.addHook('onClose', async () => {
 		for (const timer of hangs) clearTimeout(timer);

@@ -74,6 +74,15 @@ export async function sendMessage(
 		source: 'web',
 	});
 	const row = storeMessage(instance, raw);
+	world.sends.push({
+		instance: instance.name,
+		id,
+		remoteJid: jid,
+		messageType: outgoing.messageType,
+		text: sentText(outgoing.content[outgoing.messageType]),
+		delay: options.delay ?? null,
+		at: Date.now(),
+	});
 	ensureChat(instance, jid, null);
 	world.emit(instance, 'send.message', withBase64(instance, raw));
 	scheduleReceipts(world, instance, row);
@@ -111,4 +120,14 @@ function stripMessageContextInfo(message: Record<string, unknown>): Record<strin
 	delete rest.messageContextInfo;
 	delete rest.base64;
 	return rest;
+}
+
+function sentText(content: unknown): string | null {
+	if (typeof content === 'string') return content;
+	if (content && typeof content === 'object') {
+		const record = content as { text?: unknown; caption?: unknown };
+		if (typeof record.text === 'string') return record.text;
+		if (typeof record.caption === 'string') return record.caption;
+	}
+	return null;
 }

@@ -41,6 +41,12 @@ const envSchema = z.object({
 	CHANNEL_RECONNECT_VERIFY_MS: z.coerce.number().int().min(10).default(20_000),
 	// BullMQ key prefix: lets several deployments (or test runs) share one Redis.
 	QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).default('bull'),
+	// Outbox (README "Sending"): a time scale for tests and benchmarks (0.01 = every back-off, pacing gap and window
+	// 100× shorter), the send timeout (added to a send's typing delay), the reconciler's period, the opt-out words.
+	OUTBOX_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
+	OUTBOX_SEND_TIMEOUT_MS: z.coerce.number().int().min(50).default(20_000),
+	OUTBOX_RECONCILE_MS: z.coerce.number().int().min(50).default(30_000),
+	OPT_OUT_WORDS: z.string().default('SAIR,PARAR,STOP,CANCELAR'),
 	SUPABASE_URL: optionalUrl,
 	SUPABASE_SERVICE_ROLE_KEY: optionalString,
 	SUPABASE_REALTIME_PRIVATE: z.enum(['true', 'false']).default('true'),
@@ -72,6 +78,8 @@ export interface Config {
 	channels?: { qrRefreshMs: number; qrWindowMs: number; healthIntervalMs: number; reconnectVerifyMs: number };
 	/** BullMQ key prefix (default "bull"). */
 	queuePrefix?: string;
+	/** Outbox timings; defaults apply when absent (configs built by hand in tests). */
+	outbox?: { timeScale: number; sendTimeoutMs: number; reconcileMs: number; optOutWords: string[] };
 	/** Set when SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY are: Realtime broadcast and Supabase Auth sign-in. */
 	supabase?: { url: string; serviceRoleKey: string; privateChannels: boolean };
 }
@@ -117,6 +125,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			reconnectVerifyMs: e.CHANNEL_RECONNECT_VERIFY_MS,
 		},
 		queuePrefix: e.QUEUE_PREFIX,
+		outbox: {
+			timeScale: e.OUTBOX_TIME_SCALE,
+			sendTimeoutMs: e.OUTBOX_SEND_TIMEOUT_MS,
+			reconcileMs: e.OUTBOX_RECONCILE_MS,
+			optOutWords: e.OPT_OUT_WORDS.split(',').map((w) => w.trim()).filter(Boolean),
+		},
 		supabase:
 			e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY
 				? { url: e.SUPABASE_URL.replace(/\/+$/, ''), serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY, privateChannels: e.SUPABASE_REALTIME_PRIVATE === 'true' }

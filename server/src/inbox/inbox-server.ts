@@ -8,6 +8,8 @@ import { CallerResolver } from '../auth/caller-resolver';
 import { ChannelJobs } from '../channels/channel-jobs';
 import { ChannelLifecycle } from '../channels/channel-lifecycle';
 import { DEFAULT_CHANNEL_TIMINGS } from '../channels/channel-timings';
+import { Outbox } from '../outbox/outbox';
+import { registerOutboxRoutes } from '../outbox/outbox-routes';
 import { createInboxPublisher } from '../realtime/create-inbox-publisher';
 import { InboxEventPublisher } from '../realtime/inbox-event-publisher';
 import { registerRealtime } from '../realtime/realtime.route';
@@ -55,6 +57,23 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime): voi
 	});
 	app.addHook('onReady', () => jobs.start(channels));
 	app.addHook('onClose', () => jobs.close());
+	const outboxSettings = runtime.config.outbox ?? { timeScale: 1, sendTimeoutMs: 20_000, reconcileMs: 30_000, optOutWords: [] };
+	const outbox = new Outbox({
+		db: runtime.db,
+		publisher,
+		logger: runtime.logger,
+		integrationsKey: runtime.integrationsKey,
+		redisUrl: runtime.redis.url,
+		queuePrefix: runtime.config.queuePrefix,
+		fallbackApiKey: runtime.evolution.apiKey,
+		timeScale: outboxSettings.timeScale,
+		sendTimeoutMs: outboxSettings.sendTimeoutMs,
+		reconcileMs: outboxSettings.reconcileMs,
+		onQueue: (queue) => runtime.queues.push(queue),
+	});
+	runtime.outbox = outbox;
+	app.addHook('onReady', async () => outbox.start());
+	app.addHook('onClose', () => outbox.close());
 	const deps: InboxApiDeps = {
 		db: runtime.db,
 		integrationsKey: runtime.integrationsKey,
@@ -82,6 +101,7 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime): voi
 		registerConversationRoutes(api, deps);
 		registerLeadRoutes(api, deps);
 		registerNotificationRoutes(api, deps);
+		registerOutboxRoutes(api, outbox);
 
 		let document: Record<string, unknown> | undefined;
 		api.add({

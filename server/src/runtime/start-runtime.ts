@@ -8,6 +8,7 @@ import { migrate } from '../db/migrate';
 import { openDb } from '../db/open-db';
 import { startPrivateRedis } from '../infra/private-redis';
 import type { Logger } from '../logging/logger';
+import type { Outbox } from '../outbox/outbox';
 import { startWebhookRetention } from '../ingest/webhook-delivery-retention';
 import { createInboxPublisher } from '../realtime/create-inbox-publisher';
 import type { RealtimePublisher } from '../realtime/publisher';
@@ -24,6 +25,8 @@ export interface Runtime {
 	publisher: RealtimePublisher;
 	/** Every BullMQ queue the server runs (channels, outbox…): features push theirs, the queue dashboard lists them. */
 	queues: Queue[];
+	/** The sending side, once the inbox server built it (tests and benchmarks reach its queues and counters here). */
+	outbox?: Outbox;
 	close(): Promise<void>;
 }
 

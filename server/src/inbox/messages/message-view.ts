@@ -21,6 +21,17 @@ export interface ThreadMessage {
 	senderName: string | null;
 	status: string;
 	error: string | null;
+	/** Outbox rows: machine-readable reason of the last failure (not_on_whatsapp, timeout, http_500, cancelled…). */
+	errorCode: string | null;
+	/** Outbox rows: 'reply' (goes at once) or 'proactive' (paced); null for everything the outbox did not queue. */
+	origin: 'reply' | 'proactive' | null;
+	/** Outbox rows: sends tried so far (at most five). */
+	attempts: number;
+	/** Held back by pacing ("Mensagens em fila para evitar bloqueio"), with the time it is expected to go. */
+	paced: boolean;
+	expectedSendAt: string | null;
+	/** When the worker tries next (a retry's back-off, a 429's Retry-After). */
+	nextAttemptAt: string | null;
 	sentByUserId: string | null;
 	isEdited: boolean;
 	editedAt: string | null;
@@ -56,6 +67,12 @@ const MESSAGE_VIEW = new ViewFields<ThreadMessage>([
 	['senderName', 'm.sender_name'],
 	['status', 'm.status'],
 	['error', 'm.error'],
+	['errorCode', 'm.error_code'],
+	['origin', 'm.origin'],
+	['attempts', 'm.attempts'],
+	['paced', 'm.paced'],
+	['expectedSendAt', isoTimestamp('m.expected_send_at')],
+	['nextAttemptAt', isoTimestamp('m.next_attempt_at')],
 	['sentByUserId', 'm.sent_by_user_id'],
 	['isEdited', 'm.is_edited'],
 	['editedAt', isoTimestamp('m.edited_at')],

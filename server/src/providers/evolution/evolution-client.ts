@@ -36,6 +36,10 @@ export class EvolutionError extends Error {
 		readonly path: string,
 		/** Evolution's answer, as parsed (its `response.message` is already in `message`). */
 		readonly body?: unknown,
+		/** The socket error code when no answer came (ECONNREFUSED: nothing was sent; ECONNRESET: it may have been). */
+		readonly code?: string,
+		/** A 429's Retry-After, in ms. */
+		readonly retryAfterMs?: number,
 	) {
 		super(message);
 		this.name = 'EvolutionError';
@@ -93,11 +97,14 @@ export class EvolutionClient {
 				undefined,
 				method,
 				path,
+				undefined,
+				code,
 			);
 		}
 		const data = response.data as unknown;
 		if (response.status >= 400) {
-			throw new EvolutionError(`Evolution answered ${response.status} to ${method} ${path}: ${evolutionErrorText(data)}`, 'http', response.status, method, path, data);
+			const retryAfterMs = response.status === 429 ? parseRetryAfter(response.headers['retry-after']) : undefined;
+			throw new EvolutionError(`Evolution answered ${response.status} to ${method} ${path}: ${evolutionErrorText(data)}`, 'http', response.status, method, path, data, undefined, retryAfterMs);
 		}
 		// /instance/connect and /instance/restart catch everything and answer 200 {error: true, message} (CONTRACT §1.3).
 		if (isErrorFlag(data)) {
@@ -105,6 +112,15 @@ export class EvolutionClient {
 		}
 		return data as T;
 	}
+}
+
+/** Retry-After as seconds or an HTTP date, in ms; undefined when absent or unreadable. */
+export function parseRetryAfter(value: unknown): number | undefined {
+	if (typeof value !== 'string' || !value.trim()) return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const at = Date.parse(value);
+	return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 function isErrorFlag(data: unknown): data is { error: true; message?: unknown } {

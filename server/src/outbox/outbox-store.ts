@@ -1,0 +1,235 @@
+import type { Db, Queryable, Tx } from '../db/db';
+import { MESSAGE_COLUMNS, type ThreadMessage } from '../inbox/messages/message-view';
+import { statusAdvanceSet } from '../messages/message-status-columns';
+import { messagePreview } from '../messages/message-preview';
+
+/** The message types the outbox sends (notes and system lines are not among them, by construction). */
+export const OUTBOUND_TYPES = ['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contact', 'reaction'] as const;
+export type OutboundType = (typeof OUTBOUND_TYPES)[number];
+
+/** What to send, kept on the row (outbox_request) so a retry or the reconciler needs nothing else. */
+export interface OutboxRequest {
+	/** Typing simulation before the send (Evolution `delay`); false when the request turned it off. */
+	typing: boolean;
+	media?: { url?: string; mediaId?: string; mimeType?: string; fileName?: string };
+	location?: { latitude: number; longitude: number; name: string; address: string };
+	contact?: { fullName: string; phoneNumber: string; organization?: string; email?: string };
+	reaction?: { waMessageId: string; fromMe: boolean; emoji: string };
+	/** The quoted message (replyToMessageId resolved to WhatsApp's id). */
+	quoted?: { waMessageId: string; fromMe: boolean };
+}
+
+export interface NewOutboxMessage {
+	workspaceId: string;
+	channelId: string;
+	conversationId: string;
+	type: OutboundType;
+	body: string | null;
+	origin: 'reply' | 'proactive';
+	request: OutboxRequest;
+	clientId?: string;
+	userId: string | null;
+	paced?: { expectedSendAt: Date } | null;
+	media?: { url: string | null; mimeType: string | null; fileName: string | null };
+	quotedWaMessageId?: string | null;
+	reactionTargetWaMessageId?: string | null;
+}
+
+const OUTBOX_ROW = 'm.direction = \'outbound\' AND m.origin IS NOT NULL';
+
+/**
+ * Inserts a queued outbound row, or answers the row already queued under the same clientId (created: false):
+ * the same clientId twice is one message, whatever the second request said. The conversation's list line moves.
+ */
+export async function insertOutboxMessage(tx: Tx, input: NewOutboxMessage): Promise<{ message: ThreadMessage; created: boolean }> {
+	const { rows } = await tx.query<{ id: string }>(
+		`INSERT INTO whatsapp_messages (workspace_id, channel_id, conversation_id, client_message_id, direction, from_me, type, body, status,
+			origin, outbox_request, sent_by_user_id, paced, expected_send_at, media_url, media_mime_type, media_file_name,
+			quoted_wa_message_id, reaction_target_wa_message_id)
+		 VALUES ($1, $2, $3, $4, 'outbound', true, $5, $6, 'queued', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+		 ON CONFLICT (workspace_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING
+		 RETURNING id`,
+		[
+			input.workspaceId,
+			input.channelId,
+			input.conversationId,
+			input.clientId ?? null,
+			input.type,
+			input.body,
+			input.origin,
+			JSON.stringify(input.request),
+			input.userId,
+			!!input.paced,
+			input.paced?.expectedSendAt.toISOString() ?? null,
+			input.media?.url ?? null,
+			input.media?.mimeType ?? null,
+			input.media?.fileName ?? null,
+			input.quotedWaMessageId ?? null,
+			input.reactionTargetWaMessageId ?? null,
+		],
+	);
+	if (!rows[0]) {
+		const existing = await tx.query<ThreadMessage>(`SELECT ${MESSAGE_COLUMNS} FROM whatsapp_messages m WHERE m.workspace_id = $1 AND m.client_message_id = $2`, [
+			input.workspaceId,
+			input.clientId,
+		]);
+		return { message: existing.rows[0], created: false };
+	}
+	if (input.type !== 'reaction') {
+		await tx.query(
+			`UPDATE whatsapp_conversations SET last_message_at = now(), last_message_preview = $3, last_message_direction = 'outbound', updated_at = now()
+			 WHERE workspace_id = $1 AND id = $2`,
+			[input.workspaceId, input.conversationId, messagePreview({ type: input.type === 'contact' ? 'contact' : input.type, body: input.body ?? undefined })],
+		);
+	}
+	return { message: (await readMessage(tx, input.workspaceId, rows[0].id))!, created: true };
+}
+
+export async function readMessage(db: Queryable, workspaceId: string, id: string): Promise<ThreadMessage | undefined> {
+	const { rows } = await db.query<ThreadMessage>(`SELECT ${MESSAGE_COLUMNS} FROM whatsapp_messages m WHERE m.workspace_id = $1 AND m.id = $2`, [workspaceId, id]);
+	return rows[0];
+}
+
+/** Everything the worker needs for one send, read in one statement. */
+export interface SendRow {
+	id: string;
+	workspaceId: string;
+	channelId: string;
+	conversationId: string;
+	status: string;
+	type: OutboundType;
+	body: string | null;
+	origin: 'reply' | 'proactive';
+	request: OutboxRequest;
+	attempts: number;
+	sendingSince: Date | null;
+	sendInDoubt: boolean;
+	errorCode: string | null;
+	error: string | null;
+	createdAt: Date;
+	chatJid: string;
+	instanceName: string;
+	baseUrl: string;
+	provider: string;
+	channelStatus: string;
+	apiKeySealed: string | null;
+	tokenSealed: string | null;
+	channelSettings: Record<string, unknown>;
+	channelCreatedAt: Date;
+	outboxPausedReason: string | null;
+	optedOutAt: Date | null;
+}
+
+export async function loadSendRow(db: Queryable, messageId: string): Promise<SendRow | undefined> {
+	const { rows } = await db.query<SendRow>(
+		`SELECT m.id, m.workspace_id AS "workspaceId", m.channel_id AS "channelId", m.conversation_id AS "conversationId", m.status, m.type, m.body,
+			m.origin, m.outbox_request AS request, m.attempts, m.sending_since AS "sendingSince", m.send_in_doubt AS "sendInDoubt",
+			m.error_code AS "errorCode", m.error, m.created_at AS "createdAt",
+			c.chat_jid AS "chatJid", ch.instance_name AS "instanceName", ch.base_url AS "baseUrl", ch.provider, ch.status AS "channelStatus",
+			ch.api_key_encrypted AS "apiKeySealed", ch.instance_token_encrypted AS "tokenSealed", ch.settings AS "channelSettings",
+			ch.created_at AS "channelCreatedAt", ch.outbox_paused_reason AS "outboxPausedReason", ct.opted_out_at AS "optedOutAt"
+		 FROM whatsapp_messages m
+		 JOIN whatsapp_conversations c ON c.id = m.conversation_id AND c.workspace_id = m.workspace_id
+		 JOIN whatsapp_channels ch ON ch.id = m.channel_id AND ch.workspace_id = m.workspace_id
+		 JOIN contacts ct ON ct.id = c.contact_id AND ct.workspace_id = m.workspace_id
+		 WHERE m.id = $1 AND ${OUTBOX_ROW}`,
+		[messageId],
+	);
+	return rows[0];
+}
+
+/** Claims an attempt: counted and marked in flight before the call, so a crash mid-call is seen as ambiguous. */
+export async function markSending(db: Queryable, messageId: string): Promise<number | undefined> {
+	const { rows } = await db.query<{ attempts: number }>(
+		`UPDATE whatsapp_messages m SET attempts = attempts + 1, sending_since = now(), send_in_doubt = false, next_attempt_at = NULL, paced = false, updated_at = now()
+		 WHERE m.id = $1 AND m.status = 'queued' AND ${OUTBOX_ROW} RETURNING attempts`,
+		[messageId],
+	);
+	return rows[0]?.attempts;
+}
+
+/**
+ * The send went out as WhatsApp message `waMessageId`: stored on the row, so the `send.message` echo and the
+ * `messages.update` acks land here. If the echo came first, ingest stored it as a row of its own (it could not know
+ * it was ours): that copy is folded in (its status kept if ahead) and removed, and so are acks waiting for the id.
+ * Status only moves forward.
+ */
+export async function markSent(db: Db, ref: { workspaceId: string; channelId: string; id: string }, waMessageId: string, waTimestamp: Date | null): Promise<ThreadMessage | undefined> {
+	for (let attempt = 0; ; attempt++) {
+		try {
+			return await db.transaction(async (tx) => {
+				const copy = await tx.query<{ status: string }>(
+					`DELETE FROM whatsapp_messages WHERE workspace_id = $1 AND channel_id = $2 AND wa_message_id = $3 AND id <> $4 AND origin IS NULL RETURNING status`,
+					[ref.workspaceId, ref.channelId, waMessageId, ref.id],
+				);
+				const early = await tx.query<{ status: string | null }>(
+					`DELETE FROM whatsapp_pending_message_updates WHERE workspace_id = $1 AND channel_id = $2 AND wa_message_id = $3 RETURNING status`,
+					[ref.workspaceId, ref.channelId, waMessageId],
+				);
+				const statuses = ['sent', ...copy.rows.map((r) => r.status), ...early.rows.flatMap((r) => (r.status ? [r.status] : []))];
+				const best = await tx.query<{ status: string }>(
+					`SELECT s AS status FROM unnest($1::text[]) s ORDER BY whatsapp_message_status_rank(s) DESC LIMIT 1`,
+					[statuses],
+				);
+				const { rows } = await tx.query<ThreadMessage>(
+					`UPDATE whatsapp_messages AS m SET wa_message_id = $3, sending_since = NULL, send_in_doubt = false, next_attempt_at = NULL, paced = false, error = NULL, error_code = NULL,
+						wa_timestamp = COALESCE($4::timestamptz, m.wa_timestamp), ${statusAdvanceSet('m', '$5::text', { guarded: true })}
+					 WHERE m.workspace_id = $1 AND m.id = $2 RETURNING ${MESSAGE_COLUMNS}`,
+					[ref.workspaceId, ref.id, waMessageId, waTimestamp?.toISOString() ?? null, best.rows[0].status],
+				);
+				return rows[0];
+			});
+		} catch (error) {
+			// The echo being written by ingest at this very moment: once it commits, the copy can be folded in.
+			if ((error as { code?: string }).code === '23505' && attempt < 3) continue;
+			throw error;
+		}
+	}
+}
+
+/** Another try later: the error kept on the row; `inDoubt` when the send may have gone out, `refund` gives the attempt back (429). */
+export async function markRetry(
+	db: Queryable,
+	ref: { workspaceId: string; id: string },
+	retry: { at: Date; code: string; message: string; inDoubt: boolean; refund?: boolean },
+): Promise<ThreadMessage | undefined> {
+	const { rows } = await db.query<ThreadMessage>(
+		`UPDATE whatsapp_messages m SET next_attempt_at = $3, error_code = $4, error = $5, sending_since = NULL, send_in_doubt = $6::boolean,
+			attempts = CASE WHEN $7::boolean THEN GREATEST(m.attempts - 1, 0) ELSE m.attempts END, updated_at = now()
+		 WHERE m.workspace_id = $1 AND m.id = $2 AND m.status = 'queued' RETURNING ${MESSAGE_COLUMNS}`,
+		[ref.workspaceId, ref.id, retry.at.toISOString(), retry.code, retry.message.slice(0, 1000), retry.inDoubt, !!retry.refund],
+	);
+	return rows[0];
+}
+
+/** Held (channel closed, pacing): a time to try again, no attempt used, nothing else changed. */
+export async function markHeld(db: Queryable, ref: { workspaceId: string; id: string }, hold: { at: Date; paced: boolean }): Promise<ThreadMessage | undefined> {
+	const { rows } = await db.query<ThreadMessage>(
+		`UPDATE whatsapp_messages m SET next_attempt_at = $3, paced = m.paced OR $4::boolean,
+			expected_send_at = CASE WHEN $4::boolean THEN $3 ELSE m.expected_send_at END, updated_at = now()
+		 WHERE m.workspace_id = $1 AND m.id = $2 AND m.status = 'queued' RETURNING ${MESSAGE_COLUMNS}`,
+		[ref.workspaceId, ref.id, hold.at.toISOString(), hold.paced],
+	);
+	return rows[0];
+}
+
+/** Gives up: `failed` with the reason kept; only from queued (a late ack may still move it forward afterwards). */
+export async function markFailed(db: Queryable, ref: { workspaceId: string; id: string }, failure: { code: string; message: string }): Promise<ThreadMessage | undefined> {
+	const { rows } = await db.query<ThreadMessage>(
+		`UPDATE whatsapp_messages m SET status = 'failed', failed_at = now(), error_code = $3, error = $4, sending_since = NULL, send_in_doubt = false, next_attempt_at = NULL,
+			paced = false, updated_at = now()
+		 WHERE m.workspace_id = $1 AND m.id = $2 AND m.status = 'queued' RETURNING ${MESSAGE_COLUMNS}`,
+		[ref.workspaceId, ref.id, failure.code, failure.message.slice(0, 1000)],
+	);
+	return rows[0];
+}
+
+/** The queued outbox rows of the deployment, per channel (the reconciler's scan), with when each is due. */
+export async function queuedMessages(db: Queryable, limit: number): Promise<Array<{ id: string; channelId: string; dueAt: Date | null }>> {
+	const { rows } = await db.query<{ id: string; channelId: string; dueAt: Date | null }>(
+		`SELECT m.id, m.channel_id AS "channelId", m.next_attempt_at AS "dueAt" FROM whatsapp_messages m
+		 WHERE m.status = 'queued' AND m.origin IS NOT NULL ORDER BY m.channel_id, m.created_at LIMIT $1`,
+		[limit],
+	);
+	return rows;
+}

@@ -1,0 +1,123 @@
+import type { Queryable } from '../db/db';
+import type { SendGate } from './outbox-sender';
+import type { SendRow } from './outbox-store';
+import { outboxSettings, type OutboxChannelSettings } from './outbox-settings';
+
+/**
+ * Pacing of proactive sends per channel (anchor-inbox §e: what gets numbers banned). Replies to a contact who wrote
+ * in the last 24 h are never paced. For proactive sends, before each one:
+ * - the send window (hours and weekdays in the channel's time zone): outside it, wait for the next opening;
+ * - at most `perMinute` in any minute (default 30), counted from the sends themselves (the rows' sent_at, so a
+ *   Redis loss cannot reset it);
+ * - spaced progressively with jitter: the gap is 60 s / perMinute × (1 … 1.6), doubled once 20 went in the last
+ *   hour (the Whaticket rhythm), never below 60 s / perMinute so the cap holds whatever the jitter;
+ * - a daily allowance: warm-up by the number's age (40 → 80 → 150 → 300 → 600 a day over three weeks) and the
+ *   channel's daily cap.
+ * Every period is multiplied by the time scale (tests and benchmarks).
+ */
+export const WARMUP_STEPS: Array<[maxAgeDays: number, perDay: number]> = [
+	[1, 40],
+	[3, 80],
+	[7, 150],
+	[14, 300],
+	[21, 600],
+];
+const PROGRESSIVE_AFTER = 20;
+const JITTER = 0.6;
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+export function warmupAllowance(numberAgeMs: number, timeScale = 1): number | null {
+	const ageDays = numberAgeMs / (DAY * timeScale);
+	for (const [maxAgeDays, perDay] of WARMUP_STEPS) if (ageDays < maxAgeDays) return perDay;
+	return null;
+}
+
+/** Deterministic jitter in [0, 1) from the last send's time: re-checking the same gap gives the same answer. */
+function jitterOf(seed: number): number {
+	let x = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
+	x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35) >>> 0;
+	return ((x ^ (x >>> 16)) >>> 0) / 2 ** 32;
+}
+
+export function baseGapMs(settings: Pick<OutboxChannelSettings, 'perMinute'>, timeScale: number): number {
+	return (MINUTE * timeScale) / settings.perMinute;
+}
+
+/** When the window is next open at or after `at` (or `at` itself when open). */
+export function nextWindowOpening(window: NonNullable<OutboxChannelSettings['sendWindow']>, at: Date): Date {
+	const probe = new Date(at);
+	for (let i = 0; i < 8 * 24 * 4; i++) {
+		const parts = new Intl.DateTimeFormat('en-US', { timeZone: window.timeZone, hourCycle: 'h23', weekday: 'short', hour: 'numeric', minute: 'numeric' }).formatToParts(probe);
+		const hour = Number(parts.find((p) => p.type === 'hour')?.value ?? 0) + Number(parts.find((p) => p.type === 'minute')?.value ?? 0) / 60;
+		const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.find((p) => p.type === 'weekday')?.value ?? 'Sun');
+		if (window.days.includes(weekday) && hour >= window.startHour && hour < window.endHour) return probe;
+		// Step to the next quarter hour.
+		probe.setTime(Math.floor(probe.getTime() / (15 * MINUTE)) * 15 * MINUTE + 15 * MINUTE);
+	}
+	return at;
+}
+
+interface Recent {
+	lastMinute: number;
+	oldestInMinute: Date | null;
+	lastHour: number;
+	lastDay: number;
+	oldestInDay: Date | null;
+	lastSentAt: Date | null;
+}
+
+export class Pacing implements SendGate {
+	constructor(private readonly deps: { db: Queryable; timeScale: number }) {}
+
+	private async recent(channelId: string): Promise<Recent> {
+		const scale = this.deps.timeScale;
+		const { rows } = await this.deps.db.query<Recent>(
+			`SELECT count(*) FILTER (WHERE sent_at > now() - make_interval(secs => $2::float8))::int AS "lastMinute",
+				min(sent_at) FILTER (WHERE sent_at > now() - make_interval(secs => $2::float8)) AS "oldestInMinute",
+				count(*) FILTER (WHERE sent_at > now() - make_interval(secs => $3::float8))::int AS "lastHour",
+				count(*)::int AS "lastDay", min(sent_at) AS "oldestInDay", max(sent_at) AS "lastSentAt"
+			 FROM whatsapp_messages WHERE channel_id = $1 AND origin = 'proactive' AND sent_at IS NOT NULL AND sent_at > now() - make_interval(secs => $4::float8)`,
+			[channelId, (MINUTE * scale) / 1000, (HOUR * scale) / 1000, (DAY * scale) / 1000],
+		);
+		return rows[0];
+	}
+
+	/** When the next proactive send of this channel may go (now when it may go now). */
+	async nextSlot(row: Pick<SendRow, 'channelId' | 'channelSettings' | 'channelCreatedAt'>, now = new Date()): Promise<Date> {
+		const scale = this.deps.timeScale;
+		const settings = outboxSettings(row.channelSettings);
+		const recent = await this.recent(row.channelId);
+		let at = now.getTime();
+		if (recent.lastMinute >= settings.perMinute && recent.oldestInMinute) at = Math.max(at, recent.oldestInMinute.getTime() + MINUTE * scale + 1);
+		if (recent.lastSentAt) {
+			const progressive = recent.lastHour >= PROGRESSIVE_AFTER ? 2 : 1;
+			const gap = baseGapMs(settings, scale) * progressive * (1 + JITTER * jitterOf(recent.lastSentAt.getTime()));
+			at = Math.max(at, recent.lastSentAt.getTime() + gap);
+		}
+		const since = settings.numberSince ? Date.parse(settings.numberSince) : row.channelCreatedAt.getTime();
+		const warm = settings.warmup ? warmupAllowance(now.getTime() - (Number.isNaN(since) ? row.channelCreatedAt.getTime() : since), scale) : null;
+		const allowance = Math.min(warm ?? Infinity, settings.dailyCap ?? Infinity);
+		if (recent.lastDay >= allowance && recent.oldestInDay) at = Math.max(at, recent.oldestInDay.getTime() + DAY * scale + 1);
+		if (settings.sendWindow) at = nextWindowOpening(settings.sendWindow, new Date(at)).getTime();
+		return new Date(at);
+	}
+
+	async holdUntil(row: SendRow): Promise<Date | undefined> {
+		const slot = await this.nextSlot(row);
+		return slot.getTime() > Date.now() ? slot : undefined;
+	}
+
+	/**
+	 * The expected send times of `count` new proactive messages queued behind `queuedAhead` others: what the API
+	 * answers (paced, expectedSendAt) before the worker gets to them. A forecast; the worker's check is the rule.
+	 */
+	async forecast(row: Pick<SendRow, 'channelId' | 'channelSettings' | 'channelCreatedAt'>, queuedAhead: number, count: number): Promise<Date[]> {
+		const settings = outboxSettings(row.channelSettings);
+		const first = (await this.nextSlot(row)).getTime();
+		const gap = baseGapMs(settings, this.deps.timeScale) * (1 + JITTER / 2);
+		return Array.from({ length: count }, (_v, i) => new Date(first + (queuedAhead + i) * gap));
+	}
+}

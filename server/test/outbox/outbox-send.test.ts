@@ -1,0 +1,156 @@
+import type { Db } from '../../src/db/db';
+import { RETRY_DELAYS_MS } from '../../src/outbox/send-schedule';
+import { ADAPTERS, eventually } from '../inbox/support/inbox-app';
+import { LONG, startOutboxHarness, TIME_SCALE, type OutboxHarness } from './support/outbox-harness';
+
+/**
+ * The outbox's send path against the sandbox, on both database adapters with the real Redis: a reply goes out once
+ * and its echo and acks land on the same row; clientId idempotency; the back-off schedule and attempt count (time
+ * scaled); permanent errors not retried; Retry-After honoured; no double send when the answer is lost after the
+ * message went out.
+ */
+describe.each(ADAPTERS)('outbox sending on %s', (_name, open: () => Promise<Db>) => {
+	let h: OutboxHarness;
+	beforeAll(async () => {
+		h = await startOutboxHarness(open);
+	});
+	afterAll(async () => {
+		await h?.close();
+	});
+
+	const send = (conversationId: string, body: Record<string, unknown>) => h.server.call('POST', `/api/v1/conversations/${conversationId}/messages`, h.admin, { typing: false, ...body });
+	const logsOf = async (messageId: string) =>
+		(
+			await h.db.query<{ at: Date; ok: boolean; status: number | null; operation: string; request: any }>(
+				`SELECT created_at AS at, ok, http_status AS status, operation, request FROM whatsapp_logs WHERE message_id = $1 AND operation = 'outbox_send' ORDER BY id`,
+				[messageId],
+			)
+		).rows;
+
+	it('answers 202 with the queued row, sends once, and the echo and acks land on that row', async () => {
+		const channel = await h.channel();
+		const conversation = await h.conversation(channel);
+		const text = `Temos horário às 10h ${Date.now()}`;
+		const answer = await send(conversation.id, { text });
+		expect(answer.statusCode).toBe(202);
+		const queued = answer.json();
+		expect(queued).toMatchObject({ status: 'queued', direction: 'outbound', fromMe: true, type: 'text', body: text, origin: 'reply', attempts: 0, conversationId: conversation.id });
+
+		const read = await h.waitRow(queued.id, (row) => row.status === 'read');
+		expect(read.attempts).toBe(1);
+		const { body } = await h.sandbox.get('/_sandbox/sends');
+		const sent = (body.sends as Array<{ id: string; text: string }>).filter((s) => s.text === text);
+		expect(sent).toHaveLength(1);
+		expect(read.wa_message_id).toBe(sent[0].id);
+		// One row for this message: the send.message echo did not become a second copy.
+		await eventually(async () => {
+			const { rows } = await h.db.query('SELECT id FROM whatsapp_messages WHERE conversation_id = $1 AND body = $2', [conversation.id, text]);
+			expect(rows).toEqual([{ id: queued.id }]);
+		}, LONG);
+		// Logged upstream (redacted), published in the REST shape.
+		const logs = await logsOf(queued.id);
+		expect(logs).toHaveLength(1);
+		expect(logs[0]).toMatchObject({ ok: true, status: 201 });
+		expect(h.events.some((e) => e.type === 'message.created' && (e.data.message as { id: string }).id === queued.id)).toBe(true);
+		await eventually(() => expect(h.events.some((e) => e.type === 'message.updated' && (e.data.message as { id: string; status: string }).id === queued.id && (e.data.message as { status: string }).status === 'sent')).toBe(true));
+	});
+
+	it('gives back the same message for the same clientId, and sends it once', async () => {
+		const channel = await h.channel();
+		const conversation = await h.conversation(channel);
+		const text = `Idempotente ${Date.now()}`;
+		const clientId = `n8n-${Date.now()}`;
+		const answers = await Promise.all([send(conversation.id, { text, clientId }), send(conversation.id, { text, clientId }), send(conversation.id, { text: 'other text', clientId })]);
+		expect(answers.map((a) => a.statusCode)).toEqual([202, 202, 202]);
+		const ids = new Set(answers.map((a) => a.json().id));
+		expect(ids.size).toBe(1);
+		const [id] = [...ids];
+		await h.waitRow(id, (row) => row.status !== 'queued');
+		// Again after it was sent: still the same row, nothing new sent.
+		const again = await send(conversation.id, { text, clientId });
+		expect(again.json()).toMatchObject({ id, clientMessageId: clientId });
+		await new Promise((r) => setTimeout(r, 500));
+		expect(await h.sendsOf(text)).toBe(1);
+		expect(await h.sendsOf('other text')).toBe(0);
+	});
+
+	it('retries at 10 s → 30 s → 60 s → 2 min (scaled), five attempts in all, then a final check after 5 min and failed', async () => {
+		const channel = await h.channel();
+		const conversation = await h.conversation(channel);
+		await h.sandbox.post('/_sandbox/faults', { route: `/message/sendText/${channel.name}`, errorRate: 1, errorStatus: 503 });
+		const queued = (await send(conversation.id, { text: `Falha ${Date.now()}` })).json();
+		const failed = await h.waitRow(queued.id, (row) => row.status === 'failed');
+		expect(failed).toMatchObject({ attempts: 5, error_code: 'http_503' });
+		expect(failed.error).toContain('503');
+		const logs = await logsOf(queued.id);
+		expect(logs).toHaveLength(5);
+		expect(logs.every((l) => !l.ok && l.status === 503)).toBe(true);
+		// Each wait is at least its scheduled delay (lower bounds only: a loaded machine may be later, never earlier).
+		for (let i = 1; i < logs.length; i++) {
+			expect(logs[i].at.getTime() - logs[i - 1].at.getTime()).toBeGreaterThanOrEqual(RETRY_DELAYS_MS[i - 1] * TIME_SCALE - 20);
+		}
+		expect(new Date(failed.failed_at).getTime() - logs[4].at.getTime()).toBeGreaterThanOrEqual(RETRY_DELAYS_MS[4] * TIME_SCALE - 20);
+	});
+
+	it('does not retry a number that is not on WhatsApp (the 400 exists:false)', async () => {
+		const channel = await h.channel();
+		const conversation = await h.conversation(channel, '5511955550000');
+		const queued = (await send(conversation.id, { text: 'Olá?' })).json();
+		const failed = await h.waitRow(queued.id, (row) => row.status === 'failed');
+		expect(failed).toMatchObject({ attempts: 1, error_code: 'not_on_whatsapp' });
+		await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS[0] * TIME_SCALE * 3));
+		expect(await logsOf(queued.id)).toHaveLength(1);
+	});
+
+	it('waits for a 429 Retry-After without using up an attempt', async () => {
+		const channel = await h.channel();
+		const conversation = await h.conversation(channel);
+		await h.sandbox.post('/_sandbox/faults', { route: `/message/sendText/${channel.name}`, rateLimit: { retryAfterSeconds: 1 }, times: 1 });
+		const text = `Depois do 429 ${Date.now()}`;
+		const queued = (await send(conversation.id, { text })).json();
+		const sent = await h.waitRow(queued.id, (row) => row.status !== 'queued');
+		expect(sent.status).not.toBe('failed');
+		expect(sent.attempts).toBe(1);
+		const logs = await logsOf(queued.id);
+		expect(logs.map((l) => l.status)).toEqual([429, 201]);
+		expect(logs[1].at.getTime() - logs[0].at.getTime()).toBeGreaterThanOrEqual(1000 - 20);
+		expect(await h.sendsOf(text)).toBe(1);
+	});
+
+	it.each([
+		['the connection drops right after the send', { dropAnswer: true }],
+		['the answer never comes (timeout)', { dropAnswer: true, hangMs: 4_000 }],
+	])('does not send twice when %s', async (_what, fault) => {
+		const channel = await h.channel();
+		const conversation = await h.conversation(channel);
+		await h.sandbox.post('/_sandbox/faults', { route: `/message/sendText/${channel.name}`, times: 1, ...fault });
+		const text = `Uma vez só ${Date.now()}`;
+		const queued = (await send(conversation.id, { text })).json();
+		const done = await h.waitRow(queued.id, (row) => row.status !== 'queued' && row.status !== 'sent');
+		expect(done.status).not.toBe('failed');
+		// Wait past the whole retry schedule: no second send may follow.
+		await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS.slice(0, 2).reduce((a, b) => a + b, 0) * TIME_SCALE + 500));
+		expect(await h.sendsOf(text)).toBe(1);
+		const { body } = await h.sandbox.get('/_sandbox/sends');
+		expect(done.wa_message_id).toBe((body.sends as Array<{ id: string; text: string }>).find((s) => s.text === text)!.id);
+		expect(done.attempts).toBe(1);
+		const { rows } = await h.db.query('SELECT id FROM whatsapp_messages WHERE conversation_id = $1 AND body = $2', [conversation.id, text]);
+		expect(rows).toHaveLength(1);
+	});
+
+	it('never sends a private note', async () => {
+		const channel = await h.channel();
+		const conversation = await h.conversation(channel);
+		const note = await h.server.call('POST', `/api/v1/conversations/${conversation.id}/notes`, h.admin, { body: 'nota interna secreta' });
+		expect(note.statusCode).toBe(201);
+		expect((await send(conversation.id, { type: 'note', text: 'nota interna secreta' })).statusCode).toBe(400);
+		const quoting = await send(conversation.id, { text: 'respondendo a nota', replyToMessageId: note.json().id });
+		expect(quoting.statusCode).toBe(422);
+		// Even a job naming the note's id does nothing: the worker only sends outbox rows.
+		await h.server.runtime.outbox!.enqueue(channel.id, note.json().id);
+		expect(await h.server.runtime.outbox!.sender.step(note.json().id)).toEqual({ kind: 'done' });
+		await new Promise((r) => setTimeout(r, 300));
+		expect(await h.sendsOf('nota interna secreta')).toBe(0);
+		expect((await h.row(note.json().id)).status).toBe('sent');
+	});
+});
