@@ -72,24 +72,24 @@ interface Recent {
 export class Pacing implements SendGate {
 	constructor(private readonly deps: { db: Queryable; timeScale: number }) {}
 
-	private async recent(channelId: string): Promise<Recent> {
+	private async recent(workspaceId: string, channelId: string): Promise<Recent> {
 		const scale = this.deps.timeScale;
 		const { rows } = await this.deps.db.query<Recent>(
 			`SELECT count(*) FILTER (WHERE sent_at > now() - make_interval(secs => $2::float8))::int AS "lastMinute",
 				min(sent_at) FILTER (WHERE sent_at > now() - make_interval(secs => $2::float8)) AS "oldestInMinute",
 				count(*) FILTER (WHERE sent_at > now() - make_interval(secs => $3::float8))::int AS "lastHour",
 				count(*)::int AS "lastDay", min(sent_at) AS "oldestInDay", max(sent_at) AS "lastSentAt"
-			 FROM whatsapp_messages WHERE channel_id = $1 AND origin = 'proactive' AND sent_at IS NOT NULL AND sent_at > now() - make_interval(secs => $4::float8)`,
-			[channelId, (MINUTE * scale) / 1000, (HOUR * scale) / 1000, (DAY * scale) / 1000],
+			 FROM whatsapp_messages WHERE workspace_id = $5 AND channel_id = $1 AND origin = 'proactive' AND sent_at IS NOT NULL AND sent_at > now() - make_interval(secs => $4::float8)`,
+			[channelId, (MINUTE * scale) / 1000, (HOUR * scale) / 1000, (DAY * scale) / 1000, workspaceId],
 		);
 		return rows[0];
 	}
 
 	/** When the next proactive send of this channel may go (now when it may go now). */
-	async nextSlot(row: Pick<SendRow, 'channelId' | 'channelSettings' | 'channelCreatedAt'>, now = new Date()): Promise<Date> {
+	async nextSlot(row: Pick<SendRow, 'workspaceId' | 'channelId' | 'channelSettings' | 'channelCreatedAt'>, now = new Date()): Promise<Date> {
 		const scale = this.deps.timeScale;
 		const settings = outboxSettings(row.channelSettings);
-		const recent = await this.recent(row.channelId);
+		const recent = await this.recent(row.workspaceId, row.channelId);
 		let at = now.getTime();
 		if (recent.lastMinute >= settings.perMinute && recent.oldestInMinute) at = Math.max(at, recent.oldestInMinute.getTime() + MINUTE * scale + 1);
 		if (recent.lastSentAt) {
@@ -114,7 +114,7 @@ export class Pacing implements SendGate {
 	 * The expected send times of `count` new proactive messages queued behind `queuedAhead` others: what the API
 	 * answers (paced, expectedSendAt) before the worker gets to them. A forecast; the worker's check is the rule.
 	 */
-	async forecast(row: Pick<SendRow, 'channelId' | 'channelSettings' | 'channelCreatedAt'>, queuedAhead: number, count: number): Promise<Date[]> {
+	async forecast(row: Pick<SendRow, 'workspaceId' | 'channelId' | 'channelSettings' | 'channelCreatedAt'>, queuedAhead: number, count: number): Promise<Date[]> {
 		const settings = outboxSettings(row.channelSettings);
 		const first = (await this.nextSlot(row)).getTime();
 		const gap = baseGapMs(settings, this.deps.timeScale) * (1 + JITTER / 2);

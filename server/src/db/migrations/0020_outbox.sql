@@ -21,12 +21,12 @@ ALTER TABLE whatsapp_messages
 	-- Machine-readable reason of the last failure (not_on_whatsapp, http_500, timeout, rate_limited, cancelled…).
 	ADD COLUMN IF NOT EXISTS error_code text;
 
--- What the reconciler and the worker scan: queued outbox rows per channel, oldest first.
+-- What the reconciler and the worker scan: queued outbox rows per channel, oldest first (small: only queued rows).
 CREATE INDEX IF NOT EXISTS whatsapp_messages_outbox_queued_idx
-	ON whatsapp_messages (channel_id, created_at) WHERE status = 'queued' AND origin IS NOT NULL;
+	ON whatsapp_messages (workspace_id, channel_id, created_at) WHERE status = 'queued' AND origin IS NOT NULL;
 -- Pacing counts the proactive sends of a channel in the last minute and day.
 CREATE INDEX IF NOT EXISTS whatsapp_messages_outbox_paced_idx
-	ON whatsapp_messages (channel_id, sent_at) WHERE origin = 'proactive' AND sent_at IS NOT NULL;
+	ON whatsapp_messages (workspace_id, channel_id, sent_at) WHERE origin = 'proactive' AND sent_at IS NOT NULL;
 
 -- Opt-out: the contact wrote one of the opt-out words (SAIR, PARAR, STOP, CANCELAR…). Proactive sends are refused.
 ALTER TABLE contacts
