@@ -18,6 +18,7 @@ import { createSupabaseServiceClient } from '../supabase/supabase-client';
 import { SupabaseAuthVerifier } from '../supabase/supabase-auth';
 import { installApiErrorHandler } from './api/api-error-handler';
 import { ApiRouter } from './api/api-router';
+import { installBoundedJsonParser } from './api/json-body-parser';
 import { buildOpenApiDocument } from './api/openapi-document';
 import { OTHER_ROUTES } from './api/other-routes';
 import { registerChannelRoutes } from './channels/channels.routes';
@@ -88,6 +89,7 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime): voi
 
 	app.register(async (scope) => {
 		installApiErrorHandler(scope);
+		installBoundedJsonParser(scope);
 		// Shared across replicas through Redis, so a client cannot multiply its attempts by the number of servers.
 		await scope.register(rateLimit, { global: false, redis: runtime.redis.client, nameSpace: 'inbox-rate-limit:', hook: 'preHandler' });
 		scope.addHook('onRoute', (route) => {

@@ -2,18 +2,25 @@ import { createHash } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebhookChannel } from '../channels/channel-webhook-directory';
 import { WEBHOOK_SECRET_HEADER } from '../channels/webhook-secret';
+import { JsonBodyError, parseBoundedJson } from '../http/bounded-json';
 import type { Logger } from '../logging/logger';
 import type { WebhookIngest } from './webhook-ingest';
-import { parseWebhookJson } from './parse-webhook-json';
 
 /** Evolution with webhookBase64 puts whole media files in the body; 32 MB fits a ~24 MB file. */
 export const DEFAULT_WEBHOOK_BODY_LIMIT = 32 * 1024 * 1024;
 
 const PROVIDERS = ['evolution', 'waha'] as const;
 
+function webhookErrorCode(status: number, code: string | undefined): string {
+	if (status === 413) return 'payload_too_large';
+	if (status === 500) return 'internal_error';
+	return code === 'body_too_deep' ? 'body_too_deep' : 'invalid_webhook';
+}
+
 /**
  * POST /webhooks/evolution/:channelId and /webhooks/waha/:channelId. The secret header is checked before the body
- * is read (401), bodies over the limit get 413, bad JSON 400, unknown shapes 422; each answer says why.
+ * is read (401), bodies over the limit get 413, bad JSON 400, JSON nested deeper than
+ * MAX_JSON_DEPTH 400 body_too_deep (before anything walks it), unknown shapes 422; each answer says why.
  */
 export function registerWebhookRoutes(app: FastifyInstance, ingest: WebhookIngest, logger: Logger, options: { bodyLimit?: number } = {}): void {
 	const bodyLimit = options.bodyLimit ?? DEFAULT_WEBHOOK_BODY_LIMIT;
@@ -27,9 +34,11 @@ export function registerWebhookRoutes(app: FastifyInstance, ingest: WebhookInges
 			const text = buffer.toString('utf8');
 			received.set(request, { sha256: createHash('sha256').update(buffer).digest('hex'), text, at: Date.now() });
 			try {
-				done(null, parseWebhookJson(text));
+				// NULs are dropped rather than refused: Evolution would retry a refused body for 20 minutes.
+				done(null, parseBoundedJson(text, { nul: 'strip' }));
 			} catch (error) {
-				done(Object.assign(new Error(`body is not valid JSON: ${(error as Error).message}`), { statusCode: 400, code: 'INVALID_JSON' }), undefined);
+				const refusal = error instanceof JsonBodyError ? error : new JsonBodyError('invalid_json', 'body is not valid JSON');
+				done(Object.assign(new Error(refusal.message), { statusCode: 400, code: refusal.code }), undefined);
 			}
 		});
 
@@ -40,7 +49,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ingest: WebhookInges
 			if (status === 500) logger.error({ err: error, channelId: channel?.id, url: request.url }, 'webhook failed');
 			else logger.warn({ channelId: channel?.id, url: request.url, status, reason }, 'webhook rejected');
 			if (channel && status === 400) void ingest.recordRejected(channel, undefined, status, reason, received.get(request)?.sha256 ?? null, null);
-			void reply.code(status).send({ error: status === 413 ? 'payload_too_large' : status === 500 ? 'internal_error' : 'invalid_webhook', reason });
+			void reply.code(status).send({ error: webhookErrorCode(status, error.code), reason });
 		});
 
 		for (const provider of PROVIDERS) {

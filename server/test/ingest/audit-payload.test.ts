@@ -28,4 +28,22 @@ describe('the audit copy of a webhook body', () => {
 		const huge = { event: 'messages.upsert', data: { text: 'x'.repeat(40_000) } };
 		expect(JSON.parse(compactAuditPayload(huge, 'messages.upsert', JSON.stringify(huge)))).toEqual({ truncated: true, event: 'messages.upsert', chars: expect.any(Number) });
 	});
+
+	it('is safe for anything that parsed as JSON: lone surrogates (values and keys) replaced, depth beyond the stack recorded as such', () => {
+		const text = '{"event":"messages.upsert","data":{"pushName":"Ana \\ud83d","\\udc00":1}}';
+		const compacted = compactAuditPayload(JSON.parse(text), 'messages.upsert', text);
+		expect(JSON.parse(compacted)).toEqual({ event: 'messages.upsert', data: { pushName: 'Ana \uFFFD', '\uFFFD': 1 } });
+		expect(compacted).not.toMatch(/\\u[dD][89a-fA-F]/);
+		let deep: unknown = 1;
+		for (let i = 0; i < 200_000; i++) deep = [deep];
+		expect(JSON.parse(compactAuditPayload({ event: 'messages.upsert', data: deep }, 'messages.upsert'))).toMatchObject({ unstorable: true });
+	});
+
+	it('never keeps the instance API key, whether the raw text is kept or the body re-serialised', () => {
+		const body = { event: 'messages.upsert', apikey: 'K-123', data: { apiKey: 'K-456', text: 'the \\"apikey\\": is text here' } };
+		for (const compacted of [compactAuditPayload(body, 'messages.upsert', JSON.stringify(body)), compactAuditPayload(body, 'messages.upsert')]) {
+			expect(compacted).not.toMatch(/K-123|K-456/);
+			expect(JSON.parse(compacted)).toMatchObject({ apikey: '[removed]', data: { apiKey: '[removed]' } });
+		}
+	});
 });

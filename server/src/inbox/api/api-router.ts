@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod/v4';
 import type { Caller } from '../../auth/caller';
+import { JsonBodyError, storableJson } from '../../http/bounded-json';
 import { ApiError, forbidden, unauthorized } from './api-error';
 
 /** Who may call a route: anyone, any signed-in attendant or API token of the workspace, or only its admins. */
@@ -39,7 +40,17 @@ export type AnyApiRoute = ApiRoute<Access, z.ZodType, z.ZodType, z.ZodType>;
 
 function parse<S extends z.ZodType>(schema: S | undefined, value: unknown, where: string): z.infer<S> {
 	if (!schema) return undefined as z.infer<S>;
-	const result = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
+	let input: unknown = value ?? (where === 'body' ? undefined : {});
+	// The body parser already made the body storable; the path and query string get the same treatment here.
+	if (where !== 'body') {
+		try {
+			input = storableJson(input, 'reject');
+		} catch (error) {
+			if (error instanceof JsonBodyError) throw new ApiError(400, error.code, `${where}: ${error.message}`);
+			throw error;
+		}
+	}
+	const result = schema.safeParse(input);
 	if (result.success) return result.data;
 	const problems = result.error.issues.map((i) => `${[where, ...i.path.map(String)].join('.')}: ${i.message}`).join('; ');
 	throw new ApiError(400, 'validation_error', problems);

@@ -5,6 +5,27 @@ export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'won', 'lost'] as
 
 const utm = z.string().trim().max(200);
 
+/** How deep a lead's attributes may nest, and how large they may be: a CRM's custom fields, not a document store. */
+export const MAX_ATTRIBUTE_DEPTH = 8;
+export const MAX_ATTRIBUTES_CHARS = 16_384;
+
+function depthOf(value: unknown, limit: number): number {
+	if (value === null || typeof value !== 'object') return 0;
+	let deepest = 0;
+	for (const item of Object.values(value)) {
+		// Stop as soon as the limit is passed: the body parser bounds nesting at 64 anyway.
+		deepest = Math.max(deepest, depthOf(item, limit));
+		if (deepest > limit) break;
+	}
+	return deepest + 1;
+}
+
+const attributesSchema = z
+	.record(z.string().min(1).max(100), z.unknown())
+	.refine((value) => depthOf(value, MAX_ATTRIBUTE_DEPTH) <= MAX_ATTRIBUTE_DEPTH, `attributes may nest at most ${MAX_ATTRIBUTE_DEPTH} levels of objects/arrays; flatten them`)
+	.refine((value) => JSON.stringify(value).length <= MAX_ATTRIBUTES_CHARS, `attributes may hold at most ${MAX_ATTRIBUTES_CHARS} characters of JSON`)
+	.describe(`Free-form custom fields: keys of 1–100 characters, at most ${MAX_ATTRIBUTE_DEPTH} levels deep and ${MAX_ATTRIBUTES_CHARS} characters as JSON; no NUL characters.`);
+
 /** What a client may set on a lead; the same shape for create (with defaults) and update (all optional). */
 export const leadFieldsSchema = z.object({
 	name: z.string().trim().min(1).max(200).nullable(),
@@ -25,7 +46,7 @@ export const leadFieldsSchema = z.object({
 	utmTerm: utm.nullable(),
 	ownerUserId: z.uuid().nullable(),
 	contactId: z.uuid().nullable(),
-	attributes: z.record(z.string(), z.unknown()),
+	attributes: attributesSchema,
 });
 
 export const createLeadSchema = leadFieldsSchema.partial().extend({
