@@ -50,6 +50,14 @@ const envSchema = z.object({
 	SUPABASE_URL: optionalUrl,
 	SUPABASE_SERVICE_ROLE_KEY: optionalString,
 	SUPABASE_REALTIME_PRIVATE: z.enum(['true', 'false']).default('true'),
+	// Media store (README "Media"): size limits, the Supabase Storage bucket, how far back inbound media is fetched.
+	MEDIA_MAX_UPLOAD_MB: z.coerce.number().positive().max(2048).default(64),
+	MEDIA_MAX_INBOUND_MB: z.coerce.number().positive().max(2048).default(100),
+	MEDIA_STORAGE_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/).default('whatsapp-media'),
+	MEDIA_CAPTURE_WINDOW_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
+	MEDIA_FETCH_RETRY_MS: z.coerce.number().int().min(1).default(5_000),
+	// Operations (README "Operations"): /metrics wants "Authorization: Bearer <METRICS_TOKEN>" when set.
+	METRICS_TOKEN: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -80,6 +88,10 @@ export interface Config {
 	queuePrefix?: string;
 	/** Outbox timings; defaults apply when absent (configs built by hand in tests). */
 	outbox?: { timeScale: number; sendTimeoutMs: number; reconcileMs: number; optOutWords: string[] };
+	/** Media store limits and settings; defaults apply when absent (configs built by hand in tests). */
+	media?: { maxUploadBytes: number; maxInboundBytes: number; bucket: string; captureWindowMs: number; fetchRetryMs: number };
+	/** Bearer token /metrics asks for; open when unset. */
+	metricsToken?: string;
 	/** Set when SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY are: Realtime broadcast and Supabase Auth sign-in. */
 	supabase?: { url: string; serviceRoleKey: string; privateChannels: boolean };
 }
@@ -131,6 +143,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			reconcileMs: e.OUTBOX_RECONCILE_MS,
 			optOutWords: e.OPT_OUT_WORDS.split(',').map((w) => w.trim()).filter(Boolean),
 		},
+		media: {
+			maxUploadBytes: Math.round(e.MEDIA_MAX_UPLOAD_MB * 1024 * 1024),
+			maxInboundBytes: Math.round(e.MEDIA_MAX_INBOUND_MB * 1024 * 1024),
+			bucket: e.MEDIA_STORAGE_BUCKET,
+			captureWindowMs: e.MEDIA_CAPTURE_WINDOW_HOURS * 3_600_000,
+			fetchRetryMs: e.MEDIA_FETCH_RETRY_MS,
+		},
+		metricsToken: e.METRICS_TOKEN,
 		supabase:
 			e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY
 				? { url: e.SUPABASE_URL.replace(/\/+$/, ''), serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY, privateChannels: e.SUPABASE_REALTIME_PRIVATE === 'true' }

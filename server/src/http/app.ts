@@ -4,6 +4,7 @@ import { createWebhookIngest } from '../ingest/create-webhook-ingest';
 import { registerWebhookRoutes } from '../ingest/webhook.routes';
 import { trackRoutes } from '../inbox/api/route-catalog';
 import { registerInboxServer } from '../inbox/inbox-server';
+import { createMediaLibrary } from '../media/create-media-library';
 import type { Runtime } from '../runtime/start-runtime';
 
 /** The HTTP composition root: every feature registers its routes here. */
@@ -23,6 +24,7 @@ export function buildApp(runtime: Runtime): FastifyInstance {
 	registerWebhookRoutes(app, ingest, runtime.logger);
 	// Deliveries already accepted are written before the server stops.
 	app.addHook('onClose', () => ingest.close());
-	registerInboxServer(app, runtime);
+	const media = createMediaLibrary(runtime);
+	registerInboxServer(app, runtime, { media });
 	return app;
 }

@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { registerApiTokenRoutes } from '../auth/api-tokens.routes';
@@ -7,6 +8,8 @@ import { registerAuthRoutes } from '../auth/auth.routes';
 import { CallerResolver } from '../auth/caller-resolver';
 import { ChannelJobs } from '../channels/channel-jobs';
 import { ChannelLifecycle } from '../channels/channel-lifecycle';
+import type { MediaLibrary } from '../media/media-library';
+import { registerMediaRoutes } from '../media/media.routes';
 import { DEFAULT_CHANNEL_TIMINGS } from '../channels/channel-timings';
 import { Outbox } from '../outbox/outbox';
 import { registerOutboxRoutes } from '../outbox/outbox-routes';
@@ -36,7 +39,7 @@ const API_BODY_LIMIT_BYTES = 256 * 1024;
  * /docs) and the realtime WebSocket at /realtime. Uses runtime.publisher when it is the Redis-backed one, so
  * ingest's events and the API's reach the same sockets.
  */
-export function registerInboxServer(app: FastifyInstance, runtime: Runtime): void {
+export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extras: { media: MediaLibrary }): void {
 	const publisher =
 		runtime.publisher instanceof InboxEventPublisher
 			? runtime.publisher
@@ -95,6 +98,8 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime): voi
 		scope.addHook('onRoute', (route) => {
 			route.bodyLimit ??= API_BODY_LIMIT_BYTES;
 		});
+		// Uploads to the media store (POST /api/v1/media); each route states its own file size limit.
+		await scope.register(multipart, { limits: { fileSize: extras.media.limits.maxUploadBytes, files: 1 } });
 		const api = new ApiRouter(scope);
 		registerAuthRoutes(api, deps);
 		registerAttendantRoutes(api, deps);
@@ -104,6 +109,7 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime): voi
 		registerLeadRoutes(api, deps);
 		registerNotificationRoutes(api, deps);
 		registerOutboxRoutes(api, outbox);
+		registerMediaRoutes(api, extras.media);
 
 		let document: Record<string, unknown> | undefined;
 		api.add({

@@ -16,6 +16,7 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 	let b: SeededWorkspace;
 	let bTokenId: string;
 	let bNotificationId: string;
+	let bMediaId: string;
 	let bSecrets: string[];
 
 	beforeAll(async () => {
@@ -28,6 +29,12 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 		bTokenId = token.json().apiToken.id;
 		await server.call('POST', `/api/v1/conversations/${b.conversationId}/assignment`, bAdmin.authorization, { assigneeId: b.agent.id });
 		bNotificationId = (await db.query<{ id: string }>('SELECT id FROM inbox_notifications WHERE workspace_id = $1', [b.workspaceId])).rows[0].id;
+		// A file in B's media store (uploaded the way an attendant does).
+		const form = new FormData();
+		form.append('file', new Blob([Buffer.from('B private photo bytes')], { type: 'image/jpeg' }), 'b-private.jpg');
+		const uploaded = await fetch(`${server.url}/api/v1/media`, { method: 'POST', headers: { authorization: bAdmin.authorization }, body: form });
+		const bMedia = (await uploaded.json()) as { id: string; sha256: string };
+		bMediaId = bMedia.id;
 		bSecrets = [
 			b.workspaceId,
 			b.admin.id,
@@ -41,6 +48,8 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 			b.phoneDigits,
 			bTokenId,
 			bNotificationId,
+			bMediaId,
+			'b-private.jpg',
 			...b.messageIds,
 		];
 	});
@@ -50,7 +59,7 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 	});
 
 	async function snapshotOfB(): Promise<string> {
-		const tables = ['users', 'whatsapp_channels', 'contacts', 'leads', 'whatsapp_conversations', 'whatsapp_messages', 'api_tokens', 'inbox_notifications'];
+		const tables = ['users', 'whatsapp_channels', 'contacts', 'leads', 'whatsapp_conversations', 'whatsapp_messages', 'api_tokens', 'inbox_notifications', 'media_files'];
 		const parts: string[] = [];
 		for (const table of tables) {
 			const { rows } = await db.query(`SELECT * FROM ${table} WHERE workspace_id = $1 ORDER BY id`, [b.workspaceId]);
@@ -70,6 +79,7 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 			channelId: b.channelId,
 			attendantId: b.agent.id,
 			tokenId: bTokenId,
+			mediaId: bMediaId,
 		};
 		// One body that satisfies every route's schema (zod drops the keys a route does not use), all references to B.
 		const body = {

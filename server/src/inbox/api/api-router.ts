@@ -33,6 +33,12 @@ export interface ApiRoute<A extends Access, P extends z.ZodType, Q extends z.Zod
 	successStatus?: number;
 	/** @fastify/rate-limit options for this route (needs the plugin registered in the scope). */
 	rateLimit?: Record<string, unknown>;
+	/** A multipart/form-data upload instead of a JSON body (OpenAPI only; the handler reads request.file()). */
+	upload?: { field: string; extraFields?: Record<string, string> };
+	/** The answer is a file of this content type rather than JSON (OpenAPI only). */
+	produces?: string;
+	/** Overrides the scope's JSON body limit (uploads). */
+	bodyLimit?: number;
 	handler(context: RouteContext<A, z.infer<P>, z.infer<Q>, z.infer<B>>): Promise<unknown>;
 }
 
@@ -70,6 +76,7 @@ export class ApiRouter {
 			method: route.method,
 			url: route.url,
 			config: { public: route.access === 'public', ...(route.rateLimit ? { rateLimit: route.rateLimit } : {}) },
+			...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
 			handler: async (request, reply) => {
 				const caller = request.caller;
 				if (route.access !== 'public' && !caller) throw unauthorized();
@@ -83,7 +90,8 @@ export class ApiRouter {
 					reply,
 				} as RouteContext<A, z.infer<P>, z.infer<Q>, z.infer<B>>;
 				const result = await route.handler(context);
-				if (reply.sent) return reply;
+				// A handler that answered itself (a file stream) returns the reply.
+				if (reply.sent || result === reply) return reply;
 				reply.code(route.successStatus ?? 200);
 				return result === undefined ? reply.send() : reply.send(result);
 			},

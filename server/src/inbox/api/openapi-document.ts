@@ -43,6 +43,12 @@ const ERROR_RESPONSE = {
 	content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 };
 
+function uploadBody(upload: NonNullable<AnyApiRoute['upload']>): JsonSchema {
+	const properties: Record<string, JsonSchema> = { [upload.field]: { type: 'string', format: 'binary', description: 'The file (its name and content type are kept)' } };
+	for (const [name, description] of Object.entries(upload.extraFields ?? {})) properties[name] = { type: 'string', description };
+	return { required: true, content: { 'multipart/form-data': { schema: { type: 'object', required: [upload.field], properties } } } };
+}
+
 /** The OpenAPI 3.1 document (JSON Schema 2020-12), generated from the same zod schemas that validate each request. */
 export function buildOpenApiDocument(routes: AnyApiRoute[], extras: ExtraPath[], info: { version: string }): Record<string, unknown> {
 	const paths: Record<string, Record<string, unknown>> = {};
@@ -59,11 +65,20 @@ export function buildOpenApiDocument(routes: AnyApiRoute[], extras: ExtraPath[],
 			...(route.body
 				? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } } }
 				: {}),
+			...(route.upload ? { requestBody: uploadBody(route.upload) } : {}),
 			responses: {
 				[String(route.successStatus ?? 200)]: {
 					description: 'Success',
 					...(route.response ? { content: { 'application/json': { schema: toSchema(route.response, 'output') } } } : {}),
+					...(route.produces ? { content: { [route.produces]: { schema: { type: 'string', format: 'binary' } } } } : {}),
 				},
+				...(route.produces
+					? {
+							'206': { description: 'The requested byte range (Range: bytes=start-end)', content: { [route.produces]: { schema: { type: 'string', format: 'binary' } } } },
+							'416': ERROR_RESPONSE,
+						}
+					: {}),
+				...(route.upload ? { '413': ERROR_RESPONSE, '415': ERROR_RESPONSE } : {}),
 				...(route.access === 'public' ? {} : { '401': ERROR_RESPONSE }),
 				'400': ERROR_RESPONSE,
 				'404': ERROR_RESPONSE,

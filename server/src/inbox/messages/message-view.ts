@@ -13,7 +13,16 @@ export interface ThreadMessage {
 	fromMe: boolean;
 	type: string;
 	body: string | null;
-	media: { url: string | null; storageKey: string | null; mimeType: string | null; fileName: string | null; sizeBytes: number | null; durationSeconds: number | null } | null;
+	/** id: the file in the media store (GET /api/v1/media/{id}); null until a capture is tracked for it. */
+	media: {
+		id: string | null;
+		url: string | null;
+		storageKey: string | null;
+		mimeType: string | null;
+		fileName: string | null;
+		sizeBytes: number | null;
+		durationSeconds: number | null;
+	} | null;
 	details: Record<string, unknown> | null;
 	quotedWaMessageId: string | null;
 	reactionTargetWaMessageId: string | null;
@@ -56,7 +65,7 @@ const MESSAGE_VIEW = new ViewFields<ThreadMessage>([
 	['body', 'm.body'],
 	[
 		'media',
-		`CASE WHEN m.media_url IS NULL AND m.media_storage_key IS NULL THEN NULL ELSE json_build_object('url', m.media_url,
+		`CASE WHEN m.media_url IS NULL AND m.media_storage_key IS NULL AND m.media_id IS NULL THEN NULL ELSE json_build_object('id', m.media_id, 'url', m.media_url,
 		'storageKey', m.media_storage_key, 'mimeType', m.media_mime_type, 'fileName', m.media_file_name, 'sizeBytes', m.media_size_bytes,
 		'durationSeconds', m.media_duration_seconds) END`,
 	],
