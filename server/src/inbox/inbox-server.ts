@@ -10,6 +10,7 @@ import { ChannelJobs } from '../channels/channel-jobs';
 import { ChannelLifecycle } from '../channels/channel-lifecycle';
 import type { MediaLibrary } from '../media/media-library';
 import { registerMediaRoutes } from '../media/media.routes';
+import { StoreMediaSource } from '../media/outbox-media-source';
 import { DEFAULT_CHANNEL_TIMINGS } from '../channels/channel-timings';
 import { Outbox } from '../outbox/outbox';
 import { registerOutboxRoutes } from '../outbox/outbox-routes';
@@ -74,6 +75,8 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extr
 		sendTimeoutMs: outboxSettings.sendTimeoutMs,
 		reconcileMs: outboxSettings.reconcileMs,
 		onQueue: (queue) => runtime.queues.push(queue),
+		// mediaId sends read the file from the media store.
+		media: new StoreMediaSource(extras.media),
 	});
 	runtime.outbox = outbox;
 	app.addHook('onReady', async () => outbox.start());
