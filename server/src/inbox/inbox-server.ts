@@ -30,6 +30,7 @@ import { registerConversationRoutes } from './conversations/conversations.routes
 import type { InboxApiDeps } from './inbox-deps';
 import { registerLeadRoutes } from './leads/leads.routes';
 import { registerNotificationRoutes } from './notifications/notifications.routes';
+import { registerWorkspaceSettingsRoutes } from './workspace/workspace-settings.routes';
 
 const DEFAULT_AUTH = { sessionTtlMs: 30 * 24 * 3_600_000, signupMode: 'first' as const, loginRateLimit: { max: 10, timeWindowMs: 15 * 60_000 } };
 // JSON bodies of the inbox API are small; the app-wide limit is there for webhooks carrying media.
@@ -113,6 +114,7 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extr
 		registerNotificationRoutes(api, deps);
 		registerOutboxRoutes(api, outbox);
 		registerMediaRoutes(api, extras.media);
+		registerWorkspaceSettingsRoutes(api, deps);
 
 		let document: Record<string, unknown> | undefined;
 		api.add({

@@ -4,6 +4,7 @@ import { applyChannelEvent } from '../channels/channel-state';
 import { recordPresence } from '../conversations/contact-presence';
 import { upsertConversations } from '../conversations/conversation-upsert';
 import type { Tx } from '../db/db';
+import { findConversation } from '../inbox/conversations/conversation-view';
 import { attributeLeads, recordReferral } from '../leads/lead-attribution';
 import { writeMessages, type MessageWrite } from '../messages/message-batch-write';
 import { applyReaction } from '../messages/message-reactions';
@@ -52,7 +53,12 @@ export async function persistDeliveries(tx: Tx, deliveries: Delivery[], wrote: R
 						: e.kind === 'message.edit'
 							? await applyEdit(tx, ref, e.body, e.editedAt)
 							: await applyDelete(tx, ref, e.deletedAt);
-				if (message) emit(index, d.workspaceId, { ...base, type: 'message.updated', conversationId: message.conversationId, data: { message } });
+				if (message) {
+					const { previewChanged, ...view } = message as typeof message & { previewChanged?: boolean };
+					emit(index, d.workspaceId, { ...base, type: 'message.updated', conversationId: view.conversationId, data: { message: view } });
+					const conversation = previewChanged ? await findConversation(tx, d.workspaceId, view.conversationId) : undefined;
+					if (conversation) emit(index, d.workspaceId, { ...base, type: 'conversation.updated', conversationId: conversation.id, data: { conversation } });
+				}
 			} else if (e.kind === 'presence') {
 				const conversation = await recordPresence(tx, d.workspaceId, d.channelId, e.chatJid, e.presence);
 				emit(index, d.workspaceId, {
@@ -76,7 +82,13 @@ export async function persistDeliveries(tx: Tx, deliveries: Delivery[], wrote: R
 
 /** Chat messages: contacts, leads and conversations found or created, then writeMessages and the reactions. */
 async function persistMessages(tx: Tx, deliveries: Delivery[], indices: number[], changed: boolean[], emit: Emit): Promise<Map<number, DeliveryOutcome>> {
-	const items = messageWrites(deliveries, indices);
+	const writes = messageWrites(deliveries, indices);
+	// Reactions first: they only change their target's reactions (never a thread row, an unread count or a preview),
+	// and a delivery they changed is processed, which its audit row below must already know.
+	await applyReactions(tx, writes.filter((w) => w.message.reaction), emit);
+	const items = writes.filter((w) => !w.message.reaction);
+	const audits = indices.map((i) => ({ delivery: i, ...deliveries[i], changed: changed[i] }));
+	if (!items.length) return (await writeMessages(tx, [], audits, { onlyKnownChats: false })).outcomes;
 
 	// Contacts: the person's push name only comes from what they sent.
 	const contactInputs: ContactInput[] = items.map((i) => ({ workspaceId: i.workspaceId, chat: i.message.chat, pushName: i.message.fromMe ? undefined : i.message.pushName }));
@@ -110,16 +122,20 @@ async function persistMessages(tx: Tx, deliveries: Delivery[], indices: number[]
 	const created = new Set([...conversations.values()].filter((c) => c.created).map((c) => c.row.id));
 
 	// Messages and what they change, with the acks / edits / deletes that arrived before them folded in.
-	const audits = indices.map((i) => ({ delivery: i, ...deliveries[i], changed: changed[i] }));
+	for (const audit of audits) audit.changed = changed[audit.delivery];
 	const result = await writeMessages(tx, items, audits, { onlyKnownChats: false });
 	const lost = result.items.findIndex((item) => !item.resolved);
 	if (lost >= 0) throw Object.assign(new Error(`conversation of message ${items[lost].message.waMessageId} vanished during ingest`), { code: '40001' });
 	emitMessageWrites(items, result, emit, created);
-	for (const [i, item] of items.entries()) {
-		const reaction = item.message.reaction;
-		if (!reaction || !result.items[i].stored?.inserted) continue;
+	return result.outcomes;
+}
+
+/** Each reaction (or its removal) onto its target's reactions; a repeated delivery changes nothing and announces nothing. */
+async function applyReactions(tx: Tx, reactions: MessageWrite[], emit: Emit): Promise<void> {
+	for (const item of reactions) {
+		const reaction = item.message.reaction!;
 		const reactorJid = item.message.sender?.jid ?? item.message.chat.jid;
-		await applyReaction(tx, {
+		const applied = await applyReaction(tx, {
 			workspaceId: item.workspaceId,
 			channelId: item.channelId,
 			targetWaMessageId: reaction.targetWaMessageId,
@@ -129,14 +145,14 @@ async function persistMessages(tx: Tx, deliveries: Delivery[], indices: number[]
 			reactionWaMessageId: item.message.waMessageId,
 			at: item.message.timestamp,
 		});
+		if (!applied.changed) continue;
 		emit(item.delivery, item.workspaceId, {
 			channelId: item.channelId,
-			conversationId: result.items[i].stored?.conversationId,
+			conversationId: applied.conversationId,
 			type: 'message.reaction',
 			data: { targetWaMessageId: reaction.targetWaMessageId, emoji: reaction.emoji, fromMe: item.message.fromMe, reactorJid },
 		});
 	}
-	return result.outcomes;
 }
 
 interface Person {

@@ -42,6 +42,7 @@ export class WebhookIngest {
 			await this.recordRejected(channel, normalised.event, status, normalised.reason, bodySha256, auditPayload);
 			return { status, body: { error: status === 400 ? 'invalid_webhook' : 'unsupported_webhook', reason: normalised.reason } };
 		}
+		if (normalised.notice) this.deps.logger.info({ channelId: channel.id, provider: channel.provider, event: normalised.event, reason: normalised.notice }, 'webhook stored nothing');
 		const outcome = await this.deps.batcher.submit({
 			workspaceId: channel.workspaceId,
 			channelId: channel.id,

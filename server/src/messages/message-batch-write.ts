@@ -4,7 +4,7 @@ import { messageColumns, messageFromRow, type ThreadMessage } from '../inbox/mes
 import type { InboxNotification } from '../inbox/notifications/notifications';
 import type { Queryable } from '../db/db';
 import type { IncomingMessage } from '../providers/provider-events';
-import { messagePreview } from './message-preview';
+import { DELETED_MESSAGE_PREVIEW, messagePreview } from './message-preview';
 import { statusAdvanceSet } from './message-status-columns';
 
 /** One chat message of a batch, from delivery number `delivery`. */
@@ -105,7 +105,8 @@ const SQL = `WITH v AS (
 	RETURNING m.*, (m.xmax = 0) AS inserted
  ),
  fresh AS MATERIALIZED (
-	SELECT f.cv AS id, f.d, f.ord, f.ts, f.fm, f.live, f.preview, f.bell, row_number() OVER (PARTITION BY f.cv ORDER BY f.ts, f.ord) AS n
+	SELECT f.cv AS id, f.d, f.ord, f.ts, f.fm, f.live, CASE WHEN ins.is_deleted THEN $39::text ELSE f.preview END AS preview,
+		CASE WHEN ins.is_deleted THEN $39::text ELSE f.bell END AS bell, row_number() OVER (PARTITION BY f.cv ORDER BY f.ts, f.ord) AS n
 	FROM ins JOIN found f ON f.w = ins.workspace_id AND f.c = ins.channel_id AND f.wid = ins.wa_message_id
 	WHERE ins.inserted AND f.t <> 'reaction'
  ),
@@ -244,6 +245,7 @@ export async function writeMessages(db: Queryable, writes: MessageWrite[], audit
 			audits.map((a) => a.receivedAt),
 			audits.map((a) => a.changed),
 			options.onlyKnownChats,
+			DELETED_MESSAGE_PREVIEW,
 		],
 		{ prepare: true },
 	);

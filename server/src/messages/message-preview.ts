@@ -12,6 +12,9 @@ const LABELS: Record<string, string> = {
 	unknown: 'Message',
 };
 
+/** The line under a conversation whose newest message was deleted for everyone (its text is not shown any more). */
+export const DELETED_MESSAGE_PREVIEW = '🚫 This message was deleted';
+
 /** The one line shown under a conversation in the list. */
 export function messagePreview(message: Pick<IncomingMessage, 'type' | 'body'>): string {
 	const text = message.body?.trim();

@@ -1,6 +1,7 @@
 import type { Tx } from '../db/db';
 import { MESSAGE_COLUMNS, type ThreadMessage } from '../inbox/messages/message-view';
 import type { MessageStatus } from '../providers/provider-events';
+import { DELETED_MESSAGE_PREVIEW } from './message-preview';
 import { savePendingUpdate, type MessageRef } from './pending-message-updates';
 import { statusAdvanceSet } from './message-status-columns';
 
@@ -27,11 +28,11 @@ export async function applyStatus(tx: Tx, ref: MessageRef, status: MessageStatus
 	return undefined;
 }
 
-/** An edit replaces the text (once per distinct text); early edits wait for their message. */
+/** An edit replaces the text (once per distinct text; never of a deleted message); early edits wait for their message. */
 export async function applyEdit(tx: Tx, ref: MessageRef, body: string, editedAt: Date): Promise<ThreadMessage | undefined> {
 	const { rows } = await tx.query<ThreadMessage>(
 		`UPDATE whatsapp_messages AS m SET body = $4, is_edited = true, edited_at = $5, updated_at = now()
-		 WHERE ${WHERE_REF} AND m.body IS DISTINCT FROM $4 AND (m.edited_at IS NULL OR m.edited_at <= $5)
+		 WHERE ${WHERE_REF} AND NOT m.is_deleted AND m.body IS DISTINCT FROM $4 AND (m.edited_at IS NULL OR m.edited_at <= $5)
 		 RETURNING ${MESSAGE_COLUMNS}`,
 		[ref.workspaceId, ref.channelId, ref.waMessageId, body, editedAt.toISOString()],
 	);
@@ -40,12 +41,27 @@ export async function applyEdit(tx: Tx, ref: MessageRef, body: string, editedAt:
 	return undefined;
 }
 
-/** A delete (revoke) marks the message; the row stays so the thread shows "deleted" where it was. */
-export async function applyDelete(tx: Tx, ref: MessageRef, deletedAt: Date): Promise<ThreadMessage | undefined> {
-	const { rows } = await tx.query<ThreadMessage>(
-		`UPDATE whatsapp_messages AS m SET is_deleted = true, deleted_at = $4, updated_at = now()
-		 WHERE ${WHERE_REF} AND NOT m.is_deleted RETURNING ${MESSAGE_COLUMNS}`,
-		[ref.workspaceId, ref.channelId, ref.waMessageId, deletedAt.toISOString()],
+/**
+ * A delete (revoke) marks the message; the row stays so the thread shows "deleted" where it was, and its content is
+ * cleared unless the workspace retains deleted messages (migration 0017's trigger). When it was the conversation's
+ * newest message, the preview under the conversation stops showing it too. Returns the message, and whether the
+ * preview changed (its conversation is then announced too).
+ */
+export async function applyDelete(tx: Tx, ref: MessageRef, deletedAt: Date): Promise<(ThreadMessage & { previewChanged: boolean }) | undefined> {
+	const { rows } = await tx.query<ThreadMessage & { previewChanged: boolean }>(
+		`WITH m AS (
+			UPDATE whatsapp_messages AS m SET is_deleted = true, deleted_at = $4, updated_at = now()
+			WHERE ${WHERE_REF} AND NOT m.is_deleted RETURNING m.*
+		 ),
+		 preview AS (
+			UPDATE whatsapp_conversations c SET last_message_preview = $5, updated_at = now()
+			FROM m WHERE c.id = m.conversation_id AND c.workspace_id = m.workspace_id AND m.type <> 'reaction'
+				AND (c.last_message_at IS NULL OR m.wa_timestamp IS NULL OR c.last_message_at <= m.wa_timestamp)
+				AND c.last_message_preview IS DISTINCT FROM $5
+			RETURNING c.id
+		 )
+		 SELECT ${MESSAGE_COLUMNS}, EXISTS (SELECT 1 FROM preview) AS "previewChanged" FROM m`,
+		[ref.workspaceId, ref.channelId, ref.waMessageId, deletedAt.toISOString(), DELETED_MESSAGE_PREVIEW],
 	);
 	if (rows[0]) return rows[0];
 	if (!(await messageExists(tx, ref))) await savePendingUpdate(tx, ref, { deletedAt });

@@ -95,7 +95,9 @@ describe.each(ADAPTERS)('webhook ingest persistence on %s', (_name, open) => {
 		removal.data.message.reactionMessage.text = '';
 		removal.data.messageTimestamp += 10;
 		await h.deliver(removal);
-		expect(await h.count('whatsapp_message_reactions')).toBe(0);
+		// The removal stays as an empty-emoji row (so a late ❤️ cannot come back); the message shows no reaction.
+		const after = await h.db.query<Record<string, FixtureJson>>("SELECT emoji FROM whatsapp_message_reactions WHERE workspace_id = $1", [h.workspaceId]);
+		expect(after.rows).toEqual([{ emoji: '' }]);
 
 		// Edit and delete before their message exists.
 		const early = evolutionFixture('messages.edited');
@@ -105,7 +107,8 @@ describe.each(ADAPTERS)('webhook ingest persistence on %s', (_name, open) => {
 		deleteFirst.data.id = 'LATE1';
 		await h.deliver(deleteFirst);
 		await h.deliver(textWebhook({ id: 'LATE1', text: 'original' }));
-		expect(await message('LATE1')).toMatchObject({ body: 'Oi! Vocês entregam no domingo?', is_edited: true, is_deleted: true });
+		// Deleted for everyone: the content is gone (the workspace does not retain deleted messages).
+		expect(await message('LATE1')).toMatchObject({ body: null, is_edited: true, is_deleted: true });
 	});
 
 	it('stores media references without the base64 blob, and group messages under the group', async () => {

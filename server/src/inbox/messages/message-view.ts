@@ -95,7 +95,7 @@ const MESSAGE_VIEW = new ViewFields<ThreadMessage>([
 		`CASE WHEN m.wa_message_id IS NULL THEN '[]'::json ELSE coalesce((
 		SELECT json_agg(json_build_object('emoji', r.emoji, 'reactorJid', r.reactor_jid, 'fromMe', r.from_me) ORDER BY r.reacted_at)
 		FROM whatsapp_message_reactions r
-		WHERE r.workspace_id = m.workspace_id AND r.channel_id = m.channel_id AND r.target_wa_message_id = m.wa_message_id), '[]'::json) END`,
+		WHERE r.workspace_id = m.workspace_id AND r.channel_id = m.channel_id AND r.target_wa_message_id = m.wa_message_id AND r.emoji <> ''), '[]'::json) END`,
 	],
 ]);
 

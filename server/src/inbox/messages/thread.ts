@@ -9,7 +9,11 @@ export interface ThreadPage {
 	nextCursor: string | null;
 }
 
-/** A page of a conversation's messages ending at `before` (or at the newest), keyset-paginated backwards. */
+/**
+ * A page of a conversation's messages ending at `before` (or at the newest), keyset-paginated backwards. Reactions are
+ * shown on their message (its `reactions`), not as rows: ingest no longer stores them as messages, and rows stored
+ * as messages by older versions are skipped here.
+ */
 export async function listThread(
 	db: Queryable,
 	workspaceId: string,
@@ -25,7 +29,7 @@ export async function listThread(
 	}
 	const { rows } = await db.query<ThreadMessage & { sortKey: string }>(
 		`SELECT ${MESSAGE_COLUMNS}, ${cursorKeySql('m.thread_at')} AS "sortKey" FROM whatsapp_messages m
-		 WHERE m.workspace_id = $1 AND m.conversation_id = $2 ${keyset}
+		 WHERE m.workspace_id = $1 AND m.conversation_id = $2 AND m.type <> 'reaction' ${keyset}
 		 ORDER BY m.thread_at DESC, m.id DESC LIMIT $3`,
 		params,
 	);

@@ -41,6 +41,10 @@ function providerTime(dateTime: string | undefined): Date | undefined {
 	return Number.isNaN(at.getTime()) || at.getFullYear() < 2000 || at.getFullYear() > 2200 ? undefined : at;
 }
 
+function hasContent(message: Record<string, unknown> | null | undefined): boolean {
+	return !!message && Object.keys(message).length > 0;
+}
+
 function parse<T>(schema: ZodType<T>, data: unknown, event: string): T {
 	const result = schema.safeParse(data);
 	if (!result.success) {
@@ -70,8 +74,16 @@ export class EvolutionNormaliser implements ProviderNormaliser {
 		const ok = (events: ProviderEvent[], ignored?: string): NormaliseResult => ({ ok: true, event, events, ignored: events.length === 0 ? ignored ?? 'nothing to apply' : undefined });
 		switch (event) {
 			case 'messages.upsert':
-			case 'send.message':
-				return ok(this.messageEvents(parse(evolutionMessageRawSchema, data, event), false), 'not a chat message');
+			case 'send.message': {
+				const raw = parse(evolutionMessageRawSchema, data, event);
+				// No message at all (seen from Evolution on undecryptable or stub messages): nothing to show, nothing to
+				// count as unread; answered 200 so it is not retried, and logged so it is not silent.
+				if (!hasContent(raw.message)) {
+					const reason = `${event} without a message: nothing stored`;
+					return { ok: true, event, events: [], ignored: reason, notice: reason };
+				}
+				return ok(this.messageEvents(raw, false), 'not a chat message');
+			}
 			case 'messages.set': {
 				const items = parse(evolutionMessageRawSchema.array(), data, event);
 				return ok(items.flatMap((item) => this.messageEvents(item, true)), 'no chat messages');
@@ -152,7 +164,7 @@ export class EvolutionNormaliser implements ProviderNormaliser {
 	/** One message: a chat message, or an edit / delete carried as a protocolMessage inside messages.upsert. */
 	private messageEvents(raw: EvolutionMessageRaw, history: boolean): ProviderEvent[] {
 		const key = raw.key;
-		if (isIgnoredChatJid(key.remoteJid)) return [];
+		if (isIgnoredChatJid(key.remoteJid) || !hasContent(raw.message)) return [];
 		const content = readMessageContent(raw.message, raw.contextInfo);
 		if (content.kind === 'ignored') return [];
 		if (content.kind === 'edit') return [{ kind: 'message.edit', waMessageId: content.targetWaMessageId, body: content.body, editedAt: content.editedAt ?? new Date() }];
