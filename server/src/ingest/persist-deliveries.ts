@@ -1,5 +1,5 @@
 import { contactKey, upsertContacts, type ContactInput, type ResolvedContact } from '../contacts/contact-upsert';
-import { updateContactProfile } from '../contacts/contact-profile';
+import { upsertContactProfiles } from '../contacts/contact-profile';
 import { applyChannelEvent } from '../channels/channel-state';
 import { recordPresence } from '../conversations/contact-presence';
 import { upsertConversations } from '../conversations/conversation-upsert';
@@ -41,6 +41,8 @@ export async function persistDeliveries(tx: Tx, deliveries: Delivery[], wrote: R
 		for (const [delivery, outcome] of await persistMessages(tx, deliveries, messageDeliveries, changed, emit)) outcomes[delivery] = outcome;
 	}
 
+	await persistContactProfiles(tx, deliveries, emit);
+
 	for (const [index, d] of deliveries.entries()) {
 		if (isMessageDelivery(d)) continue;
 		for (const e of d.events) {
@@ -69,15 +71,32 @@ export async function persistDeliveries(tx: Tx, deliveries: Delivery[], wrote: R
 				});
 			} else if (e.kind === 'connection' || e.kind === 'qrcode' || e.kind === 'qrcode.limit') {
 				for (const event of await applyChannelEvent(tx, d.workspaceId, d.channelId, e)) emit(index, d.workspaceId, event);
-			} else if (e.kind === 'contact') {
-				const contact = await updateContactProfile(tx, d.workspaceId, e.chat, { name: e.name, avatarUrl: e.avatarUrl });
-				if (contact) emit(index, d.workspaceId, { ...base, type: 'contact.updated', data: contact });
 			}
 		}
 		outcomes[index] = changed[index] ? 'processed' : d.events.length ? 'duplicate' : 'ignored';
 	}
 	await auditOtherDeliveries(tx, deliveries, outcomes);
 	return { outcomes: outcomes.map((o, i) => o ?? (changed[i] ? 'processed' : 'duplicate')), events };
+}
+
+/** The batch's contacts.upsert / contacts.update, all in one statement; each change is announced for the delivery that named it last. */
+async function persistContactProfiles(tx: Tx, deliveries: Delivery[], emit: Emit): Promise<void> {
+	const named = new Map<string, { delivery: number; channelId: string }>();
+	const inputs = deliveries.flatMap((d, index) =>
+		isMessageDelivery(d)
+			? []
+			: d.events.flatMap((e) => {
+					if (e.kind !== 'contact') return [];
+					named.set(contactKey(d.workspaceId, e.chat), { delivery: index, channelId: d.channelId });
+					return [{ workspaceId: d.workspaceId, chat: e.chat, name: e.name, avatarUrl: e.avatarUrl }];
+				}),
+	);
+	if (!inputs.length) return;
+	for (const change of await upsertContactProfiles(tx, inputs)) {
+		const by = named.get(change.key);
+		if (!by) continue;
+		emit(by.delivery, change.row.workspace_id, { channelId: by.channelId, type: change.created ? 'contact.created' : 'contact.updated', data: { ...change.row } });
+	}
 }
 
 /** Chat messages: contacts, leads and conversations found or created, then writeMessages and the reactions. */

@@ -100,7 +100,8 @@ describe.each(ADAPTERS)('ingest write path on %s', (_name, open) => {
 		// Now everything about her is known: one statement again.
 		await h.deliver(textWebhook({ id: 'O5', text: 'obrigada', pushName: 'Maria S.', lid: '201122334455667@lid' }));
 		expect(counter.transactions).toBe(5);
-		expect(await h.count('whatsapp_messages')).toBe(7);
+		// Six messages: the reaction is kept on its target, not as a message.
+		expect(await h.count('whatsapp_messages')).toBe(6);
 	});
 
 	it("counts a batch's messages in WhatsApp's order on both paths: an answer clears unread, history only moves time, late ones keep the preview", async () => {

@@ -151,7 +151,9 @@ export class EvolutionNormaliser implements ProviderNormaliser {
 				for (const contact of Array.isArray(parsed) ? parsed : [parsed]) {
 					if (isIgnoredChatJid(contact.remoteJid)) continue;
 					const chat = resolveChatIdentity([contact.remoteJid]);
-					if (chat) events.push({ kind: 'contact', chat, name: contact.pushName ?? undefined, avatarUrl: contact.profilePicUrl });
+					// Evolution's pushName is the name, the verified name or, failing both, the number: that last is no name.
+					const name = contact.pushName && contact.pushName !== contact.remoteJid.split('@')[0] ? contact.pushName : undefined;
+					if (chat) events.push({ kind: 'contact', chat, name, avatarUrl: contact.profilePicUrl });
 				}
 				return ok(events, 'no contacts');
 			}
