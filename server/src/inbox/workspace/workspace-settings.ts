@@ -26,7 +26,7 @@ export async function updateWorkspaceSettings(db: Db, workspaceId: string, chang
 			if (!change.retainDeletedMessages) {
 				await tx.query(
 					`UPDATE whatsapp_messages SET is_deleted = true
-					 WHERE workspace_id = $1 AND is_deleted AND (body IS NOT NULL OR media_url IS NOT NULL OR media_storage_key IS NOT NULL OR details IS NOT NULL)`,
+					 WHERE workspace_id = $1 AND is_deleted AND (body IS NOT NULL OR media_url IS NOT NULL OR media_storage_key IS NOT NULL OR media_id IS NOT NULL OR details IS NOT NULL)`,
 					[workspaceId],
 				);
 			}
