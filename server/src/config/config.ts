@@ -56,6 +56,8 @@ const envSchema = z.object({
 	MEDIA_STORAGE_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/).default('whatsapp-media'),
 	MEDIA_CAPTURE_WINDOW_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
 	MEDIA_FETCH_RETRY_MS: z.coerce.number().int().min(1).default(5_000),
+	MEDIA_SWEEP_INTERVAL_MS: z.coerce.number().int().min(10).default(2_000),
+	MEDIA_FETCH_GRACE_MS: z.coerce.number().int().min(0).default(3_000),
 	// Operations (README "Operations"): /metrics wants "Authorization: Bearer <METRICS_TOKEN>" when set.
 	METRICS_TOKEN: optionalString,
 });
@@ -89,7 +91,15 @@ export interface Config {
 	/** Outbox timings; defaults apply when absent (configs built by hand in tests). */
 	outbox?: { timeScale: number; sendTimeoutMs: number; reconcileMs: number; optOutWords: string[] };
 	/** Media store limits and settings; defaults apply when absent (configs built by hand in tests). */
-	media?: { maxUploadBytes: number; maxInboundBytes: number; bucket: string; captureWindowMs: number; fetchRetryMs: number };
+	media?: {
+		maxUploadBytes: number;
+		maxInboundBytes: number;
+		bucket: string;
+		captureWindowMs: number;
+		fetchRetryMs: number;
+		sweepIntervalMs: number;
+		fetchGraceMs: number;
+	};
 	/** Bearer token /metrics asks for; open when unset. */
 	metricsToken?: string;
 	/** Set when SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY are: Realtime broadcast and Supabase Auth sign-in. */
@@ -149,6 +159,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			bucket: e.MEDIA_STORAGE_BUCKET,
 			captureWindowMs: e.MEDIA_CAPTURE_WINDOW_HOURS * 3_600_000,
 			fetchRetryMs: e.MEDIA_FETCH_RETRY_MS,
+			sweepIntervalMs: e.MEDIA_SWEEP_INTERVAL_MS,
+			fetchGraceMs: e.MEDIA_FETCH_GRACE_MS,
 		},
 		metricsToken: e.METRICS_TOKEN,
 		supabase:

@@ -4,7 +4,7 @@ import { createWebhookIngest } from '../ingest/create-webhook-ingest';
 import { registerWebhookRoutes } from '../ingest/webhook.routes';
 import { trackRoutes } from '../inbox/api/route-catalog';
 import { registerInboxServer } from '../inbox/inbox-server';
-import { createMediaLibrary } from '../media/create-media-library';
+import { createMediaInbound, createMediaLibrary } from '../media/create-media-library';
 import type { Runtime } from '../runtime/start-runtime';
 
 /** The HTTP composition root: every feature registers its routes here. */
@@ -20,11 +20,20 @@ export function buildApp(runtime: Runtime): FastifyInstance {
 		redisMode: runtime.redis.mode,
 		evolution: { baseUrl: runtime.evolution.baseUrl, sandbox: Boolean(runtime.evolution.sandbox) },
 	});
-	const ingest = createWebhookIngest(runtime);
+	const media = createMediaLibrary(runtime);
+	// Inbound media: ingest hands webhook base64 to a bounded in-memory buffer (never awaiting disk or Redis); the
+	// background fetch (BullMQ, driven by database rows) gets the rest.
+	const mediaInbound = createMediaInbound(runtime, media);
+	runtime.queues.push(mediaInbound.fetch.queue);
+	const ingest = createWebhookIngest({ ...runtime, media: mediaInbound.inline });
 	registerWebhookRoutes(app, ingest, runtime.logger);
 	// Deliveries already accepted are written before the server stops.
 	app.addHook('onClose', () => ingest.close());
-	const media = createMediaLibrary(runtime);
+	app.addHook('onReady', async () => mediaInbound.fetch.start());
+	app.addHook('onClose', async () => {
+		await mediaInbound.inline.drain();
+		await mediaInbound.fetch.close();
+	});
 	registerInboxServer(app, runtime, { media });
 	return app;
 }

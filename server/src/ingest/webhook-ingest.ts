@@ -2,10 +2,19 @@ import type { ChannelWebhookDirectory, WebhookChannel } from '../channels/channe
 import { webhookSecretMatches } from '../channels/webhook-secret';
 import type { Db } from '../db/db';
 import type { Logger } from '../logging/logger';
+import type { ProviderEvent } from '../providers/provider-events';
 import type { ProviderNormaliser } from '../providers/provider-normaliser';
 import { compactAuditPayload } from './audit-payload';
 import type { DeliveryOutcome } from './delivery';
 import type { WriteBatcher } from './write-batcher';
+
+/**
+ * Where files that came inside a webhook (base64) go once their message is committed (media/inline-media-capture.ts).
+ * offer() must return at once and never throw: the webhook's answer does not wait for it.
+ */
+export interface InlineMediaSink {
+	offer(channel: { id: string; workspaceId: string }, events: readonly ProviderEvent[]): void;
+}
 
 export type IngestAnswer =
 	| { status: 200; body: { ok: true; outcome: DeliveryOutcome; reason?: string } }
@@ -20,6 +29,7 @@ export class WebhookIngest {
 			directory: ChannelWebhookDirectory;
 			batcher: WriteBatcher;
 			normalisers: Record<'evolution' | 'waha', ProviderNormaliser>;
+			media?: InlineMediaSink;
 		},
 	) {}
 
@@ -54,6 +64,13 @@ export class WebhookIngest {
 			auditPayload,
 			receivedAt,
 		});
+		if (outcome === 'processed' && this.deps.media) {
+			try {
+				this.deps.media.offer(channel, normalised.events);
+			} catch (error) {
+				this.deps.logger.warn({ err: error, channelId: channel.id }, 'webhook media hand-off failed');
+			}
+		}
 		return { status: 200, body: { ok: true, outcome, ...(outcome === 'ignored' && normalised.ignored ? { reason: normalised.ignored } : {}) } };
 	}
 

@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import type { Runtime } from '../runtime/start-runtime';
+import { InlineMediaCapture } from './inline-media-capture';
 import { LocalMediaStore } from './local-media-store';
+import { MediaCapture } from './media-capture';
+import { MediaFetchJobs } from './media-fetch-jobs';
 import { MediaLibrary } from './media-library';
 import type { MediaStore } from './media-store';
 
@@ -10,6 +13,8 @@ export const DEFAULT_MEDIA_SETTINGS = {
 	bucket: 'whatsapp-media',
 	captureWindowMs: 24 * 3_600_000,
 	fetchRetryMs: 5_000,
+	sweepIntervalMs: 2_000,
+	fetchGraceMs: 3_000,
 };
 
 /** The configured store: a folder under DATA_DIR (DATA_DIR/media). */
@@ -25,4 +30,30 @@ export function createMediaLibrary(runtime: Pick<Runtime, 'config' | 'db' | 'log
 		logger: runtime.logger,
 		limits: { maxUploadBytes: settings.maxUploadBytes, maxInboundBytes: settings.maxInboundBytes },
 	});
+}
+
+/** The inbound half: the webhook-base64 hand-off for ingest and the background fetch (BullMQ), sharing one capture. */
+export function createMediaInbound(
+	runtime: Pick<Runtime, 'config' | 'db' | 'logger' | 'redis' | 'integrationsKey' | 'evolution'>,
+	library: MediaLibrary,
+): { inline: InlineMediaCapture; fetch: MediaFetchJobs } {
+	const settings = { ...DEFAULT_MEDIA_SETTINGS, ...runtime.config.media };
+	const capture = new MediaCapture({ db: runtime.db, store: library.store, logger: runtime.logger, maxInboundBytes: settings.maxInboundBytes });
+	// 64 MB of base64 waiting for the disk at most; beyond it files are left to the fetch.
+	const inline = new InlineMediaCapture({ db: runtime.db, capture, logger: runtime.logger, maxBufferedBytes: 64 * 1024 * 1024 });
+	const fetch = new MediaFetchJobs(
+		runtime.redis.url,
+		{ db: runtime.db, capture, logger: runtime.logger, integrationsKey: runtime.integrationsKey, defaultApiKey: runtime.evolution.apiKey },
+		{
+			prefix: runtime.config.queuePrefix,
+			attempts: 5,
+			retryMs: settings.fetchRetryMs,
+			sweepIntervalMs: settings.sweepIntervalMs,
+			windowMs: settings.captureWindowMs,
+			graceMs: settings.fetchGraceMs,
+			leaseMs: Math.max(10 * 60_000, settings.fetchRetryMs * 40),
+			timeoutMs: 60_000,
+		},
+	);
+	return { inline, fetch };
 }

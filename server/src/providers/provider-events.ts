@@ -29,6 +29,13 @@ export interface MediaReference {
 	fileName?: string;
 	sizeBytes?: number;
 	durationSeconds?: number;
+	/** Hex SHA-256 of the file as WhatsApp states it (fileSha256). */
+	sha256?: string;
+	/**
+	 * The file, base64, when the webhook carries it (Evolution's webhook base64 option). A getter, so the blob never
+	 * travels with the event when it is serialised (audit, realtime, logs); only media/ calls it.
+	 */
+	inlineBase64?: () => string;
 }
 
 /** Click-to-WhatsApp ad data found in a message (contextInfo.externalAdReply). */

@@ -41,6 +41,9 @@ describe('Evolution normaliser over the contract fixtures', () => {
 		const image = message('messages.upsert-image');
 		expect(image).toMatchObject({ type: 'image', body: 'Segue a foto do produto', media: { mimeType: 'image/jpeg', sizeBytes: 184213 }, details: { width: 960, height: 1280 } });
 		expect(JSON.stringify(image)).not.toContain('/9j/4AAQ');
+		// Only the media capture reads the file, through the getter.
+		expect(image.media?.inlineBase64?.()).toMatch(/^\/9j\/4AAQ/);
+		expect(image.media?.sha256).toMatch(/^[0-9a-f]{64}$/);
 		expect(message('messages.upsert-audio-ptt')).toMatchObject({ type: 'audio', media: { mimeType: 'audio/ogg; codecs=opus', durationSeconds: 7, sizeBytes: 9421 }, details: { voiceNote: true } });
 		expect(message('messages.upsert-document-pdf')).toMatchObject({ type: 'document', body: 'Orçamento atualizado', media: { fileName: 'orcamento-2025-11.pdf', mimeType: 'application/pdf' } });
 		expect(message('messages.upsert-sticker')).toMatchObject({ type: 'sticker', media: { mimeType: 'image/webp' } });

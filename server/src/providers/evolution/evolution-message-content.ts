@@ -1,5 +1,5 @@
 import type { AdReferral, MediaReference, MessageType } from '../provider-events';
-import { enumIs, readInt64 } from './protobuf-values';
+import { enumIs, readBytesHex, readInt64 } from './protobuf-values';
 
 type Json = Record<string, unknown>;
 
@@ -66,6 +66,10 @@ export function messageText(message: Json | undefined): string | undefined {
 	);
 }
 
+function inlineFile(base64: unknown): (() => string) | undefined {
+	return typeof base64 === 'string' && base64.length > 0 ? () => base64 : undefined;
+}
+
 export function readMessageContent(message: Json | null | undefined, outerContextInfo?: Json | null): MessageContent {
 	if (!message) return { kind: 'message', type: 'unknown' };
 	const m = unwrapMessage(message);
@@ -95,12 +99,18 @@ export function readMessageContent(message: Json | null | undefined, outerContex
 		if (contentKey === 'stickerMessage') details.animated = content.isAnimated === true;
 		if (typeof content.pageCount === 'number') details.pageCount = content.pageCount;
 		if (typeof m.speechToText === 'string') details.transcript = m.speechToText;
+		// WhatsApp's hash of the file: what captured bytes must match (media/media-capture.ts).
+		const sha256 = readBytesHex(content.fileSha256);
+		if (sha256) details.fileSha256 = sha256;
 		const media: MediaReference = {
 			url: str(m.mediaUrl) ?? str(content.url),
 			mimeType: str(content.mimetype),
 			fileName: str(content.fileName) ?? str(content.title),
 			sizeBytes: readInt64(content.fileLength),
 			durationSeconds: typeof content.seconds === 'number' ? content.seconds : undefined,
+			sha256,
+			// The file itself when the instance webhook has base64 on (CONTRACT: data.message.base64, no data: prefix).
+			inlineBase64: inlineFile(m.base64),
 		};
 		return { kind: 'message', type: mediaType, body: str(content.caption), media, details, ...common };
 	}

@@ -18,3 +18,16 @@ export function readInt64(value: unknown): number | undefined {
 export function enumIs(value: unknown, name: string, number: number): boolean {
 	return value === name || value === number;
 }
+
+/**
+ * A protobuf bytes field (fileSha256…) as lowercase hex, from each way Evolution writes it: an object with numeric
+ * keys {"0":146,…} (2.3.6+), a base64 string (protobuf-JSON, ≤ 2.3.5) or {"type":"Buffer","data":[…]}.
+ */
+export function readBytesHex(value: unknown): string | undefined {
+	if (typeof value === 'string') return value.length > 0 && /^[A-Za-z0-9+/_-]+=*$/.test(value) ? Buffer.from(value, 'base64').toString('hex') : undefined;
+	if (!value || typeof value !== 'object') return undefined;
+	const record = value as Record<string, unknown>;
+	const list = record.type === 'Buffer' && Array.isArray(record.data) ? record.data : Object.keys(record).every((k) => /^\d+$/.test(k)) ? Object.keys(record).sort((x, y) => Number(x) - Number(y)).map((k) => record[k]) : undefined;
+	if (!list || list.length === 0 || !list.every((b) => typeof b === 'number' && Number.isInteger(b) && b >= 0 && b < 256)) return undefined;
+	return Buffer.from(list as number[]).toString('hex');
+}
