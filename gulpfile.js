@@ -1,7 +1,8 @@
 // The build: TypeScript for the n8n package (dist/nodes, dist/credentials) and the server (dist/server: inside the
 // dist/ that lint ignores, outside the files the package publishes), then the static assets tsc does not carry
 // (node/credential icons, codex files, the server's web pages and SQL migrations), then a check that what
-// package.json registers with n8n really exists in dist/.
+// package.json registers with n8n really exists in dist/. The attendance web app (server/web, React + Vite) is
+// bundled beside them into dist/server/public, which the server serves at `/`.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -24,6 +25,17 @@ function clean(done) {
 }
 
 const compilePackage = () => runTsc('tsconfig.json');
+
+// Vite (Rolldown) bundles the web app in a few seconds; its TypeScript is checked by `npm run typecheck`
+// (server/web/tsconfig.json), not here, so the build stays quick.
+function buildWeb() {
+	const viteBin = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], { cwd: path.join(root, 'server', 'web'), stdio: 'inherit' });
+		child.on('error', reject);
+		child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build of server/web failed (${code})`))));
+	});
+}
 const compileServer = () => runTsc('server/tsconfig.json');
 
 // Binary-safe copies (gulp 5 reads files as text unless told otherwise).
@@ -55,10 +67,11 @@ function verifyRegistration(done) {
 }
 
 exports.clean = clean;
+exports.web = buildWeb;
 exports.assets = parallel(packageIcons, nodeAssets, serverAssets);
 exports.build = series(
 	clean,
-	parallel(compilePackage, compileServer),
+	parallel(compilePackage, compileServer, buildWeb),
 	exports.assets,
 	verifyRegistration,
 );

@@ -21,7 +21,19 @@ function hasChromium() {
 	return ['chromium', 'chromium-browser', 'google-chrome'].some((c) => onPath(c));
 }
 
-/** Debian package → probe, per purpose. Chromium joins the test list once browser tests exist. */
+/** The colour emoji font: without it the browser tests' screenshots (and a Linux attendant's page) show empty boxes. */
+function hasEmojiFont() {
+	const dirs = ['/usr/share/fonts/truetype/noto', '/usr/share/fonts/noto', '/usr/share/fonts/google-noto-emoji', '/System/Library/Fonts'];
+	return dirs.some((dir) => {
+		try {
+			return fs.readdirSync(dir).some((file) => /emoji/i.test(file));
+		} catch {
+			return false;
+		}
+	});
+}
+
+/** Debian package → probe, per purpose. The web app's browser tests (test/browser) drive Debian's Chromium. */
 function requirementsFor(purpose, repoRoot = path.join(__dirname, '..')) {
 	const redis = { pkg: 'redis-server', present: () => onPath('redis-server') };
 	if (purpose === 'start') return [redis];
@@ -32,7 +44,9 @@ function requirementsFor(purpose, repoRoot = path.join(__dirname, '..')) {
 		{ pkg: 'build-essential', present: () => onPath('g++') && onPath('make') },
 		{ pkg: 'python3', present: () => onPath('python3') },
 	];
-	if (fs.existsSync(path.join(repoRoot, 'test', 'browser'))) list.push({ pkg: 'chromium', present: hasChromium });
+	if (fs.existsSync(path.join(repoRoot, 'test', 'browser'))) {
+		list.push({ pkg: 'chromium', present: hasChromium }, { pkg: 'fonts-noto-color-emoji', present: hasEmojiFont });
+	}
 	return list;
 }
 

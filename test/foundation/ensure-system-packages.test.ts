@@ -46,4 +46,11 @@ describe('ensure step', () => {
 			expect.arrayContaining(['redis-server', 'postgresql', 'build-essential', 'python3']),
 		);
 	});
+
+	it("asks for Debian's Chromium and the emoji font for the web app's browser tests, never a browser download", () => {
+		expect(requirementsFor('test').map((r) => r.pkg)).toEqual(expect.arrayContaining(['chromium', 'fonts-noto-color-emoji']));
+		expect(requirementsFor('start').map((r) => r.pkg)).not.toContain('chromium');
+		const decision = plan({ missing: ['chromium', 'fonts-noto-color-emoji'], isRoot: false, debianLike: true, hasAptGet: true });
+		expect(decision.message).toContain('apt-get install chromium fonts-noto-color-emoji');
+	});
 });

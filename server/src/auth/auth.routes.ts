@@ -23,6 +23,16 @@ export function registerAuthRoutes(api: ApiRouter, deps: InboxApiDeps): void {
 	const { db } = deps;
 
 	api.add({
+		method: 'GET',
+		url: '/api/v1/auth/signup',
+		summary: 'Whether POST /auth/register takes a new workspace now (the web app shows "create your workspace" on a fresh server)',
+		tag: 'auth',
+		access: 'public',
+		response: z.object({ open: z.boolean(), mode: z.enum(['first', 'open', 'closed']) }),
+		handler: async () => ({ open: await signupOpen(deps), mode: deps.auth.signupMode }),
+	});
+
+	api.add({
 		method: 'POST',
 		url: '/api/v1/auth/register',
 		summary: 'Create a workspace and its first admin (only while the server has none, unless SIGNUP_MODE=open)',
@@ -32,8 +42,7 @@ export function registerAuthRoutes(api: ApiRouter, deps: InboxApiDeps): void {
 		successStatus: 201,
 		rateLimit: { max: deps.auth.loginRateLimit.max, timeWindow: deps.auth.loginRateLimit.timeWindowMs },
 		handler: async ({ body, request }) => {
-			const mode = deps.auth.signupMode;
-			if (mode === 'closed' || (mode === 'first' && (await hasAnyWorkspace(db)))) {
+			if (!(await signupOpen(deps))) {
 				throw new ApiError(403, 'signup_closed', 'This server does not take new workspaces; ask an admin to invite you.');
 			}
 			const { workspace, admin } = await createWorkspaceWithAdmin(db, body);
@@ -97,4 +106,11 @@ export function registerAuthRoutes(api: ApiRouter, deps: InboxApiDeps): void {
 			workspace: await findWorkspace(db, caller.workspaceId),
 		}),
 	});
+}
+
+/** SIGNUP_MODE: open takes any new workspace, first only the server's first one, closed none. */
+async function signupOpen(deps: InboxApiDeps): Promise<boolean> {
+	const mode = deps.auth.signupMode;
+	if (mode === 'closed') return false;
+	return mode === 'open' || !(await hasAnyWorkspace(deps.db));
 }

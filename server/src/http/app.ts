@@ -6,6 +6,7 @@ import { trackRoutes } from '../inbox/api/route-catalog';
 import { registerInboxServer } from '../inbox/inbox-server';
 import { createMediaInbound, createMediaLibrary } from '../media/create-media-library';
 import type { Runtime } from '../runtime/start-runtime';
+import { registerWebApp } from '../web/web-app.route';
 
 /** The HTTP composition root: every feature registers its routes here. */
 export function buildApp(runtime: Runtime): FastifyInstance {
@@ -35,5 +36,7 @@ export function buildApp(runtime: Runtime): FastifyInstance {
 		await mediaInbound.fetch.close();
 	});
 	registerInboxServer(app, runtime, { media });
+	// Last: the web app's wildcard GET answers only what no route above does.
+	app.register(async (scope) => registerWebApp(scope));
 	return app;
 }

@@ -32,7 +32,8 @@ import { registerLeadRoutes } from './leads/leads.routes';
 import { registerNotificationRoutes } from './notifications/notifications.routes';
 import { registerWorkspaceSettingsRoutes } from './workspace/workspace-settings.routes';
 
-const DEFAULT_AUTH = { sessionTtlMs: 30 * 24 * 3_600_000, signupMode: 'first' as const, loginRateLimit: { max: 10, timeWindowMs: 15 * 60_000 } };
+export const API_VERSION = '1.0.0';
+export const DEFAULT_AUTH = { sessionTtlMs: 30 * 24 * 3_600_000, signupMode: 'first' as const, loginRateLimit: { max: 10, timeWindowMs: 15 * 60_000 } };
 // JSON bodies of the inbox API are small; the app-wide limit is there for webhooks carrying media.
 const API_BODY_LIMIT_BYTES = 256 * 1024;
 
@@ -104,34 +105,41 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extr
 		});
 		// Uploads to the media store (POST /api/v1/media); each route states its own file size limit.
 		await scope.register(multipart, { limits: { fileSize: extras.media.limits.maxUploadBytes, files: 1 } });
-		const api = new ApiRouter(scope);
-		registerAuthRoutes(api, deps);
-		registerAttendantRoutes(api, deps);
-		registerApiTokenRoutes(api, deps);
-		registerChannelRoutes(api, deps);
-		registerConversationRoutes(api, deps);
-		registerLeadRoutes(api, deps);
-		registerNotificationRoutes(api, deps);
-		registerOutboxRoutes(api, outbox);
-		registerMediaRoutes(api, extras.media);
-		registerWorkspaceSettingsRoutes(api, deps);
-
-		let document: Record<string, unknown> | undefined;
-		api.add({
-			method: 'GET',
-			url: '/docs',
-			summary: 'This OpenAPI 3 document',
-			tag: 'docs',
-			access: 'public',
-			handler: async () => {
-				document ??= buildOpenApiDocument(api.routes, OTHER_ROUTES, { version: '1.0.0' });
-				return document;
-			},
-		});
+		registerApiRoutes(new ApiRouter(scope), deps, { outbox, media: extras.media });
 	});
 
 	app.register(async (scope) => {
 		await registerRealtime(scope, { db: runtime.db, redis: runtime.redis.client, resolver, publisher, typing: publisher.typing });
+	});
+}
+
+/**
+ * Every REST route of the inbox API, and /docs describing them. Registration only reads deps.auth (rate limits) and
+ * the media store's upload limit; the handlers use the rest, which is what lets offline-openapi.ts build the document with no database.
+ */
+export function registerApiRoutes(api: ApiRouter, deps: InboxApiDeps, services: { outbox: Outbox; media: MediaLibrary }): void {
+	registerAuthRoutes(api, deps);
+	registerAttendantRoutes(api, deps);
+	registerApiTokenRoutes(api, deps);
+	registerChannelRoutes(api, deps);
+	registerConversationRoutes(api, deps);
+	registerLeadRoutes(api, deps);
+	registerNotificationRoutes(api, deps);
+	registerOutboxRoutes(api, services.outbox);
+	registerMediaRoutes(api, services.media);
+	registerWorkspaceSettingsRoutes(api, deps);
+
+	let document: Record<string, unknown> | undefined;
+	api.add({
+		method: 'GET',
+		url: '/docs',
+		summary: 'This OpenAPI 3 document',
+		tag: 'docs',
+		access: 'public',
+		handler: async () => {
+			document ??= buildOpenApiDocument(api.routes, OTHER_ROUTES, { version: API_VERSION });
+			return document;
+		},
 	});
 }
 

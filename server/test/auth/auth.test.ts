@@ -143,6 +143,7 @@ describe('registration on an empty server', () => {
 		const db = await openMigratedDb(ADAPTERS[0][1]);
 		const server = await startInboxApp(db);
 		try {
+			expect((await server.call('GET', '/api/v1/auth/signup')).json()).toEqual({ open: true, mode: 'first' });
 			const first = await server.call('POST', '/api/v1/auth/register', undefined, {
 				workspaceName: 'Loja da Maria',
 				name: 'Maria',
@@ -161,6 +162,8 @@ describe('registration on an empty server', () => {
 				password: 'a long password',
 			});
 			expect(second.statusCode).toBe(403);
+			// The web app asks this before showing "create your workspace".
+			expect((await server.call('GET', '/api/v1/auth/signup')).json()).toEqual({ open: false, mode: 'first' });
 		} finally {
 			await server.close();
 			await db.close();

@@ -64,6 +64,19 @@ describe.each(ADAPTERS)('conversations API on %s', (_driver, open) => {
 		expect(everything.json().data[0]).toMatchObject({ id: ws.conversationId, status: 'pending', unreadCount: 2, contact: { name: 'Maria Souza' } });
 	});
 
+	it('shows by default what waits for an answer: the pending newcomer and the open ones, not the resolved', async () => {
+		const byDefault = await server.call('GET', '/api/v1/conversations', agent.authorization);
+		const ids = byDefault.json().data.map((c: { id: string }) => c.id);
+		// The seeded conversation is a customer's first contact: pending, unassigned.
+		expect(ids[0]).toBe(ws.conversationId);
+		expect(ids).toHaveLength(10);
+		expect(byDefault.json().meta.counts).toEqual({ mine: 3, unassigned: 5, all: 10 });
+		const active = await server.call('GET', '/api/v1/conversations?status=active&assignee=unassigned', agent.authorization);
+		expect(active.json().data.map((c: { id: string }) => c.id).sort()).toEqual([ws.conversationId, ...unassignedOpen].sort());
+		const pendingOnly = await server.call('GET', '/api/v1/conversations?status=pending', agent.authorization);
+		expect(pendingOnly.json().data.map((c: { id: string }) => c.id)).toEqual([ws.conversationId]);
+	});
+
 	it('pages with a cursor without skipping or repeating, and rejects a forged cursor', async () => {
 		const seen: string[] = [];
 		let cursor: string | null = null;

@@ -31,4 +31,12 @@ export const OTHER_ROUTES: ExtraPath[] = [
 		description:
 			'Upgrade to a WebSocket. Authenticate with "Authorization: Bearer <token>" or a first frame {"type":"auth","token"}; subscribe with {"type":"subscribe","channel":"workspace" | "whatsapp.conversation.{id}"}.',
 	},
+	{
+		method: 'GET',
+		url: '/*',
+		summary: 'The attendance web app: its built files, and its page for any other path (the app routes in the browser)',
+		tag: 'web',
+		isPublic: true,
+		description: 'Answers only what no other route does; unknown paths under /api/, /webhooks/, /docs and /health stay JSON 404s.',
+	},
 ];

@@ -6,7 +6,11 @@ import { CONVERSATION_COLUMNS, CONVERSATION_FROM, type ConversationSummary } fro
 
 export const ASSIGNEE_TABS = ['mine', 'unassigned', 'all'] as const;
 export type AssigneeTab = (typeof ASSIGNEE_TABS)[number];
-export const STATUS_FILTERS = ['open', 'pending', 'resolved', 'snoozed', 'all'] as const;
+/**
+ * `active` (the default) is what waits for an answer: `pending` (a customer wrote and nobody took it yet, which is
+ * how every new conversation starts) and `open` (being attended). A default of `open` alone hid every newcomer.
+ */
+export const STATUS_FILTERS = ['active', 'open', 'pending', 'resolved', 'snoozed', 'all'] as const;
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
 
 export interface ConversationListQuery {
@@ -41,7 +45,9 @@ export interface ConversationPage {
 function commonFilters(workspaceId: string, query: ConversationListQuery, params: unknown[]): string[] {
 	params.push(workspaceId);
 	const where = ['c.workspace_id = $1'];
-	if (query.status !== 'all') {
+	if (query.status === 'active') {
+		where.push(`c.status IN ('pending', 'open')`);
+	} else if (query.status !== 'all') {
 		params.push(query.status);
 		where.push(`c.status = $${params.length}`);
 	}

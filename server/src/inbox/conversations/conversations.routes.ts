@@ -15,7 +15,10 @@ const conversationParams = z.object({ conversationId: z.uuid() });
 
 const listQuery = z.object({
 	assignee: z.enum(ASSIGNEE_TABS).default('all').describe('The tab: mine, unassigned or all.'),
-	status: z.enum(STATUS_FILTERS).default('open'),
+	status: z
+		.enum(STATUS_FILTERS)
+		.default('active')
+		.describe('active (default): pending + open, what waits for an answer; or one status; or all.'),
 	channelId: z.uuid().optional(),
 	q: z.string().trim().min(1).max(100).optional().describe('Search, case-insensitive and anywhere in the text (% and _ are plain characters): the contact\'s name or push name, or the last message. A phone-like search (digits with spaces, +, -, . or brackets) also finds the contact\'s phone by its digits.'),
 	unread: z

@@ -1,0 +1,79 @@
+/**
+ * Debian's Chromium driven by playwright-core (no browser download: the ensure step installs the `chromium`
+ * package), one fresh profile per browser, plus the screenshots each scenario leaves behind.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+
+export function chromiumPath(): string {
+	const found = CANDIDATES.find((path) => existsSync(path));
+	if (!found) throw new Error('Chromium is missing: run `node scripts/ensure-system-packages.js --for test` (Debian package "chromium").');
+	return found;
+}
+
+/** Screenshots of every scenario (gitignored); `npm run screenshots` also refreshes the README's. */
+export const ARTIFACTS = join(__dirname, '..', 'artifacts');
+export const README_SCREENSHOTS = join(__dirname, '..', '..', '..', 'docs', 'screenshots');
+
+export interface Browser {
+	context: BrowserContext;
+	page: Page;
+	/** Alerts, confirms and prompts the page opened: a hostile text that ran would show here. */
+	dialogs: string[];
+	/** Every URL the page asked for, its own origin's and others'. */
+	requests: string[];
+	/** Uncaught errors and console errors of the page. */
+	errors: string[];
+	close(): Promise<void>;
+}
+
+export async function openBrowser(options: { locale?: string; width?: number; height?: number } = {}): Promise<Browser> {
+	const profile = mkdtempSync(join(tmpdir(), 'inbox-chromium-'));
+	const context = await chromium.launchPersistentContext(profile, {
+		executablePath: chromiumPath(),
+		headless: true,
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		locale: options.locale ?? 'pt-BR',
+		viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+		timezoneId: 'America/Sao_Paulo',
+	});
+	const page = context.pages()[0] ?? (await context.newPage());
+	const dialogs: string[] = [];
+	const requests: string[] = [];
+	const errors: string[] = [];
+	context.on('request', (request) => requests.push(request.url()));
+	page.on('dialog', (dialog) => {
+		dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+		void dialog.dismiss();
+	});
+	page.on('pageerror', (error) => errors.push(error.message));
+	page.on('console', (message) => {
+		if (message.type() === 'error') errors.push(message.text());
+	});
+	page.setDefaultTimeout(30_000);
+	return {
+		context,
+		page,
+		dialogs,
+		requests,
+		errors,
+		close: async () => {
+			await context.close();
+			rmSync(profile, { recursive: true, force: true });
+		},
+	};
+}
+
+/** Saves the page as test/browser/artifacts/<name>.png, and as docs/screenshots/<name>.png under `npm run screenshots`. */
+export async function screenshot(page: Page, name: string, options: { readme?: boolean } = {}): Promise<void> {
+	mkdirSync(ARTIFACTS, { recursive: true });
+	await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+	if (options.readme && process.env.SCREENSHOTS_TO_README === '1') {
+		mkdirSync(README_SCREENSHOTS, { recursive: true });
+		await page.screenshot({ path: join(README_SCREENSHOTS, `${name}.png`) });
+	}
+}
