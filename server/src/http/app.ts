@@ -37,6 +37,6 @@ export function buildApp(runtime: Runtime): FastifyInstance {
 	});
 	registerInboxServer(app, runtime, { media });
 	// Last: the web app's wildcard GET answers only what no route above does.
-	app.register(async (scope) => registerWebApp(scope));
+	registerWebApp(app);
 	return app;
 }

@@ -1,7 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
-import { join, normalize, resolve, sep } from 'node:path';
-import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import send from '@fastify/send';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** URL prefixes the server answers itself: an unknown path under them is a JSON 404, never the web app's page. */
 export const SERVER_PREFIXES = ['/api/', '/realtime', '/webhooks/', '/docs', '/health', '/admin/'];
@@ -37,15 +37,35 @@ function isServerPath(path: string): boolean {
 }
 
 /**
- * The attendance web app at `/`: its built files, and index.html for every other GET (the app routes in the
- * browser, so a reload of /inbox/… must answer the page). Registered as one wildcard GET, which Fastify tries only
- * after every exact and parametric route, so the API, /realtime, /webhooks, /docs and /health keep precedence;
- * unknown paths under those prefixes still answer the API's JSON 404.
+ * Streams one file of the build through @fastify/send (the engine of @fastify/static, which refuses paths out of
+ * the root and dotfiles, and answers ETag / If-None-Match / Range). @fastify/static itself is not used: its
+ * ESM-only content-disposition cannot be loaded by the Jest runs that start this server from source.
  */
-export async function registerWebApp(app: FastifyInstance, root: string | undefined = defaultWebRoot()): Promise<void> {
-	if (root) await app.register(fastifyStatic, { root, serve: false });
+async function sendFile(request: FastifyRequest, reply: FastifyReply, root: string, path: string, page: boolean): Promise<boolean> {
+	// Vite names bundles by content hash: they never change, so browsers may keep them for a year.
+	const immutable = path.startsWith('/assets/');
+	const result = await send(request.raw, path, { root, dotfiles: 'deny', index: false, immutable, maxAge: immutable ? 365 * 24 * 3_600_000 : 0 });
+	if (result.type !== 'file' && !(result.type === 'error' && result.statusCode === 304)) {
+		result.stream.destroy();
+		return false;
+	}
+	reply.code(result.statusCode).headers(result.headers);
+	if (!immutable) reply.header('cache-control', 'no-cache');
+	if (page) reply.header('content-security-policy', PAGE_POLICY).header('referrer-policy', 'same-origin');
+	reply.header('x-content-type-options', 'nosniff');
+	await reply.send(result.stream);
+	return true;
+}
+
+/**
+ * The attendance web app at `/`: its built files, and index.html for every other GET (the app routes in the
+ * browser, so a reload of /conversations/… must answer the page). Registered as one wildcard GET, which Fastify
+ * tries only after every exact and parametric route, so the API, /realtime, /webhooks, /docs and /health keep
+ * precedence; unknown paths under those prefixes still answer the API's JSON 404.
+ */
+export function registerWebApp(app: FastifyInstance, root: string | undefined = defaultWebRoot()): void {
 	app.get('/*', { config: { public: true } }, async (request, reply) => {
-		const path = decodeURIComponent(request.url.split('?')[0]);
+		const path = request.url.split('?')[0];
 		if (isServerPath(path)) {
 			return reply.code(404).send({ error: { code: 'not_found', message: `No route GET ${path}.` } });
 		}
@@ -55,19 +75,8 @@ export async function registerWebApp(app: FastifyInstance, root: string | undefi
 				.type('text/plain; charset=utf-8')
 				.send('The web app is not built: run `npm run build` (or `npm start`, which builds it), then reload.');
 		}
-		const file = normalize(join(root, path));
-		const inside = file.startsWith(root + sep);
-		if (inside && existsSync(file) && statSync(file).isFile()) {
-			// Vite names bundles by content hash: they never change, so browsers may keep them.
-			const immutable = path.startsWith('/assets/');
-			return reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache').sendFile(file.slice(root.length + 1));
-		}
-		return reply
-			.header('cache-control', 'no-cache')
-			.header('content-security-policy', PAGE_POLICY)
-			.header('x-content-type-options', 'nosniff')
-			.header('referrer-policy', 'same-origin')
-			.type('text/html; charset=utf-8')
-			.sendFile('index.html');
+		if (path !== '/' && path !== '/index.html' && (await sendFile(request, reply, root, path, false))) return reply;
+		await sendFile(request, reply, root, '/index.html', true);
+		return reply;
 	});
 }
