@@ -489,7 +489,8 @@ export interface paths {
         /** Messages of a conversation, newest last; page backwards with `before` */
         get: operations["getApiV1ConversationsConversationIdMessages"];
         put?: never;
-        post?: never;
+        /** Send a message in a conversation (text, media, location, contact, reaction, quoted reply): 202 with the queued row; the outbox sends it */
+        post: operations["postApiV1ConversationsConversationIdMessages"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2268,6 +2269,106 @@ export interface operations {
         responses: {
             /** @description Success */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ConversationsConversationIdMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Caption of an image, video or document. */
+                    caption?: string;
+                    /** @description Idempotency key: the same clientId again answers the same message and never sends twice. */
+                    clientId?: string;
+                    /** @description type contact: a contact card (vCard built by Evolution). */
+                    contact?: {
+                        email?: string;
+                        fullName: string;
+                        organization?: string;
+                        phoneNumber: string;
+                    };
+                    location?: {
+                        address?: string;
+                        latitude: number;
+                        longitude: number;
+                        name?: string;
+                    };
+                    /** @description The file of an image, video, audio (voice note), document or sticker: a URL or a mediaId. */
+                    media?: {
+                        /** @description Shown for documents. */
+                        fileName?: string;
+                        /** @description A file already in the media store (GET /api/v1/media/:id). */
+                        mediaId?: string;
+                        mimeType?: string;
+                        /** @description An http(s) URL Evolution downloads the file from. */
+                        url?: string;
+                    };
+                    /** @description type reaction: the message reacted to and the emoji. */
+                    reaction?: {
+                        /** @description One emoji; empty removes the reaction. */
+                        emoji: string;
+                        /** Format: uuid */
+                        messageId: string;
+                    };
+                    /**
+                     * Format: uuid
+                     * @description Quote this message of the conversation (a quoted reply).
+                     */
+                    replyToMessageId?: string;
+                    /** @description The text (type text), or the caption when `caption` is absent. */
+                    text?: string;
+                    /**
+                     * @default text
+                     * @enum {string}
+                     */
+                    type?: "text" | "image" | "video" | "audio" | "document" | "sticker" | "location" | "contact" | "reaction";
+                    /** @description Show "typing…" (recording for voice notes) for a time from the text length, 1–20 s, before sending. Default on. */
+                    typing?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
