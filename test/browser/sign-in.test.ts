@@ -56,7 +56,7 @@ describe.each(ADAPTERS)('web app: workspace, sign-in and language on %s', (drive
 		const { page } = browser;
 		await page.getByLabel('Idioma').selectOption('en');
 		await page.getByRole('button', { name: 'Sign out' }).waitFor();
-		expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+		expect(await page.locator('html').getAttribute('lang')).toBe('en');
 		await page.reload();
 		await page.getByRole('button', { name: 'Sign out' }).waitFor();
 		await page.getByLabel('Language').selectOption('pt-BR');
@@ -71,7 +71,7 @@ describe.each(ADAPTERS)('web app: workspace, sign-in and language on %s', (drive
 		expect(deep.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
 		const unknownApi = await fetch(`${server.url}/api/v1/nothing-here`);
 		expect(unknownApi.status).toBe(404);
-		expect((await unknownApi.json()).error.code).toBe('not_found');
+		expect(((await unknownApi.json()) as { error: { code: string } }).error.code).toBe('not_found');
 		expect((await fetch(`${server.url}/health`)).headers.get('content-type')).toMatch(/json/);
 		expect((await fetch(`${server.url}/docs`)).headers.get('content-type')).toMatch(/json/);
 		const traversal = await fetch(`${server.url}/assets/..%2f..%2fpackage.json`);
