@@ -2727,6 +2727,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Free-form custom fields: keys of 1–100 characters, at most 8 levels deep and 16384 characters as JSON; no NUL characters. */
                     attributes?: {
                         [key: string]: unknown;
                     };
@@ -2900,6 +2901,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Free-form custom fields: keys of 1–100 characters, at most 8 levels deep and 16384 characters as JSON; no NUL characters. */
                     attributes?: {
                         [key: string]: unknown;
                     };
