@@ -619,6 +619,57 @@ export interface paths {
         patch: operations["patchApiV1LeadsLeadId"];
         trace?: never;
     };
+    "/api/v1/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a file to the media store (multipart/form-data, one "file" part, at most 64 MB); send it with its id as mediaId */
+        post: operations["postApiV1Media"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/{mediaId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The file itself: its content type, its name (Content-Disposition) and byte ranges (Range: bytes=…, for audio and video) */
+        get: operations["getApiV1MediaMediaId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/{mediaId}/info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a media file is (type, size, name, SHA-256) and whether its bytes are in yet */
+        get: operations["getApiV1MediaMediaIdInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -2933,6 +2984,244 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1Media: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** @description Length of an audio or video file, in seconds (optional) */
+                    durationSeconds?: string;
+                    /**
+                     * Format: binary
+                     * @description The file (its name and content type are kept)
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        attempts: number;
+                        channelId: string | null;
+                        contentType: string;
+                        createdAt: string;
+                        durationSeconds: number | null;
+                        error: string | null;
+                        fileName: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        messageId: string | null;
+                        /** @enum {string} */
+                        origin: "inbound" | "upload";
+                        /** @description Hex SHA-256 of the bytes */
+                        sha256: string | null;
+                        sizeBytes: number | null;
+                        /**
+                         * @description pending: an inbound file still being fetched; failed: it could not be
+                         * @enum {string}
+                         */
+                        status: "pending" | "stored" | "failed";
+                    };
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MediaMediaId: {
+        parameters: {
+            query?: {
+                /** @description 1: ask the browser to save the file rather than show it */
+                download?: "0" | "1" | "true" | "false";
+            };
+            header?: never;
+            path: {
+                mediaId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description The requested byte range (Range: bytes=start-end) */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1MediaMediaIdInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mediaId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        attempts: number;
+                        channelId: string | null;
+                        contentType: string;
+                        createdAt: string;
+                        durationSeconds: number | null;
+                        error: string | null;
+                        fileName: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        messageId: string | null;
+                        /** @enum {string} */
+                        origin: "inbound" | "upload";
+                        /** @description Hex SHA-256 of the bytes */
+                        sha256: string | null;
+                        sizeBytes: number | null;
+                        /**
+                         * @description pending: an inbound file still being fetched; failed: it could not be
+                         * @enum {string}
+                         */
+                        status: "pending" | "stored" | "failed";
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
