@@ -1,10 +1,31 @@
 import { useTranslation } from 'react-i18next';
+import { InboxPage } from '../features/inbox/InboxPage';
 import type { Me } from '../lib/api-types';
 import { LanguageSwitch } from './LanguageSwitch';
+import { RealtimeProvider, useRealtime } from './realtime-context';
 import { navigate, usePlace } from './router';
 
-/** The frame around every signed-in screen: the app bar with the places, the bell, the language and sign-out. */
-export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
+/** The frame around every signed-in screen: the app bar with the places, the language and sign-out; live updates. */
+export function Shell(props: { me: Me; onSignOut: () => void }) {
+	return (
+		<RealtimeProvider>
+			<ShellFrame {...props} />
+		</RealtimeProvider>
+	);
+}
+
+function ConnectionBanner() {
+	const { t } = useTranslation();
+	const { state } = useRealtime();
+	if (state !== 'offline') return null;
+	return (
+		<p className="connection-banner" role="status">
+			{t('app.offline')}
+		</p>
+	);
+}
+
+function ShellFrame({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
 	const { t } = useTranslation();
 	const place = usePlace();
 	return (
@@ -30,7 +51,10 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
 					{t('auth.signout')}
 				</button>
 			</header>
-			<main className="place">{place.name === 'inbox' ? <p className="empty">{t('inbox.noConversations')}</p> : <p className="empty">{t('app.channels')}</p>}</main>
+			<ConnectionBanner />
+			<main className="place">
+				{place.name === 'inbox' ? <InboxPage conversationId={place.conversationId} meId={me.user?.id ?? null} /> : <p className="empty">{t('app.channels')}</p>}
+			</main>
 		</div>
 	);
 }

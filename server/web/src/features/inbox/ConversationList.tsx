@@ -1,0 +1,134 @@
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Conversation } from '../../lib/api-types';
+import { capped, contactName, listTime } from './format';
+import { type ListFilters, listChannels, listConversations, type StatusFilter, type Tab } from './inbox-api';
+
+const TABS: Tab[] = ['mine', 'unassigned', 'all'];
+const STATUSES: StatusFilter[] = ['active', 'pending', 'open', 'snoozed', 'resolved', 'all'];
+const ROW_HEIGHT = 72;
+
+/**
+ * The sidebar: tabs with their counts, status / channel filters and search, and the list itself, virtualised so a
+ * workspace with 10,000 conversations scrolls as smoothly as one with ten (pages of 50 load as the end nears).
+ */
+export function ConversationList({ selectedId, onSelect, typing }: { selectedId?: string; onSelect: (id: string) => void; typing: ReadonlySet<string> }) {
+	const { t, i18n } = useTranslation();
+	const [filters, setFilters] = useState<ListFilters>({ tab: 'all', status: 'active', q: '', channelId: '' });
+	const [search, setSearch] = useState('');
+	useEffect(() => {
+		const timer = setTimeout(() => setFilters((f) => (f.q === search ? f : { ...f, q: search })), 250);
+		return () => clearTimeout(timer);
+	}, [search]);
+
+	const channels = useQuery({ queryKey: ['channels'], queryFn: listChannels });
+	const list = useInfiniteQuery({
+		queryKey: ['conversations', filters],
+		queryFn: ({ pageParam }) => listConversations(filters, pageParam),
+		initialPageParam: undefined as string | undefined,
+		getNextPageParam: (last) => last.meta.nextCursor ?? undefined,
+	});
+	const rows: Conversation[] = list.data?.pages.flatMap((p) => p.data) ?? [];
+	const meta = list.data?.pages[0]?.meta;
+
+	const scroller = useRef<HTMLDivElement>(null);
+	const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
+	const items = virtualizer.getVirtualItems();
+	const lastIndex = items.length ? items[items.length - 1].index : -1;
+	useEffect(() => {
+		if (lastIndex >= rows.length - 10 && list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage();
+	}, [lastIndex, rows.length, list]);
+
+	return (
+		<aside className="sidebar" aria-label={t('inbox.listLabel')}>
+			<div className="tabs" role="tablist" aria-label={t('inbox.tabsLabel')}>
+				{TABS.map((tab) => (
+					<button
+						key={tab}
+						type="button"
+						role="tab"
+						aria-selected={filters.tab === tab}
+						onClick={() => setFilters({ ...filters, tab })}
+					>
+						{t(`inbox.tab.${tab}`)}
+						<span className="count" aria-label={t('inbox.countLabel', { count: meta?.counts[tab] ?? 0 })}>
+							{meta ? capped(meta.counts[tab], meta.countCap) : '…'}
+						</span>
+					</button>
+				))}
+			</div>
+			<div className="filters">
+				<input
+					type="search"
+					value={search}
+					onChange={(e) => setSearch(e.target.value)}
+					placeholder={t('inbox.searchPlaceholder')}
+					aria-label={t('inbox.search')}
+				/>
+				<select aria-label={t('inbox.statusFilter')} value={filters.status} onChange={(e) => setFilters({ ...filters, status: e.target.value as StatusFilter })}>
+					{STATUSES.map((status) => (
+						<option key={status} value={status}>
+							{t(`status.${status}`)}
+						</option>
+					))}
+				</select>
+				<select aria-label={t('inbox.channelFilter')} value={filters.channelId} onChange={(e) => setFilters({ ...filters, channelId: e.target.value })}>
+					<option value="">{t('inbox.allChannels')}</option>
+					{channels.data?.data.map((channel) => (
+						<option key={channel.id} value={channel.id}>
+							{channel.name}
+						</option>
+					))}
+				</select>
+			</div>
+			{list.isError && (
+				<p role="alert" className="form-error">
+					{t('errors.unreachable')}
+				</p>
+			)}
+			{list.isSuccess && rows.length === 0 && <p className="empty">{t('inbox.noConversations')}</p>}
+			<div className="conversation-scroller" ref={scroller}>
+				<ul className="conversation-list" style={{ height: virtualizer.getTotalSize() }} aria-label={t('inbox.conversations')}>
+					{items.map((item) => {
+						const conversation = rows[item.index];
+						const name = contactName(conversation.contact);
+						return (
+							<li key={conversation.id} style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
+								<button
+									type="button"
+									className="conversation-row"
+									aria-current={conversation.id === selectedId ? 'true' : undefined}
+									aria-label={name}
+									onClick={() => onSelect(conversation.id)}
+								>
+									<span className="avatar" aria-hidden="true">
+										{name.slice(0, 1).toUpperCase()}
+									</span>
+									<span className="row-main">
+										<span className="row-top">
+											<span className="name">{name}</span>
+											<span className={conversation.unreadCount > 0 ? 'time unread' : 'time'}>{listTime(conversation.lastMessageAt ?? conversation.lastActivityAt, i18n.language, t('inbox.yesterday'))}</span>
+										</span>
+										<span className="row-bottom">
+											<span className="preview">
+												{typing.has(conversation.id) ? <em className="typing">{t('inbox.typing')}</em> : (conversation.lastMessagePreview ?? '')}
+											</span>
+											{conversation.status === 'pending' && <span className="pill">{t('status.pending')}</span>}
+											{conversation.unreadCount > 0 && (
+												<span className="badge" aria-label={t('inbox.unread', { count: conversation.unreadCount })}>
+													{conversation.unreadCount}
+												</span>
+											)}
+										</span>
+									</span>
+								</button>
+							</li>
+						);
+					})}
+				</ul>
+			</div>
+		</aside>
+	);
+}

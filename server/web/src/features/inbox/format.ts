@@ -1,0 +1,35 @@
+import { format, isSameDay, isToday, isYesterday } from 'date-fns';
+import { enUS, ptBR } from 'date-fns/locale';
+import type { Contact } from '../../lib/api-types';
+
+export const dateLocale = (language: string) => (language === 'en' ? enUS : ptBR);
+
+/** The list's time: the hour today, "ontem"/"yesterday", else the date. */
+export function listTime(iso: string | null, language: string, yesterday: string): string {
+	if (!iso) return '';
+	const date = new Date(iso);
+	if (isToday(date)) return format(date, 'HH:mm');
+	if (isYesterday(date)) return yesterday;
+	return format(date, 'P', { locale: dateLocale(language) });
+}
+
+/** The thread's separator: "hoje", "ontem" or the full date. */
+export function dayLabel(iso: string, language: string, today: string, yesterday: string): string {
+	const date = new Date(iso);
+	if (isToday(date)) return today;
+	if (isYesterday(date)) return yesterday;
+	return format(date, 'PPP', { locale: dateLocale(language) });
+}
+
+export const sameDay = (a: string, b: string) => isSameDay(new Date(a), new Date(b));
+export const clock = (iso: string) => format(new Date(iso), 'HH:mm');
+
+/** Who the conversation is with, as people know them: the saved name, WhatsApp's push name, or the number. */
+export function contactName(contact: Contact): string {
+	return contact.name?.trim() || contact.pushName?.trim() || contact.phoneE164 || contact.waJid || '?';
+}
+
+/** "999+" past the server's count cap. */
+export function capped(count: number, cap: number): string {
+	return count >= cap ? `${cap - 1}+` : String(count);
+}

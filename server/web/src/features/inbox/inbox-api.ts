@@ -1,0 +1,69 @@
+import { api, unwrap } from '../../lib/api-client';
+import type { Attendant, Channel, Conversation, ConversationPage, ConversationStatus, MessagePage, Message } from '../../lib/api-types';
+
+export type Tab = 'mine' | 'unassigned' | 'all';
+export type StatusFilter = 'active' | 'open' | 'pending' | 'resolved' | 'snoozed' | 'all';
+
+export interface ListFilters {
+	tab: Tab;
+	status: StatusFilter;
+	q: string;
+	channelId: string;
+}
+
+export const listConversations = (filters: ListFilters, cursor?: string) =>
+	unwrap<ConversationPage>(
+		api.GET('/api/v1/conversations', {
+			params: {
+				query: {
+					assignee: filters.tab,
+					status: filters.status,
+					...(filters.q.trim() ? { q: filters.q.trim() } : {}),
+					...(filters.channelId ? { channelId: filters.channelId } : {}),
+					...(cursor ? { cursor } : {}),
+					limit: 50,
+				},
+			},
+		}),
+	);
+
+export const getConversation = (conversationId: string) =>
+	unwrap<Conversation>(api.GET('/api/v1/conversations/{conversationId}', { params: { path: { conversationId } } }));
+
+export const listMessages = (conversationId: string, before?: string) =>
+	unwrap<MessagePage>(
+		api.GET('/api/v1/conversations/{conversationId}/messages', { params: { path: { conversationId }, query: { limit: 50, ...(before ? { before } : {}) } } }),
+	);
+
+export const assign = (conversationId: string, assigneeId: string | null) =>
+	unwrap<Conversation>(api.POST('/api/v1/conversations/{conversationId}/assignment', { params: { path: { conversationId } }, body: { assigneeId } }));
+
+export const changeStatus = (conversationId: string, status: ConversationStatus, snoozedUntil?: string) =>
+	unwrap<Conversation>(
+		api.POST('/api/v1/conversations/{conversationId}/status', { params: { path: { conversationId } }, body: { status, ...(snoozedUntil ? { snoozedUntil } : {}) } }),
+	);
+
+export const markRead = (conversationId: string) => unwrap<unknown>(api.POST('/api/v1/conversations/{conversationId}/read', { params: { path: { conversationId } } }));
+
+export const addNote = (conversationId: string, body: string) =>
+	unwrap<Message>(api.POST('/api/v1/conversations/{conversationId}/notes', { params: { path: { conversationId } }, body: { body } }));
+
+/** Queues a text with the outbox (202); the same clientId again never sends twice, so a double click is harmless. */
+export const sendText = (conversationId: string, text: string, clientId: string, replyToMessageId?: string) =>
+	unwrap<Message>(
+		api.POST('/api/v1/conversations/{conversationId}/messages', {
+			params: { path: { conversationId } },
+			body: { type: 'text', text, clientId, ...(replyToMessageId ? { replyToMessageId } : {}) },
+		}),
+	);
+
+export const react = (conversationId: string, messageId: string, emoji: string, clientId: string) =>
+	unwrap<Message>(
+		api.POST('/api/v1/conversations/{conversationId}/messages', {
+			params: { path: { conversationId } },
+			body: { type: 'reaction', reaction: { messageId, emoji }, clientId },
+		}),
+	);
+
+export const listChannels = () => unwrap<{ data: Channel[] }>(api.GET('/api/v1/channels'));
+export const listAttendants = () => unwrap<{ data: Attendant[] }>(api.GET('/api/v1/attendants'));
