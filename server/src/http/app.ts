@@ -13,6 +13,9 @@ export function buildApp(runtime: Runtime): FastifyInstance {
 	const app = Fastify({
 		loggerInstance: runtime.logger as FastifyBaseLogger,
 		bodyLimit: 5 * 1024 * 1024,
+		// Fastify gives each plugin 10 s to start; the realtime plugin waits for its Redis subscriber, which on a loaded
+		// machine (a cold start beside installs, or CI) took longer and failed the whole start. A real hang still fails.
+		pluginTimeout: 120_000,
 	}) as unknown as FastifyInstance;
 	trackRoutes(app);
 	registerHealthRoute(app, {
