@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Pool, type PoolClient, type PoolConfig, type QueryConfig } from 'pg';
 import type { Db, QueryOptions, QueryResult, Tx } from './db';
+import { isDbUnavailableError } from './retryable-error';
 
 export interface PgDbOptions extends PoolConfig {
 	/**
@@ -22,7 +23,8 @@ export function isTransactionPooler(connectionString: string): boolean {
 
 export function createPgDb(connectionString: string, options: PgDbOptions = {}): Db {
 	const { preparedStatements = !isTransactionPooler(connectionString), ...poolOptions } = options;
-	const pool = new Pool({ connectionString, max: 20, idleTimeoutMillis: 30_000, ...poolOptions });
+	// connectionTimeoutMillis: with the database gone, a request fails in seconds (503, retried) instead of waiting forever.
+	const pool = new Pool({ connectionString, max: 20, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000, ...poolOptions });
 	// An idle client losing its connection must not crash the server; the pool replaces it.
 	pool.on('error', () => undefined);
 
@@ -55,17 +57,29 @@ export function createPgDb(connectionString: string, options: PgDbOptions = {}):
 		},
 		async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
 			const client = await pool.connect();
+			// The connection dying while checked out is reported here too; the failing query already rejects with it.
+			const ignore = () => undefined;
+			client.on('error', ignore);
+			let value: T;
 			try {
 				await client.query('BEGIN');
-				const value = await fn(viaClient(client));
+				value = await fn(viaClient(client));
 				await client.query('COMMIT');
-				return value;
 			} catch (error) {
-				await client.query('ROLLBACK').catch(() => undefined);
+				// A connection lost mid-transaction: PostgreSQL rolls back by itself; this client is dead, so it is
+				// destroyed (release with an error) rather than handed to the next caller. The caller sees the original
+				// error, which isDbUnavailableError recognises as worth retrying later.
+				let broken = isDbUnavailableError(error);
+				await client.query('ROLLBACK').catch(() => {
+					broken = true;
+				});
+				client.off('error', ignore);
+				client.release(broken ? (error instanceof Error ? error : new Error(String(error))) : undefined);
 				throw error;
-			} finally {
-				client.release();
 			}
+			client.off('error', ignore);
+			client.release();
+			return value;
 		},
 		async exec(sql: string): Promise<void> {
 			await pool.query(sql);

@@ -13,6 +13,12 @@ export interface PrivatePostgres {
 	port: number;
 	pid: number;
 	createDatabase(name: string): Promise<string>;
+	/**
+	 * For fault tests: shuts the server down (fast shutdown: connections are cut, committed data kept) until resume()
+	 * starts it again on the same port and data. Clients see refused connections meanwhile, as with a database restart.
+	 */
+	halt(): Promise<void>;
+	resume(): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -47,13 +53,17 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions = {})
 		'-c', 'shared_buffers=256MB',
 		...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
 	];
-	const child = spawn(join(bin, 'postgres'), ['-D', dir, '-p', String(port), ...settings], {
-		stdio: ['ignore', 'ignore', 'pipe'],
-		...identity,
-	});
-	trackChild(child);
 	let stderr = '';
-	child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+	const launch = () => {
+		const started = spawn(join(bin, 'postgres'), ['-D', dir, '-p', String(port), ...settings], {
+			stdio: ['ignore', 'ignore', 'pipe'],
+			...identity,
+		});
+		trackChild(started);
+		started.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+		return started;
+	};
+	let child = launch();
 
 	const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
 	const stop = async () => {
@@ -73,6 +83,14 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions = {})
 		port,
 		pid: child.pid ?? -1,
 		stop,
+		async halt() {
+			await stopChild(child, 'SIGINT', 10_000);
+		},
+		async resume() {
+			if (child.exitCode === null && child.signalCode === null) return;
+			child = launch();
+			await waitUntilAccepting(url, child, () => stderr);
+		},
 		async createDatabase(name: string) {
 			if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`invalid database name: ${name}`);
 			const client = new Client({ connectionString: url });

@@ -1,6 +1,7 @@
 import type { ChannelWebhookDirectory, WebhookChannel } from '../channels/channel-webhook-directory';
 import { webhookSecretMatches } from '../channels/webhook-secret';
 import type { Db } from '../db/db';
+import { isDbUnavailableError } from '../db/retryable-error';
 import type { Logger } from '../logging/logger';
 import type { ProviderEvent } from '../providers/provider-events';
 import type { ProviderNormaliser } from '../providers/provider-normaliser';
@@ -18,7 +19,16 @@ export interface InlineMediaSink {
 
 export type IngestAnswer =
 	| { status: 200; body: { ok: true; outcome: DeliveryOutcome; reason?: string } }
-	| { status: 400 | 404 | 422; body: { error: string; reason: string } };
+	| { status: 400 | 404 | 422; body: { error: string; reason: string } }
+	/** The database is unreachable: nothing was stored; Evolution retries a 5xx, after retryAfterSeconds if it reads it. */
+	| { status: 503; body: { error: 'unavailable'; reason: string }; retryAfterSeconds: number };
+
+/** What a webhook that found the database down is told to wait before its retry. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 10;
+
+export function unavailableAnswer(): IngestAnswer {
+	return { status: 503, body: { error: 'unavailable', reason: 'the database is unreachable; nothing was stored, send it again later' }, retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS };
+}
 
 /** Webhook → validate → normalise → persist (batched, idempotent) → publish. Transport-free, so tests and the bench can drive it. */
 export class WebhookIngest {
@@ -53,17 +63,24 @@ export class WebhookIngest {
 			return { status, body: { error: status === 400 ? 'invalid_webhook' : 'unsupported_webhook', reason: normalised.reason } };
 		}
 		if (normalised.notice) this.deps.logger.info({ channelId: channel.id, provider: channel.provider, event: normalised.event, reason: normalised.notice }, 'webhook stored nothing');
-		const outcome = await this.deps.batcher.submit({
-			workspaceId: channel.workspaceId,
-			channelId: channel.id,
-			provider: channel.provider,
-			event: normalised.event,
-			events: normalised.events,
-			ignored: normalised.ignored,
-			bodySha256,
-			auditPayload,
-			receivedAt,
-		});
+		let outcome: DeliveryOutcome;
+		try {
+			outcome = await this.deps.batcher.submit({
+				workspaceId: channel.workspaceId,
+				channelId: channel.id,
+				provider: channel.provider,
+				event: normalised.event,
+				events: normalised.events,
+				ignored: normalised.ignored,
+				bodySha256,
+				auditPayload,
+				receivedAt,
+			});
+		} catch (error) {
+			if (!isDbUnavailableError(error)) throw error;
+			this.deps.logger.warn({ channelId: channel.id, event: normalised.event, err: (error as Error).message }, 'database unreachable; webhook answered 503 for a retry');
+			return unavailableAnswer();
+		}
 		if (outcome === 'processed' && this.deps.media) {
 			try {
 				this.deps.media.offer(channel, normalised.events);

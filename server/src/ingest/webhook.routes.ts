@@ -4,7 +4,8 @@ import type { WebhookChannel } from '../channels/channel-webhook-directory';
 import { WEBHOOK_SECRET_HEADER } from '../channels/webhook-secret';
 import { JsonBodyError, parseBoundedJson } from '../http/bounded-json';
 import type { Logger } from '../logging/logger';
-import type { WebhookIngest } from './webhook-ingest';
+import { isDbUnavailableError } from '../db/retryable-error';
+import { unavailableAnswer, type IngestAnswer, type WebhookIngest } from './webhook-ingest';
 
 /** Evolution with webhookBase64 puts whole media files in the body; 32 MB fits a ~24 MB file. */
 export const DEFAULT_WEBHOOK_BODY_LIMIT = 32 * 1024 * 1024;
@@ -61,7 +62,14 @@ export function registerWebhookRoutes(app: FastifyInstance, ingest: WebhookInges
 					logLevel: 'warn',
 					onRequest: async (request, reply) => {
 						const secret = request.headers[WEBHOOK_SECRET_HEADER];
-						const result = await ingest.authenticate(provider, request.params.channelId, typeof secret === 'string' ? secret : undefined);
+						const result = await ingest.authenticate(provider, request.params.channelId, typeof secret === 'string' ? secret : undefined).catch((error: unknown) => {
+							if (isDbUnavailableError(error)) return 'unavailable' as const;
+							throw error;
+						});
+						if (result === 'unavailable') {
+							const answer = unavailableAnswer() as Extract<IngestAnswer, { status: 503 }>;
+							return reply.code(503).header('retry-after', String(answer.retryAfterSeconds)).send(answer.body);
+						}
 						if (result === 'unknown') return reply.code(404).send({ error: 'unknown_channel', reason: `no ${provider} channel with this id` });
 						if (result === 'unauthorised') {
 							logger.warn({ channelId: request.params.channelId, provider }, 'webhook with a missing or wrong secret');
@@ -77,6 +85,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ingest: WebhookInges
 						return reply.code(400).send({ error: 'invalid_webhook', reason: 'empty body: expected a JSON webhook' });
 					}
 					const answer = await ingest.ingest(channel, request.body, received.get(request) ?? { sha256: '' });
+					if ('retryAfterSeconds' in answer) void reply.header('retry-after', String(answer.retryAfterSeconds));
 					return reply.code(answer.status).send(answer.body);
 				},
 			);

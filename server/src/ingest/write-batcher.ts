@@ -1,5 +1,5 @@
 import type { Db } from '../db/db';
-import { isRetryableDbError } from '../db/retryable-error';
+import { isDbUnavailableError, isRetryableDbError } from '../db/retryable-error';
 import type { Logger } from '../logging/logger';
 import { settlePendingUpdates } from '../messages/pending-update-sweep';
 import type { RealtimeEvent, RealtimePublisher } from '../realtime/publisher';
@@ -24,8 +24,14 @@ interface Waiting {
 	wrote?: boolean;
 }
 
-/** Batches whose events may wait to be published before the writer waits for them (a slow sink slows writes, never loses events). */
-const MAX_PUBLISHES_IN_FLIGHT = 4;
+/**
+ * Batches whose events may wait to be published. The writer never waits for publishing (a sink waiting on a Redis
+ * that is down must not hold a webhook's answer: Evolution would time out and retry, and ingest would stall); past
+ * this bound a batch's events are dropped with a warning instead (the rows are committed; clients re-read them).
+ */
+const MAX_PUBLISHES_QUEUED = 1_000;
+/** How long close() waits for the last events to be published before giving up on them. */
+const CLOSE_PUBLISH_WAIT_MS = 5_000;
 
 /**
  * The single writer of webhook deliveries in this process. Whatever queued while the previous batch was written is
@@ -46,6 +52,7 @@ export class WriteBatcher {
 	/** The tail of the publishing chain, and how many batches' events are on it. */
 	private published: Promise<void> = Promise.resolve();
 	private publishing = 0;
+	private droppedEvents = 0;
 	private readonly sweepTimer: ReturnType<typeof setInterval>;
 
 	constructor(
@@ -74,10 +81,17 @@ export class WriteBatcher {
 		await this.published;
 	}
 
-	/** Drains, and stops the periodic settling of waiting updates. */
+	/** Drains (waiting a bounded time for the last events to be published), and stops the periodic settling of waiting updates. */
 	async close(): Promise<void> {
 		clearInterval(this.sweepTimer);
-		await this.drain();
+		if (this.running) await new Promise<void>((resolve) => this.idle.push(resolve));
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const gaveUp = new Promise<boolean>((resolve) => {
+			timer = setTimeout(() => resolve(true), CLOSE_PUBLISH_WAIT_MS);
+			timer.unref();
+		});
+		if (await Promise.race([this.published.then(() => false), gaveUp])) this.logger.warn({ batches: this.publishing }, 'closing with realtime events still unpublished');
+		clearTimeout(timer);
 	}
 
 	private wake(): void {
@@ -97,7 +111,6 @@ export class WriteBatcher {
 			const batch = this.queue.length <= this.options.maxBatch ? this.queue : this.queue.slice(0, this.options.maxBatch);
 			this.queue = this.queue.length <= this.options.maxBatch ? [] : this.queue.slice(this.options.maxBatch);
 			await this.write(batch);
-			if (this.publishing >= MAX_PUBLISHES_IN_FLIGHT) await this.published;
 		}
 		this.running = false;
 		for (const resolve of this.idle.splice(0)) resolve();
@@ -109,8 +122,10 @@ export class WriteBatcher {
 		try {
 			await this.commit(rest);
 		} catch (error) {
-			if (rest.length === 1) {
-				rest[0].reject(error);
+			// One delivery, or the database gone (every one would fail the same way): each is answered with the error
+			// (a 503 for the unreachable database, so Evolution sends them again); nothing of the batch was committed.
+			if (rest.length === 1 || isDbUnavailableError(error)) {
+				for (const waiting of rest) waiting.reject(error);
 				return;
 			}
 			this.logger.warn({ err: error, size: rest.length }, 'webhook batch failed; writing its deliveries one by one');
@@ -172,6 +187,11 @@ export class WriteBatcher {
 		const nextTurn = new Promise<void>((resolve) => setImmediate(resolve));
 		void nextTurn.then(() => batch.forEach((waiting, index) => waiting.resolve(outcomes[index])));
 		if (!events.length) return;
+		if (this.publishing >= MAX_PUBLISHES_QUEUED) {
+			this.droppedEvents += events.length;
+			if (this.droppedEvents === events.length || this.droppedEvents % 1_000 < events.length) this.logger.warn({ dropped: this.droppedEvents }, 'realtime publishing is stuck; dropping events of committed batches');
+			return;
+		}
 		this.publishing++;
 		this.published = this.published
 			.then(() => nextTurn)

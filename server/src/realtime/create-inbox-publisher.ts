@@ -20,7 +20,11 @@ export function createInboxPublisher(options: {
 	logger: Logger;
 	config: Pick<Config, 'realtime' | 'supabase'>;
 }): InboxEventPublisher {
-	const sinks: RealtimeSink[] = [new RedisRealtimeSink(options.redis, `${hostname()}:${process.pid}`)];
+	const sinks: RealtimeSink[] = [
+		new RedisRealtimeSink(options.redis, `${hostname()}:${process.pid}`, undefined, {
+			onError: (message, details) => options.logger.warn(details, message),
+		}),
+	];
 	if (options.config.supabase) {
 		sinks.push(new SupabaseRealtimeSink(createSupabaseServiceClient(options.config.supabase), options.config.supabase.privateChannels));
 	}

@@ -11,18 +11,67 @@ export interface RealtimeWireMessage {
 	origin: string;
 }
 
-/** Publishes events on Redis, one pub/sub channel per workspace, so every server replica's sockets hear them. */
+/** Messages kept while Redis is away: about a minute of a busy workspace's batches; beyond it the oldest go. */
+export const DEFAULT_OFFLINE_BUFFER = 10_000;
+const DEFAULT_FLUSH_DELAY_MS = 1_000;
+
+/**
+ * Publishes events on Redis, one pub/sub channel per workspace, so every replica's sockets hear them. It never makes a
+ * caller wait for Redis: ingest publishes after its commit and must answer the webhook whatever Redis does. While the
+ * connection is not ready the messages wait in a bounded buffer (the oldest dropped, and counted, past the bound),
+ * and they are published in order when it is ready again; a publish that fails on a ready connection is logged and
+ * dropped (committed rows are not lost: clients re-read on reconnect).
+ */
 export class RedisRealtimeSink implements RealtimeSink {
+	private readonly buffer: Array<{ channel: string; payload: string }> = [];
+	/** Messages dropped from a full buffer since the last flush (reported then). */
+	private dropped = 0;
+
 	constructor(
 		private readonly redis: Redis,
 		private readonly origin: string,
 		private readonly prefix = REALTIME_CHANNEL_PREFIX,
-	) {}
+		private readonly options: { maxBuffered?: number; flushDelayMs?: number; onError?: (message: string, details: Record<string, unknown>) => void } = {},
+	) {
+		// Every replica's subscriber reconnects at about the same time as this connection: a moment's wait lets them
+		// subscribe again before the backlog goes out (pub/sub keeps nothing for a subscriber that is not there).
+		redis.on('ready', () => setTimeout(() => this.flush(), this.options.flushDelayMs ?? DEFAULT_FLUSH_DELAY_MS).unref());
+	}
+
+	/** How many messages wait for Redis. */
+	get buffered(): number {
+		return this.buffer.length;
+	}
 
 	async send(workspaceId: string, events: InboxEvent[]): Promise<void> {
 		if (events.length === 0) return;
 		const message: RealtimeWireMessage = { workspaceId, events, origin: this.origin };
-		await this.redis.publish(this.prefix + workspaceId, JSON.stringify(message));
+		const item = { channel: this.prefix + workspaceId, payload: JSON.stringify(message) };
+		if (this.redis.status !== 'ready' || this.buffer.length > 0) {
+			this.keep(item);
+			return;
+		}
+		this.publish(item);
+	}
+
+	private keep(item: { channel: string; payload: string }): void {
+		this.buffer.push(item);
+		if (this.buffer.length > (this.options.maxBuffered ?? DEFAULT_OFFLINE_BUFFER)) {
+			this.buffer.shift();
+			this.dropped++;
+		}
+	}
+
+	private flush(): void {
+		if (this.redis.status !== 'ready') return; // gone again: the next 'ready' flushes
+		if (this.dropped) this.options.onError?.('realtime events dropped while Redis was away (buffer full)', { dropped: this.dropped });
+		this.dropped = 0;
+		// All at once, in order: ioredis writes them on the one connection in this order.
+		for (const item of this.buffer.splice(0)) this.publish(item);
+	}
+
+	private publish(item: { channel: string; payload: string }): void {
+		this.redis.publish(item.channel, item.payload).catch((error: Error) => this.options.onError?.('realtime publish failed', { err: error.message }));
 	}
 }
 
