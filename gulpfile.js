@@ -19,7 +19,13 @@ function runTsc(project) {
 	});
 }
 
+// The sources' fingerprint, taken as the build starts and stored in dist/ once it succeeded: `npm start`
+// (scripts/build-if-changed.js) skips the build while the sources still match it.
+const { fingerprint, STAMP } = require('./scripts/build-if-changed');
+let sourcesFingerprint;
+
 function clean(done) {
+	sourcesFingerprint = fingerprint();
 	for (const dir of ['dist']) fs.rmSync(path.join(root, dir), { recursive: true, force: true });
 	done();
 }
@@ -66,6 +72,11 @@ function verifyRegistration(done) {
 	done(missing.length ? new Error(`package.json registers files missing from dist/: ${missing.join(', ')}`) : undefined);
 }
 
+function writeFingerprint(done) {
+	fs.writeFileSync(STAMP, `${sourcesFingerprint ?? fingerprint()}\n`);
+	done();
+}
+
 exports.clean = clean;
 exports.web = buildWeb;
 exports.assets = parallel(packageIcons, nodeAssets, serverAssets);
@@ -74,5 +85,6 @@ exports.build = series(
 	parallel(compilePackage, compileServer, buildWeb),
 	exports.assets,
 	verifyRegistration,
+	writeFingerprint,
 );
 exports.default = exports.build;

@@ -16,6 +16,7 @@ import { registerMessageRoutes } from './routes/message';
 import { registerRootRoutes } from './routes/root';
 import { registerSettingsAndLabelRoutes } from './routes/settings-and-labels';
 import { registerWebhookRoutes } from './routes/webhook';
+import { loadSnapshot, saveSnapshot } from './persistence/instance-snapshot';
 import { SandboxWorld } from './world';
 
 export type { SandboxOptions } from './options';
@@ -33,6 +34,7 @@ export function buildSandbox(options: SandboxOptions): FastifyInstance {
 	registerWebhookRoutes(deps);
 	registerSettingsAndLabelRoutes(deps);
 	registerControlRoutes(deps);
+	if (options.stateFile) persistWorld(app, world, options.stateFile);
 	app.addHook('onListen', async () => {
 		const address = app.server.address();
 		if (address && typeof address === 'object') {
@@ -43,12 +45,35 @@ export function buildSandbox(options: SandboxOptions): FastifyInstance {
 	return app;
 }
 
+/** Loads the saved world now, saves it every second while something changed, and once more on close. */
+function persistWorld(app: FastifyInstance, world: SandboxWorld, file: string): void {
+	let last = loadSnapshot(file, world);
+	const save = () => {
+		try {
+			last = saveSnapshot(file, world, last);
+		} catch (error) {
+			app.log.warn({ err: error }, 'sandbox state not saved');
+		}
+	};
+	const timer = setInterval(save, 1000);
+	timer.unref();
+	app.addHook('onClose', async () => {
+		clearInterval(timer);
+		save();
+	});
+}
+
 /** Builds and starts the sandbox; port 0 (the default) picks a free port. */
 export async function startSandbox(
 	options: SandboxOptions & { port?: number; host?: string },
 ): Promise<{ url: string; port: number; close(): Promise<void>; app: FastifyInstance }> {
 	const app = buildSandbox(options);
-	await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+	try {
+		await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+	} catch (error) {
+		await app.close().catch(() => undefined);
+		throw error;
+	}
 	const address = app.server.address();
 	const port = address && typeof address === 'object' ? address.port : (options.port ?? 0);
 	const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';

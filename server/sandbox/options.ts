@@ -20,6 +20,8 @@ export interface SandboxOptions {
 	maxSendDelayMs?: number;
 	/** Delays of the simulated receipts after a send: SERVER_ACK, DELIVERY_ACK, READ, PLAYED (audio). */
 	ackDelaysMs?: { serverAck?: number; delivery?: number; read?: number; played?: number };
+	/** Keep instances, sessions, chats and messages in this JSON file across restarts (npm start: DATA_DIR/sandbox/); default: memory only. */
+	stateFile?: string;
 }
 
 export interface ResolvedOptions {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findFreePort } from '../../server/src/infra/free-port';
@@ -24,12 +24,13 @@ async function startServer(env: Record<string, string>): Promise<Started> {
 	let output = '';
 	child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
 	child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-	const deadline = Date.now() + 45_000;
+	// Generous: a fresh PGlite, a private Redis and the sandbox take long on a loaded machine (not a speed check).
+	const deadline = Date.now() + 150_000;
 	while (!/Server:\s+(http:\/\/\S+)/.test(output)) {
 		if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${output}`);
 		if (Date.now() > deadline) {
 			child.kill('SIGKILL');
-			throw new Error(`server did not start within 45 s:\n${output}`);
+			throw new Error(`server did not start within 150 s:\n${output}`);
 		}
 		await new Promise((r) => setTimeout(r, 100));
 	}
@@ -135,4 +136,123 @@ describe('npm start (the built server on its embedded defaults)', () => {
 	it('refuses to start with an invalid configuration and says why', async () => {
 		await expect(startServer({ PORT: 'eighty', DATA_DIR: dataDir })).rejects.toThrow(/PORT/);
 	});
+
+	it('rejects an EVOLUTION_BASE_URL or PUBLIC_URL that is not http(s), naming the variable', async () => {
+		const evolution = await runToExit({ PORT: '0', DATA_DIR: dataDir, EVOLUTION_BASE_URL: 'localhost:8080' });
+		expect(evolution.code).toBe(1);
+		expect(evolution.output).toMatch(/EVOLUTION_BASE_URL: must start with http:\/\/ or https:\/\//);
+		const publicUrl = await runToExit({ PORT: '0', DATA_DIR: dataDir, PUBLIC_URL: 'ftp://inbox.example.com' });
+		expect(publicUrl.output).toMatch(/PUBLIC_URL: must start with http:\/\/ or https:\/\//);
+	});
+
+	it('names DATABASE_URL and what to do when the database is unreachable (no stack, no password)', async () => {
+		const closedPort = await findFreePort();
+		const result = await runToExit({ PORT: '0', DATA_DIR: dataDir, DATABASE_URL: `postgres://inbox:s3cret-pw@127.0.0.1:${closedPort}/inbox` });
+		expect(result.code).toBe(1);
+		expect(result.output).toContain(`Cannot start: DATABASE_URL: cannot use the PostgreSQL database at postgres://127.0.0.1:${closedPort}/inbox: nothing listens there`);
+		expect(result.output).toContain('What to do:');
+		expect(result.output).not.toContain('s3cret-pw');
+		expect(result.output).not.toMatch(/^\s+at /m);
+	});
+
+	it('names PORT at once when the port is taken, before starting anything', async () => {
+		const blocker = createServer();
+		await new Promise<void>((resolveListen) => blocker.listen(0, '127.0.0.1', () => resolveListen()));
+		const port = (blocker.address() as { port: number }).port;
+		try {
+			const result = await runToExit({ PORT: String(port), DATA_DIR: dataDir });
+			expect(result.code).toBe(1);
+			expect(result.output).toContain(`Cannot start: PORT: port ${port} on 127.0.0.1 is already in use`);
+			expect(result.output).toContain(`PORT=${port + 1} npm start`);
+			expect(result.output).not.toMatch(/^\s+at /m);
+			// Nothing was started: no database was created under DATA_DIR.
+			expect(existsSync(join(dataDir, 'pglite'))).toBe(false);
+		} finally {
+			blocker.close();
+		}
+	});
+
+	it('prints every URL a person needs and never the sandbox key', async () => {
+		const server = await startServer({ PORT: '0', DATA_DIR: dataDir, SANDBOX_API_KEY: 'banner-secret-key-42' });
+		try {
+			const output = server.output();
+			expect(output).toContain(`API docs:      ${server.baseUrl}/docs`);
+			expect(output).toContain(`Realtime:      ${server.baseUrl.replace('http', 'ws')}/realtime`);
+			expect(output).toContain(`Health:        ${server.baseUrl}/health`);
+			expect(output).toContain(`${server.baseUrl}/webhooks/evolution/<channel id>`);
+			expect(output).not.toContain('banner-secret-key-42');
+			expect((await fetch(`${server.baseUrl}/docs`)).status).toBe(200);
+		} finally {
+			await stop(server.child, 'SIGTERM');
+		}
+	});
+
+	it('after a restart the demo channel still works: same sandbox address, same instance, state re-checked', async () => {
+		const apikey = { apikey: 'restart-key', 'content-type': 'application/json' };
+		const env = { PORT: '0', DATA_DIR: dataDir, SANDBOX_API_KEY: 'restart-key' };
+		let server = await startServer(env);
+		const sandboxUrl = /sandbox at (http:\/\/\S+)/.exec(server.output())![1];
+		let authorization = '';
+		let channelId = '';
+		try {
+			const registered = await (
+				await fetch(`${server.baseUrl}/api/v1/auth/register`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ workspaceName: 'Demo', name: 'Ana', email: 'ana@example.com', password: 'correct horse battery staple' }),
+				})
+			).json();
+			authorization = `Bearer ${registered.token}`;
+			const created = await fetch(`${server.baseUrl}/api/v1/channels`, {
+				method: 'POST',
+				headers: { authorization, 'content-type': 'application/json' },
+				body: JSON.stringify({ name: 'Demo', instanceName: 'demo' }),
+			});
+			expect(created.status).toBe(201);
+			channelId = (await created.json()).channel.id;
+			expect((await fetch(`${sandboxUrl}/_sandbox/instances/demo/scan`, { method: 'POST', headers: apikey, body: '{}' })).status).toBe(200);
+			await until(async () => (await channel(server.baseUrl, authorization, channelId)).status === 'connected');
+			expect(await stop(server.child, 'SIGINT')).toBe(0);
+
+			server = await startServer(env);
+			expect(/sandbox at (http:\/\/\S+)/.exec(server.output())![1]).toBe(sandboxUrl);
+			const state = await (await fetch(`${sandboxUrl}/instance/connectionState/demo`, { headers: apikey })).json();
+			expect(state).toEqual({ instance: { instanceName: 'demo', state: 'open' } });
+			expect((await channel(server.baseUrl, authorization, channelId)).status).toBe('connected');
+			expect(await stop(server.child, 'SIGINT')).toBe(0);
+
+			// The sandbox forgot the instance (its state removed): the channel must not go on saying connected.
+			rmSync(join(dataDir, 'sandbox', 'state.json'));
+			server = await startServer(env);
+			await until(async () => (await channel(server.baseUrl, authorization, channelId)).status === 'error');
+			expect(await channel(server.baseUrl, authorization, channelId)).toMatchObject({ status: 'error', statusReason: 'instance_missing' });
+		} finally {
+			await stop(server.child, 'SIGTERM');
+		}
+		// Three starts of the whole server: more than one test's usual 180 s on a loaded machine.
+	}, 600_000);
 });
+
+async function channel(baseUrl: string, authorization: string, channelId: string): Promise<{ status: string; statusReason: string }> {
+	return (await fetch(`${baseUrl}/api/v1/channels/${channelId}`, { headers: { authorization } })).json();
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!(await check())) {
+		if (Date.now() > deadline) throw new Error('condition not met in time');
+		await new Promise((r) => setTimeout(r, 200));
+	}
+}
+
+/** Runs the built server expecting it to stop by itself (a start-up failure): its exit code and everything it printed. */
+async function runToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+	const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+	let output = '';
+	child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+	child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+	const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+	const code = await new Promise<number | null>((resolveExit) => child.once('exit', (c) => resolveExit(c)));
+	clearTimeout(timer);
+	return { code, output };
+}

@@ -343,6 +343,30 @@ export class ChannelLifecycle {
 	}
 
 	/**
+	 * At start: what Evolution says now, not what was stored before the restart (the sandbox or Evolution may have
+	 * restarted too, or lost the instance). A channel stored `connected` is `connected` only if connectionState is
+	 * `open`; otherwise it is `disconnected` (the monitor then reconnects it) or `error / instance_missing`.
+	 */
+	async recheckAtStart(): Promise<void> {
+		for (const ref of await this.monitoredChannels()) {
+			const row = await this.findRow(ref.workspaceId, ref.channelId);
+			if (!row) continue;
+			let state: string | undefined;
+			try {
+				state = await this.instance(row).connectionState(this.deps.timings.requestTimeoutMs);
+			} catch (error) {
+				if (isNotFound(error)) await this.setStatus(ref.workspaceId, ref.channelId, { status: 'error', reason: 'instance_missing', detail: (error as Error).message });
+				else if (row.status === 'connected') await this.setStatus(ref.workspaceId, ref.channelId, { status: 'disconnected', reason: 'connection_lost', detail: `at start: ${(error as Error).message}` });
+				continue;
+			}
+			if (state === 'open' && row.status !== 'connected') await this.setStatus(ref.workspaceId, ref.channelId, { status: 'connected', reason: 'reconnected' });
+			else if (state !== 'open' && row.status === 'connected') {
+				await this.setStatus(ref.workspaceId, ref.channelId, { status: 'disconnected', reason: 'connection_lost', detail: `at start: connectionState is ${state ?? 'unknown'}` });
+			}
+		}
+	}
+
+	/**
 	 * Reconnect: restart the instance (a saved session logs straight back in), then check after reconnectVerifyMs:
 	 * `connected` again or "reconnect failed — reconnect now". A channel that needs pairing gets a new QR instead.
 	 */

@@ -7,6 +7,21 @@ const optionalUrl = z
 	.transform((v) => (v === '' ? undefined : v))
 	.pipe(z.string().url().optional())
 	.optional();
+// An address the server calls or hands out: only http(s) makes sense (a typo like "localhost:8080" parses as a URL
+// with the scheme "localhost:" and would fail later, far from its cause).
+const optionalHttpUrl = (what: string) =>
+	z
+		.string()
+		.trim()
+		.transform((v) => (v === '' ? undefined : v))
+		.pipe(
+			z
+				.string()
+				.url()
+				.refine((v) => /^https?:\/\//i.test(v), { message: `must start with http:// or https:// (${what})` })
+				.optional(),
+		)
+		.optional();
 const optionalString = z
 	.string()
 	.transform((v) => (v.trim() === '' ? undefined : v))
@@ -17,13 +32,13 @@ const envSchema = z.object({
 	NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 	HOST: z.string().default('127.0.0.1'),
 	PORT: port.default(3000),
-	PUBLIC_URL: optionalUrl,
+	PUBLIC_URL: optionalHttpUrl('the address Evolution uses to reach this server, e.g. https://inbox.example.com'),
 	DATA_DIR: z.string().default('.data'),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	DATABASE_URL: optionalUrl,
 	DATABASE_PREPARED_STATEMENTS: z.enum(['auto', 'on', 'off']).default('auto'),
 	REDIS_URL: optionalUrl,
-	EVOLUTION_BASE_URL: optionalUrl,
+	EVOLUTION_BASE_URL: optionalHttpUrl('your Evolution API server, e.g. http://localhost:8080; unset it to use the embedded sandbox'),
 	EVOLUTION_API_KEY: optionalString,
 	SANDBOX_PORT: port.optional(),
 	SANDBOX_API_KEY: z.string().min(1).default('sandbox-api-key'),

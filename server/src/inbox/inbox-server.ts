@@ -63,6 +63,8 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extr
 		jobs,
 	});
 	app.addHook('onReady', () => jobs.start(channels));
+	// Run by main.ts once listening (a process start, not every app a test builds): stored channel states are re-checked.
+	runtime.startupTasks?.push(() => channels.recheckAtStart());
 	app.addHook('onClose', () => jobs.close());
 	const outboxSettings = runtime.config.outbox ?? { timeScale: 1, sendTimeoutMs: 20_000, reconcileMs: 30_000, optOutWords: [] };
 	const outbox = new Outbox({

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { startSandbox } from '../../sandbox';
 import type { Config } from '../config/config';
 import type { Db } from '../db/db';
 import { migrate } from '../db/migrate';
@@ -13,6 +12,8 @@ import { startWebhookRetention } from '../ingest/webhook-delivery-retention';
 import { createInboxPublisher } from '../realtime/create-inbox-publisher';
 import type { RealtimePublisher } from '../realtime/publisher';
 import { resolveIntegrationsKey } from '../security/integrations-key';
+import { startEmbeddedSandbox } from './embedded-sandbox';
+import { databaseStartupError, redisStartupError } from './startup-error';
 
 export interface Runtime {
 	config: Config;
@@ -27,6 +28,8 @@ export interface Runtime {
 	queues: Queue[];
 	/** The sending side, once the inbox server built it (tests and benchmarks reach its queues and counters here). */
 	outbox?: Outbox;
+	/** Work main.ts starts in the background once the server listens (features push theirs: channel re-check, sync resume). */
+	startupTasks?: Array<() => Promise<void>>;
 	close(): Promise<void>;
 }
 
@@ -45,9 +48,15 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
 		mkdirSync(config.dataDir, { recursive: true });
 		const integrationsKey = resolveIntegrationsKey({ configured: config.integrationsKey, dataDir: config.dataDir });
 
-		const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, preparedStatements: config.databasePreparedStatements });
-		closers.push(() => db.close());
-		const applied = await migrate(db);
+		let db: Db;
+		let applied: string[];
+		try {
+			db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, preparedStatements: config.databasePreparedStatements });
+			closers.push(() => db.close());
+			applied = await migrate(db);
+		} catch (error) {
+			throw databaseStartupError(config.databaseUrl, error);
+		}
 		logger.info({ driver: db.driver, applied }, 'database ready');
 		const retention = startWebhookRetention(db, logger);
 		closers.push(async () => retention.stop());
@@ -55,24 +64,33 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
 		let redisUrl = config.redisUrl;
 		let redisMode: 'private' | 'external' = 'external';
 		if (!redisUrl) {
-			const privateRedis = await startPrivateRedis();
+			const privateRedis = await startPrivateRedis().catch((error: unknown) => {
+				throw redisStartupError(undefined, error);
+			});
 			closers.push(() => privateRedis.stop());
 			redisUrl = privateRedis.url;
 			redisMode = 'private';
 		}
 		const redisClient = new Redis(redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
-		redisClient.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
-		await redisClient.connect();
 		closers.push(async () => {
 			redisClient.disconnect();
 		});
+		try {
+			// The first connection must succeed; later drops are retried by ioredis and only logged.
+			await redisClient.connect();
+		} catch (error) {
+			throw redisStartupError(config.redisUrl, error);
+		}
+		redisClient.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
 		logger.info({ mode: redisMode }, 'redis ready');
 
 		let evolution: Runtime['evolution'];
 		if (config.evolution.baseUrl) {
 			evolution = { baseUrl: config.evolution.baseUrl, apiKey: config.evolution.apiKey };
 		} else {
-			const sandbox = await startSandbox({ apiKey: config.sandbox.apiKey, port: config.sandbox.port ?? 0, host: '127.0.0.1' });
+			// A stable address and remembered instances: channels store the sandbox's URL, so after a restart of
+			// npm start the demo channel must find its instance at the same place (sandbox-address.ts).
+			const sandbox = await startEmbeddedSandbox(config);
 			closers.push(() => sandbox.close());
 			evolution = {
 				baseUrl: sandbox.url,
@@ -92,6 +110,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
 			// Redis pub/sub to every replica's sockets (+ Supabase Realtime when configured).
 			publisher: createInboxPublisher({ redis: redisClient, logger, config }),
 			queues: [],
+			startupTasks: [],
 			close,
 		};
 	} catch (error) {
