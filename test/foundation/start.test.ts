@@ -195,13 +195,13 @@ describe('npm start (the built server on its embedded defaults)', () => {
 		let authorization = '';
 		let channelId = '';
 		try {
-			const registered = await (
+			const registered = (await (
 				await fetch(`${server.baseUrl}/api/v1/auth/register`, {
 					method: 'POST',
 					headers: { 'content-type': 'application/json' },
 					body: JSON.stringify({ workspaceName: 'Demo', name: 'Ana', email: 'ana@example.com', password: 'correct horse battery staple' }),
 				})
-			).json();
+			).json()) as { token: string };
 			authorization = `Bearer ${registered.token}`;
 			const created = await fetch(`${server.baseUrl}/api/v1/channels`, {
 				method: 'POST',
@@ -209,7 +209,7 @@ describe('npm start (the built server on its embedded defaults)', () => {
 				body: JSON.stringify({ name: 'Demo', instanceName: 'demo' }),
 			});
 			expect(created.status).toBe(201);
-			channelId = (await created.json()).channel.id;
+			channelId = ((await created.json()) as { channel: { id: string } }).channel.id;
 			expect((await fetch(`${sandboxUrl}/_sandbox/instances/demo/scan`, { method: 'POST', headers: apikey, body: '{}' })).status).toBe(200);
 			await until(async () => (await channel(server.baseUrl, authorization, channelId)).status === 'connected');
 			expect(await stop(server.child, 'SIGINT')).toBe(0);
@@ -234,7 +234,7 @@ describe('npm start (the built server on its embedded defaults)', () => {
 });
 
 async function channel(baseUrl: string, authorization: string, channelId: string): Promise<{ status: string; statusReason: string }> {
-	return (await fetch(`${baseUrl}/api/v1/channels/${channelId}`, { headers: { authorization } })).json();
+	return (await (await fetch(`${baseUrl}/api/v1/channels/${channelId}`, { headers: { authorization } })).json()) as { status: string; statusReason: string };
 }
 
 async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {

@@ -45,6 +45,17 @@ describe('loadConfig', () => {
 		}
 	});
 
+	it('accepts only http(s) for EVOLUTION_BASE_URL and PUBLIC_URL, naming the variable', () => {
+		for (const value of ['localhost:8080', 'ftp://evo.example.com', 'ws://evo.example.com']) {
+			expect(() => loadConfig({ EVOLUTION_BASE_URL: value })).toThrow(/EVOLUTION_BASE_URL: must start with http:\/\/ or https:\/\//);
+			expect(() => loadConfig({ PUBLIC_URL: value })).toThrow(/PUBLIC_URL: must start with http:\/\/ or https:\/\//);
+		}
+		expect(loadConfig({ EVOLUTION_BASE_URL: 'HTTP://evo.example.com:8080', PUBLIC_URL: 'https://inbox.example.com/' })).toMatchObject({
+			evolution: { baseUrl: 'HTTP://evo.example.com:8080' },
+			publicUrl: 'https://inbox.example.com',
+		});
+	});
+
 	it('requires INTEGRATIONS_KEY in production', () => {
 		expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/INTEGRATIONS_KEY/);
 		expect(loadConfig({ NODE_ENV: 'production', INTEGRATIONS_KEY: 'a'.repeat(64) }).env).toBe('production');
