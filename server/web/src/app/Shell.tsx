@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { ChannelsPage } from '../features/channels/ChannelsPage';
 import { InboxPage } from '../features/inbox/InboxPage';
 import type { Me } from '../lib/api-types';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -53,7 +54,7 @@ function ShellFrame({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
 			</header>
 			<ConnectionBanner />
 			<main className="place">
-				{place.name === 'inbox' ? <InboxPage conversationId={place.conversationId} meId={me.user?.id ?? null} /> : <p className="empty">{t('app.channels')}</p>}
+				{place.name === 'inbox' ? <InboxPage conversationId={place.conversationId} meId={me.user?.id ?? null} /> : <ChannelsPage />}
 			</main>
 		</div>
 	);
