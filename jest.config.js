@@ -9,6 +9,9 @@ module.exports = {
       { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
     ],
   },
+  // ESM-only packages that CommonJS code require()s (Node ≥ 20.19 loads them natively; Jest's module runtime does not):
+  // a CommonJS shim each. content-disposition 3 comes with @fastify/static (the queue dashboard's static files).
+  moduleNameMapper: { '^content-disposition$': '<rootDir>/test/support/shims/content-disposition.cjs' },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   // Generous: a fresh machine under load (cold caches, installs beside the run) makes PGlite's migrate-and-seed

@@ -5,6 +5,9 @@ import { registerWebhookRoutes } from '../ingest/webhook.routes';
 import { trackRoutes } from '../inbox/api/route-catalog';
 import { registerInboxServer } from '../inbox/inbox-server';
 import { createMediaInbound, createMediaLibrary } from '../media/create-media-library';
+import { registerMetricsRoute } from '../operations/metrics.route';
+import { registerQueueDashboard } from '../operations/queue-dashboard';
+import { ServerMetrics } from '../operations/server-metrics';
 import type { Runtime } from '../runtime/start-runtime';
 import { registerWebApp } from '../web/web-app.route';
 
@@ -24,10 +27,17 @@ export function buildApp(runtime: Runtime): FastifyInstance {
 		redisMode: runtime.redis.mode,
 		evolution: { baseUrl: runtime.evolution.baseUrl, sandbox: Boolean(runtime.evolution.sandbox) },
 	});
+	const metrics = new ServerMetrics(() => runtime.queues);
+	app.addHook('onResponse', async (request, reply) => {
+		const url = request.routeOptions.url ?? '';
+		if (url.startsWith('/webhooks/')) metrics.webhookAnswered(url.split('/')[2] ?? 'unknown', reply.statusCode);
+	});
+	registerMetricsRoute(app, metrics, runtime.config.metricsToken);
+	registerQueueDashboard(app, { db: runtime.db, queues: runtime.queues, secureCookie: (runtime.config.publicUrl ?? '').startsWith('https:') });
 	const media = createMediaLibrary(runtime);
 	// Inbound media: ingest hands webhook base64 to a bounded in-memory buffer (never awaiting disk or Redis); the
 	// background fetch (BullMQ, driven by database rows) gets the rest.
-	const mediaInbound = createMediaInbound(runtime, media);
+	const mediaInbound = createMediaInbound(runtime, media, metrics);
 	runtime.queues.push(mediaInbound.fetch.queue);
 	const ingest = createWebhookIngest({ ...runtime, media: mediaInbound.inline });
 	registerWebhookRoutes(app, ingest, runtime.logger);
@@ -38,7 +48,7 @@ export function buildApp(runtime: Runtime): FastifyInstance {
 		await mediaInbound.inline.drain();
 		await mediaInbound.fetch.close();
 	});
-	registerInboxServer(app, runtime, { media });
+	registerInboxServer(app, runtime, { media, metrics });
 	// Last: the web app's wildcard GET answers only what no route above does.
 	registerWebApp(app);
 	return app;

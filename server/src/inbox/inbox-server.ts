@@ -11,6 +11,7 @@ import { ChannelLifecycle } from '../channels/channel-lifecycle';
 import type { MediaLibrary } from '../media/media-library';
 import { registerMediaRoutes } from '../media/media.routes';
 import { StoreMediaSource } from '../media/outbox-media-source';
+import type { OutboxCounters } from '../outbox/outbox-counters';
 import { DEFAULT_CHANNEL_TIMINGS } from '../channels/channel-timings';
 import { Outbox } from '../outbox/outbox';
 import { registerOutboxRoutes } from '../outbox/outbox-routes';
@@ -42,7 +43,7 @@ const API_BODY_LIMIT_BYTES = 256 * 1024;
  * /docs) and the realtime WebSocket at /realtime. Uses runtime.publisher when it is the Redis-backed one, so
  * ingest's events and the API's reach the same sockets.
  */
-export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extras: { media: MediaLibrary }): void {
+export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extras: { media: MediaLibrary; metrics?: OutboxCounters }): void {
 	const publisher =
 		runtime.publisher instanceof InboxEventPublisher
 			? runtime.publisher
@@ -81,6 +82,8 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extr
 		onQueue: (queue) => runtime.queues.push(queue),
 		// mediaId sends read the file from the media store.
 		media: new StoreMediaSource(extras.media),
+		// Sends, latency, retries and breaker state for /metrics.
+		...(extras.metrics ? { counters: extras.metrics } : {}),
 	});
 	runtime.outbox = outbox;
 	app.addHook('onReady', async () => outbox.start());

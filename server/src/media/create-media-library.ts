@@ -36,14 +36,24 @@ export function createMediaLibrary(runtime: Pick<Runtime, 'config' | 'db' | 'log
 export function createMediaInbound(
 	runtime: Pick<Runtime, 'config' | 'db' | 'logger' | 'redis' | 'integrationsKey' | 'evolution'>,
 	library: MediaLibrary,
+	metrics?: { mediaCaptured(via: 'webhook' | 'fetch', outcome: string): void },
 ): { inline: InlineMediaCapture; fetch: MediaFetchJobs } {
 	const settings = { ...DEFAULT_MEDIA_SETTINGS, ...runtime.config.media };
 	const capture = new MediaCapture({ db: runtime.db, store: library.store, logger: runtime.logger, maxInboundBytes: settings.maxInboundBytes });
 	// 64 MB of base64 waiting for the disk at most; beyond it files are left to the fetch.
-	const inline = new InlineMediaCapture({ db: runtime.db, capture, logger: runtime.logger, maxBufferedBytes: 64 * 1024 * 1024 });
+	const inline = new InlineMediaCapture({ db: runtime.db, capture, logger: runtime.logger, maxBufferedBytes: 64 * 1024 * 1024,
+		counters: { onOutcome: (outcome) => metrics?.mediaCaptured('webhook', outcome) },
+	});
 	const fetch = new MediaFetchJobs(
 		runtime.redis.url,
-		{ db: runtime.db, capture, logger: runtime.logger, integrationsKey: runtime.integrationsKey, defaultApiKey: runtime.evolution.apiKey },
+		{
+			db: runtime.db,
+			capture,
+			logger: runtime.logger,
+			integrationsKey: runtime.integrationsKey,
+			defaultApiKey: runtime.evolution.apiKey,
+			onOutcome: (outcome) => metrics?.mediaCaptured('fetch', outcome),
+		},
 		{
 			prefix: runtime.config.queuePrefix,
 			attempts: 5,

@@ -1,3 +1,5 @@
+import { METRICS_PATH } from '../../operations/metrics.route';
+import { ADMIN_LOGIN_PATH, QUEUE_DASHBOARD_PATH } from '../../operations/queue-dashboard';
 import { REALTIME_PATH } from '../../realtime/realtime.route';
 import type { ExtraPath } from './openapi-document';
 
@@ -38,5 +40,28 @@ export const OTHER_ROUTES: ExtraPath[] = [
 		tag: 'web',
 		isPublic: true,
 		description: 'Answers only what no other route does; unknown paths under /api/, /webhooks/, /docs and /health stay JSON 404s.',
+	},
+	{
+		method: 'GET',
+		url: METRICS_PATH,
+		summary: 'Prometheus metrics: queue depth per queue, outbox sends by outcome, latency, retries, breaker state, webhooks, media captures',
+		tag: 'operations',
+		isPublic: true,
+		description: 'Open unless METRICS_TOKEN is set; then send "Authorization: Bearer <METRICS_TOKEN>" (401 otherwise).',
+	},
+	{
+		method: 'GET',
+		url: ADMIN_LOGIN_PATH,
+		summary: `Sign-in page of the queue dashboard (bull-board at ${QUEUE_DASHBOARD_PATH}, workspace admins only)`,
+		tag: 'operations',
+		isPublic: true,
+	},
+	{
+		method: 'POST',
+		url: ADMIN_LOGIN_PATH,
+		summary: `Turns an admin's session token {token} into the dashboard's HttpOnly cookie (204); 401 without a session, 403 for an agent`,
+		tag: 'operations',
+		isPublic: true,
+		description: `Then open ${QUEUE_DASHBOARD_PATH}. Requests there without an admin session are redirected to ${ADMIN_LOGIN_PATH} (pages) or answered 401 (its API).`,
 	},
 ];

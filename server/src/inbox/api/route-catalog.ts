@@ -19,6 +19,9 @@ export function trackRoutes(app: FastifyInstance): void {
 	app.addHook('onRoute', (options) => {
 		const methods = Array.isArray(options.method) ? options.method : [options.method];
 		const config = (options.config ?? {}) as { public?: boolean };
+		// Fastify's "not in the docs" mark: the queue dashboard's own page, API and static files (bull-board sets it;
+		// the dashboard is described once, under /admin/login, in other-routes.ts).
+		if ((options.schema as { hide?: boolean } | undefined)?.hide === true) return;
 		for (const method of methods) {
 			if (method === 'HEAD') continue;
 			routes.push({
