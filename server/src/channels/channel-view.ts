@@ -38,6 +38,9 @@ export interface ChannelView {
 	lastEventAt: string | null;
 	healthFailures: number;
 	healthCheckedAt: string | null;
+	/** The outbox holding this channel's messages (breaker_open: all; proactive_paused: proactive sends), and why. */
+	outboxPausedReason: string | null;
+	outboxPausedDetail: string | null;
 	createdAt: string;
 	updatedAt: string;
 }
@@ -49,6 +52,7 @@ export const CHANNEL_VIEW_COLUMNS = `id, name, provider, instance_name AS "insta
 	'/webhooks/' || provider || '/' || id AS "webhookPath", settings,
 	${isoTimestamp('connected_at')} AS "connectedAt", ${isoTimestamp('disconnected_at')} AS "disconnectedAt", ${isoTimestamp('last_event_at')} AS "lastEventAt",
 	health_failures AS "healthFailures", ${isoTimestamp('health_checked_at')} AS "healthCheckedAt",
+	outbox_paused_reason AS "outboxPausedReason", outbox_paused_detail AS "outboxPausedDetail",
 	${isoTimestamp('created_at')} AS "createdAt", ${isoTimestamp('updated_at')} AS "updatedAt"`;
 
 type ChannelRow = Omit<ChannelView, 'statusMessage' | 'needsPairing'>;

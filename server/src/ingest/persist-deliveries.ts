@@ -9,6 +9,7 @@ import { attributeLeads, recordReferral } from '../leads/lead-attribution';
 import { writeMessages, type MessageWrite } from '../messages/message-batch-write';
 import { applyReaction } from '../messages/message-reactions';
 import { applyDelete, applyEdit, applyStatus } from '../messages/message-updates';
+import { markOptedOut, optOutsOf } from '../outbox/opt-out';
 import type { RealtimeEvent } from '../realtime/publisher';
 import { emitMessageWrites, isMessageDelivery, messageWrites, type Emit } from './batch-messages';
 import type { Delivery, DeliveryOutcome } from './delivery';
@@ -146,6 +147,9 @@ async function persistMessages(tx: Tx, deliveries: Delivery[], indices: number[]
 	const lost = result.items.findIndex((item) => !item.resolved);
 	if (lost >= 0) throw Object.assign(new Error(`conversation of message ${items[lost].message.waMessageId} vanished during ingest`), { code: '40001' });
 	emitMessageWrites(items, result, emit, created);
+	// Opt-out words (SAIR, PARAR, STOP…) mark the contact, in this transaction: no Redis on the webhook path.
+	const optOuts = optOutsOf(items, result.items);
+	if (optOuts.length) await markOptedOut(tx, optOuts);
 	return result.outcomes;
 }
 

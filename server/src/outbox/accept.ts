@@ -30,12 +30,14 @@ export interface SendTarget {
 	lastInboundAt: Date | null;
 	optedOutAt: Date | null;
 	channelSettings: Record<string, unknown>;
+	channelCreatedAt: Date;
 }
 
 export async function findSendTarget(db: Queryable, workspaceId: string, conversationId: string): Promise<SendTarget | undefined> {
 	const { rows } = await db.query<SendTarget>(
 		`SELECT c.workspace_id AS "workspaceId", c.id AS "conversationId", c.channel_id AS "channelId", c.chat_jid AS "chatJid", ch.provider,
-			c.last_inbound_at AS "lastInboundAt", ct.opted_out_at AS "optedOutAt", ch.settings AS "channelSettings"
+			c.last_inbound_at AS "lastInboundAt", ct.opted_out_at AS "optedOutAt", ch.settings AS "channelSettings",
+			ch.created_at AS "channelCreatedAt"
 		 FROM whatsapp_conversations c
 		 JOIN whatsapp_channels ch ON ch.id = c.channel_id AND ch.workspace_id = c.workspace_id
 		 JOIN contacts ct ON ct.id = c.contact_id AND ct.workspace_id = c.workspace_id

@@ -35,6 +35,11 @@ export const sendBodySchema = z.object({
 });
 
 const conversationParams = z.object({ conversationId: z.uuid() });
+const messageParams = z.object({ messageId: z.uuid() });
+const toField = z.string().trim().min(5).max(40).describe('The phone number, with its country code, in any format (+55 (11) 98888-7777).');
+
+/** The largest campaign one call may queue. */
+export const MAX_BATCH = 1_000;
 
 /** The sending routes (README "Sending"). Every one answers at once; the worker sends. */
 export function registerOutboxRoutes(api: ApiRouter, outbox: Outbox): void {
@@ -48,5 +53,88 @@ export function registerOutboxRoutes(api: ApiRouter, outbox: Outbox): void {
 		body: sendBodySchema,
 		successStatus: 202,
 		handler: async ({ caller, params, body }) => outbox.sendToConversation(caller, params.conversationId, body),
+	});
+
+	api.add({
+		method: 'POST',
+		url: '/api/v1/messages',
+		summary: 'Send to a phone number on a channel (finds or creates the contact and conversation): 202 with the queued row; proactive sends are paced',
+		tag: 'sending',
+		access: 'member',
+		body: sendBodySchema.extend({ channelId: z.uuid(), to: toField }),
+		successStatus: 202,
+		handler: async ({ caller, body }) => {
+			const { channelId, to, ...input } = body;
+			return outbox.sendToPhone(caller, channelId, to, input);
+		},
+	});
+
+	api.add({
+		method: 'POST',
+		url: '/api/v1/messages/batch',
+		summary: `Queue up to ${MAX_BATCH} sends on one channel (campaigns), {{name}} / {{first_name}} / {{phone}} and per-item variables filled in; answers each item's id or error`,
+		tag: 'sending',
+		access: 'member',
+		body: z.object({
+			channelId: z.uuid(),
+			messages: z
+				.array(sendBodySchema.extend({ to: toField, variables: z.record(z.string().max(64), z.string().max(1000)).optional() }))
+				.min(1)
+				.max(MAX_BATCH),
+		}),
+		successStatus: 202,
+		handler: async ({ caller, body }) => ({ data: await outbox.sendBatch(caller, body.channelId, body.messages) }),
+	});
+
+	api.add({
+		method: 'POST',
+		url: '/api/v1/messages/:messageId/retry',
+		summary: 'Queue a failed message again (attempts start over)',
+		tag: 'sending',
+		access: 'member',
+		params: messageParams,
+		successStatus: 202,
+		handler: async ({ caller, params }) => outbox.retry(caller, params.messageId),
+	});
+
+	api.add({
+		method: 'DELETE',
+		url: '/api/v1/messages/:messageId',
+		summary: 'Cancel a message still waiting in the queue (not once its send has started)',
+		tag: 'sending',
+		access: 'member',
+		params: messageParams,
+		handler: async ({ caller, params }) => outbox.cancel(caller, params.messageId),
+	});
+
+	api.add({
+		method: 'POST',
+		url: '/api/v1/messages/:messageId/edit',
+		summary: 'Edit the text of a sent text message (Evolution updateMessage)',
+		tag: 'sending',
+		access: 'member',
+		params: messageParams,
+		body: z.object({ text: z.string().trim().min(1).max(65_536) }),
+		handler: async ({ caller, params, body }) => outbox.edit(caller, params.messageId, body.text),
+	});
+
+	api.add({
+		method: 'POST',
+		url: '/api/v1/channels/:channelId/outbox/resume',
+		summary: 'Resume proactive sends after the auto-pause (5 failures in a row, or more than half failed after 10)',
+		tag: 'sending',
+		access: 'admin',
+		params: z.object({ channelId: z.uuid() }),
+		handler: async ({ caller, params }) => outbox.resumeProactive(caller.workspaceId, params.channelId),
+	});
+
+	api.add({
+		method: 'POST',
+		url: '/api/v1/messages/:messageId/revoke',
+		summary: 'Delete a sent message for everyone (Evolution deleteMessageForEveryone)',
+		tag: 'sending',
+		access: 'member',
+		params: messageParams,
+		handler: async ({ caller, params }) => outbox.revoke(caller, params.messageId),
 	});
 }

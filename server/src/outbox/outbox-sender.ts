@@ -29,6 +29,8 @@ export interface SendObserver {
 	failed(row: SendRow, kind: 'rate_limited' | 'not_sent' | 'ambiguous' | 'permanent', retryAfterMs?: number): void;
 	/** The channel is paused by the outbox (breaker open, auto-pause): hold its messages. */
 	isPaused(channelId: string): boolean;
+	/** A row held by a pause this replica did not start (another replica's, or from before a restart): keep probing it. */
+	adoptPause?(row: SendRow): void;
 }
 
 export interface OutboxSenderDeps {
@@ -79,7 +81,9 @@ export class OutboxSender {
 		const inDoubt = row.sendInDoubt || !!row.sendingSince;
 
 		// A channel that cannot send (closed, logged out, paused by the breaker) holds its messages, queued.
-		if (!isSendableStatus(row.channelStatus) || row.outboxPausedReason || this.deps.observer?.isPaused(row.channelId)) {
+		const pausedForThis = row.outboxPausedReason === 'breaker_open' || (row.outboxPausedReason === 'proactive_paused' && row.origin === 'proactive');
+		if (!isSendableStatus(row.channelStatus) || pausedForThis || this.deps.observer?.isPaused(row.channelId)) {
+			if (row.outboxPausedReason === 'breaker_open') this.deps.observer?.adoptPause?.(row);
 			this.deps.counters.sendOutcome(row.channelId, 'held');
 			return { kind: 'later', at: new Date(Date.now() + this.holdMs) };
 		}

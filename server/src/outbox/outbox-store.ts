@@ -171,11 +171,16 @@ export async function markSent(db: Db, ref: { workspaceId: string; channelId: st
 					`SELECT s AS status FROM unnest($1::text[]) s ORDER BY whatsapp_message_status_rank(s) DESC LIMIT 1`,
 					[statuses],
 				);
-				const { rows } = await tx.query<ThreadMessage>(
+				await tx.query(
 					`UPDATE whatsapp_messages AS m SET wa_message_id = $3, sending_since = NULL, send_in_doubt = false, next_attempt_at = NULL, paced = false, error = NULL, error_code = NULL,
 						wa_timestamp = COALESCE($4::timestamptz, m.wa_timestamp), ${statusAdvanceSet('m', '$5::text', { guarded: true })}
-					 WHERE m.workspace_id = $1 AND m.id = $2 RETURNING ${MESSAGE_COLUMNS}`,
+					 WHERE m.workspace_id = $1 AND m.id = $2`,
 					[ref.workspaceId, ref.id, waMessageId, waTimestamp?.toISOString() ?? null, best.rows[0].status],
+				);
+				// It went out now, whatever ack the echo had already reached (pacing counts sends by sent_at).
+				const { rows } = await tx.query<ThreadMessage>(
+					`UPDATE whatsapp_messages AS m SET sent_at = COALESCE(m.sent_at, now()) WHERE m.workspace_id = $1 AND m.id = $2 RETURNING ${MESSAGE_COLUMNS}`,
+					[ref.workspaceId, ref.id],
 				);
 				return rows[0];
 			});

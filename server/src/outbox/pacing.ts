@@ -57,7 +57,8 @@ export function nextWindowOpening(window: NonNullable<OutboxChannelSettings['sen
 		// Step to the next quarter hour.
 		probe.setTime(Math.floor(probe.getTime() / (15 * MINUTE)) * 15 * MINUTE + 15 * MINUTE);
 	}
-	return at;
+	// No opening in a week (no weekdays chosen): held until someone changes the window.
+	return probe;
 }
 
 interface Recent {

@@ -9,7 +9,9 @@ export type InboxEventType =
 	| 'conversation.typing_on'
 	| 'conversation.typing_off'
 	| 'conversation.status_changed'
-	| 'assignee.changed';
+	| 'assignee.changed'
+	/** Proactive sends held back by pacing: which, until when, and the sentence to show the sender. */
+	| 'message.paced';
 
 export interface InboxEvent {
 	type: InboxEventType;

@@ -80,6 +80,7 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 			attendantId: b.agent.id,
 			tokenId: bTokenId,
 			mediaId: bMediaId,
+			messageId: b.messageIds[0],
 		};
 		// One body that satisfies every route's schema (zod drops the keys a route does not use), all references to B.
 		const body = {
@@ -99,6 +100,10 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 		};
 		const bodies: Record<string, Record<string, unknown>> = {
 			'POST /api/v1/conversations/:conversationId/status': { status: 'resolved' },
+			'POST /api/v1/messages/:messageId/edit': { text: 'walk' },
+			'POST /api/v1/conversations/:conversationId/messages': { type: 'text', text: 'walk', clientId: `walk-${tag}` },
+			'POST /api/v1/messages': { channelId: b.channelId, to: `+${b.phoneDigits}`, text: 'walk' },
+			'POST /api/v1/messages/batch': { channelId: b.channelId, messages: [{ to: `+${b.phoneDigits}`, text: 'walk' }] },
 		};
 
 		const routes = listRoutes(server.app).filter((r) => !r.websocket);
@@ -123,6 +128,9 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 				if (params.length > 0) {
 					const allowed = route.isPublic || route.url.startsWith('/webhooks/') ? [401, 403, 404] : [403, 404];
 					expect({ label, ok: allowed.includes(answer.statusCode) }).toEqual({ label, ok: true });
+				} else if ((route.url === '/api/v1/messages' || route.url === '/api/v1/messages/batch') && route.method === 'POST') {
+					// A send on B's channel: refused as not found, nothing queued.
+					expect({ label, status: answer.statusCode }).toEqual({ label, status: 404 });
 				} else if (route.url === '/api/v1/leads' && route.method === 'POST') {
 					// A collection route given B's attendant and contact: refused as not found.
 					expect({ label, status: answer.statusCode }).toEqual({ label, status: 404 });
@@ -133,7 +141,17 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 		}
 		// Lists filtered by B's channel are refused too.
 		expect((await server.call('GET', `/api/v1/conversations?channelId=${b.channelId}`, `Bearer ${tokenA}`)).statusCode).toBe(404);
-		expect(checked).toEqual(expect.arrayContaining(['GET /api/v1/conversations/:conversationId/messages', 'DELETE /api/v1/leads/:leadId', 'PATCH /api/v1/channels/:channelId']));
+		expect(checked).toEqual(
+			expect.arrayContaining([
+				'GET /api/v1/conversations/:conversationId/messages',
+				'DELETE /api/v1/leads/:leadId',
+				'PATCH /api/v1/channels/:channelId',
+				'POST /api/v1/conversations/:conversationId/messages',
+				'POST /api/v1/messages/:messageId/retry',
+				'DELETE /api/v1/messages/:messageId',
+				'POST /api/v1/messages/:messageId/revoke',
+			]),
+		);
 		expect(await snapshotOfB()).toBe(before);
 	});
 

@@ -1,0 +1,44 @@
+import type { Tx } from '../db/db';
+
+/**
+ * Opt-out: a contact who writes one of the words (SAIR, PARAR, STOP, CANCELAR by default; OPT_OUT_WORDS, comma
+ * separated) as their whole message is marked opted out. Proactive sends to them are refused with a clear error;
+ * replies in a conversation they keep are still allowed. Runs inside ingest's database transaction: no Redis.
+ */
+export const DEFAULT_OPT_OUT_WORDS = ['SAIR', 'PARAR', 'STOP', 'CANCELAR'];
+
+const normalise = (text: string) =>
+	text
+		.normalize('NFD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.replace(/[^\p{L}\p{N} ]/gu, ' ')
+		.trim()
+		.replace(/\s+/g, ' ')
+		.toUpperCase();
+
+let configured: Set<string> | undefined;
+
+/** The words in force: OPT_OUT_WORDS when set, else the defaults; compared without accents, case or punctuation. */
+export function optOutWords(): Set<string> {
+	configured ??= new Set((process.env.OPT_OUT_WORDS ? process.env.OPT_OUT_WORDS.split(',') : DEFAULT_OPT_OUT_WORDS).map(normalise).filter(Boolean));
+	return configured;
+}
+
+/** The opt-out word a message is, or undefined ("Sair", "stop!", " PARAR " are; "não quero parar agora" is not). */
+export function optOutWordOf(body: string | null | undefined, words = optOutWords()): string | undefined {
+	if (!body || body.length > 40) return undefined;
+	const text = normalise(body);
+	return words.has(text) ? text : undefined;
+}
+
+/** Marks the contacts opted out (once: the first word and time are kept). Answers the contact ids newly marked. */
+export async function markOptedOut(tx: Tx, items: Array<{ workspaceId: string; contactId: string; word: string }>): Promise<string[]> {
+	if (!items.length) return [];
+	const { rows } = await tx.query<{ id: string }>(
+		`UPDATE contacts c SET opted_out_at = now(), opted_out_word = v.word, updated_at = now()
+		 FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS v(w, id, word)
+		 WHERE c.workspace_id = v.w AND c.id = v.id AND c.opted_out_at IS NULL RETURNING c.id`,
+		[items.map((i) => i.workspaceId), items.map((i) => i.contactId), items.map((i) => i.word)],
+	);
+	return rows.map((r) => r.id);
+}
