@@ -60,29 +60,36 @@ export class FaultInjector {
 		this.faults = [];
 	}
 
-	/** Decides what to do with one request; the first matching fault wins. */
+	/**
+	 * Decides what to do with one request: the matching faults in the order they were added; the first that fires
+	 * wins (an error-rate fault that does not fire this time lets the next one decide, so 30 % 5xx and 10 % lost
+	 * answers can be combined on one route).
+	 */
 	decide(method: string, path: string): FaultAction {
-		const fault = this.faults.find(
+		const candidates = this.faults.filter(
 			(candidate) =>
 				path.startsWith(candidate.route) &&
 				(!candidate.method || candidate.method.toUpperCase() === method.toUpperCase()) &&
 				(candidate.times === undefined || candidate.applied < candidate.times),
 		);
-		if (!fault) return { kind: 'none', latencyMs: 0 };
-		fault.matched++;
-		const latencyMs = fault.latencyMs ?? 0;
-		const rate = fault.errorRate ?? 1;
-		const hit = Math.floor(fault.matched * rate) > Math.floor((fault.matched - 1) * rate);
-		const failing = fault.timeout || fault.dropAnswer || fault.rateLimit || fault.errorStatus !== undefined || fault.errorRate !== undefined;
-		if (!failing) {
+		let latencyMs = 0;
+		for (const fault of candidates) {
+			fault.matched++;
+			latencyMs += fault.latencyMs ?? 0;
+			const rate = fault.errorRate ?? 1;
+			const hit = Math.floor(fault.matched * rate) > Math.floor((fault.matched - 1) * rate);
+			const failing = fault.timeout || fault.dropAnswer || fault.rateLimit || fault.errorStatus !== undefined || fault.errorRate !== undefined;
+			if (!failing) {
+				fault.applied++;
+				return { kind: 'none', latencyMs };
+			}
+			if (!hit) continue;
 			fault.applied++;
-			return { kind: 'none', latencyMs };
+			if (fault.dropAnswer) return { kind: 'dropAnswer', latencyMs, hangMs: fault.hangMs ?? 0 };
+			if (fault.timeout) return { kind: 'hang', latencyMs, hangMs: fault.hangMs ?? 60000 };
+			if (fault.rateLimit) return { kind: 'rateLimit', latencyMs, retryAfterSeconds: fault.rateLimit.retryAfterSeconds };
+			return { kind: 'error', latencyMs, status: fault.errorStatus ?? 500 };
 		}
-		if (!hit) return { kind: 'none', latencyMs };
-		fault.applied++;
-		if (fault.dropAnswer) return { kind: 'dropAnswer', latencyMs, hangMs: fault.hangMs ?? 0 };
-		if (fault.timeout) return { kind: 'hang', latencyMs, hangMs: fault.hangMs ?? 60000 };
-		if (fault.rateLimit) return { kind: 'rateLimit', latencyMs, retryAfterSeconds: fault.rateLimit.retryAfterSeconds };
-		return { kind: 'error', latencyMs, status: fault.errorStatus ?? 500 };
+		return { kind: 'none', latencyMs };
 	}
 }

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/db';
 import { writeMessages } from '../messages/message-batch-write';
+import { markOptedOut, optOutsOf } from '../outbox/opt-out';
 import { emitMessageWrites, isMessageDelivery, messageWrites, type Emit } from './batch-messages';
 import type { Delivery, DeliveryOutcome } from './delivery';
 import type { PersistResult } from './persist-deliveries';
@@ -24,5 +25,8 @@ export async function persistKnownChatMessages(db: Queryable, deliveries: Delive
 		events.push({ workspaceId, event });
 	};
 	emitMessageWrites(writes, result, emit);
+	// Opt-out words (SAIR, PARAR, STOP…) mark the contact: one statement on the database, no Redis on the webhook path.
+	const optOuts = optOutsOf(writes, result.items);
+	if (optOuts.length) await markOptedOut(db, optOuts);
 	return { outcomes: result.outcomes, events, wrote };
 }

@@ -1,4 +1,4 @@
-import type { Tx } from '../db/db';
+import type { Queryable } from '../db/db';
 
 /**
  * Opt-out: a contact who writes one of the words (SAIR, PARAR, STOP, CANCELAR by default; OPT_OUT_WORDS, comma
@@ -31,14 +31,28 @@ export function optOutWordOf(body: string | null | undefined, words = optOutWord
 	return words.has(text) ? text : undefined;
 }
 
-/** Marks the contacts opted out (once: the first word and time are kept). Answers the contact ids newly marked. */
-export async function markOptedOut(tx: Tx, items: Array<{ workspaceId: string; contactId: string; word: string }>): Promise<string[]> {
+/** Marks the contacts of these conversations opted out (once: the first word and time are kept); answers their ids. */
+export async function markOptedOut(db: Queryable, items: Array<{ workspaceId: string; conversationId: string; word: string }>): Promise<string[]> {
 	if (!items.length) return [];
-	const { rows } = await tx.query<{ id: string }>(
+	const { rows } = await db.query<{ id: string }>(
 		`UPDATE contacts c SET opted_out_at = now(), opted_out_word = v.word, updated_at = now()
-		 FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS v(w, id, word)
-		 WHERE c.workspace_id = v.w AND c.id = v.id AND c.opted_out_at IS NULL RETURNING c.id`,
-		[items.map((i) => i.workspaceId), items.map((i) => i.contactId), items.map((i) => i.word)],
+		 FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS v(w, cv, word)
+		 JOIN whatsapp_conversations conv ON conv.id = v.cv AND conv.workspace_id = v.w
+		 WHERE c.workspace_id = v.w AND c.id = conv.contact_id AND c.opted_out_at IS NULL RETURNING c.id`,
+		[items.map((i) => i.workspaceId), items.map((i) => i.conversationId), items.map((i) => i.word)],
 	);
 	return rows.map((r) => r.id);
+}
+
+/** The opt-outs among freshly stored messages: people (not us, not groups, not history) whose whole message is a word. */
+export function optOutsOf(
+	items: Array<{ workspaceId: string; message: { fromMe: boolean; history: boolean; body?: string; chat: { isGroup: boolean } } }>,
+	stored: Array<{ stored?: { inserted: boolean; conversationId: string } } | undefined>,
+): Array<{ workspaceId: string; conversationId: string; word: string }> {
+	return items.flatMap((item, i) => {
+		const row = stored[i]?.stored;
+		if (!row?.inserted || item.message.fromMe || item.message.history || item.message.chat.isGroup) return [];
+		const word = optOutWordOf(item.message.body);
+		return word ? [{ workspaceId: item.workspaceId, conversationId: row.conversationId, word }] : [];
+	});
 }

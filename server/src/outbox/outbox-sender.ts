@@ -114,10 +114,13 @@ export class OutboxSender {
 			if (row.optedOutAt) return this.fail(row, 'opted_out', 'The contact asked not to receive messages (opt-out).');
 			const until = await this.deps.gate?.holdUntil(row);
 			if (until && until.getTime() > Date.now()) {
-				const message = await markHeld(db, row, { at: until, paced: true });
+				// Looked at again within a (scaled) minute at most: a window or cap changed meanwhile takes effect.
+				const at = new Date(Math.min(until.getTime(), Date.now() + Math.max(50, 60_000 * this.deps.timeScale)));
+				const message = await markHeld(db, row, { at, expectedAt: until });
 				this.deps.counters.sendOutcome(row.channelId, 'held');
-				await this.announce(row, message);
-				return { kind: 'later', at: until };
+				// Announced when it becomes held, not on every look.
+				if (message && !row.paced) await this.announce(row, message);
+				return { kind: 'later', at };
 			}
 		}
 

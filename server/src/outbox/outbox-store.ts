@@ -104,6 +104,7 @@ export interface SendRow {
 	attempts: number;
 	sendingSince: Date | null;
 	sendInDoubt: boolean;
+	paced: boolean;
 	errorCode: string | null;
 	error: string | null;
 	createdAt: Date;
@@ -123,7 +124,7 @@ export interface SendRow {
 export async function loadSendRow(db: Queryable, messageId: string): Promise<SendRow | undefined> {
 	const { rows } = await db.query<SendRow>(
 		`SELECT m.id, m.workspace_id AS "workspaceId", m.channel_id AS "channelId", m.conversation_id AS "conversationId", m.status, m.type, m.body,
-			m.origin, m.outbox_request AS request, m.attempts, m.sending_since AS "sendingSince", m.send_in_doubt AS "sendInDoubt",
+			m.origin, m.outbox_request AS request, m.attempts, m.sending_since AS "sendingSince", m.send_in_doubt AS "sendInDoubt", m.paced,
 			m.error_code AS "errorCode", m.error, m.created_at AS "createdAt",
 			c.chat_jid AS "chatJid", ch.instance_name AS "instanceName", ch.base_url AS "baseUrl", ch.provider, ch.status AS "channelStatus",
 			ch.api_key_encrypted AS "apiKeySealed", ch.instance_token_encrypted AS "tokenSealed", ch.settings AS "channelSettings",
@@ -207,13 +208,12 @@ export async function markRetry(
 	return rows[0];
 }
 
-/** Held (channel closed, pacing): a time to try again, no attempt used, nothing else changed. */
-export async function markHeld(db: Queryable, ref: { workspaceId: string; id: string }, hold: { at: Date; paced: boolean }): Promise<ThreadMessage | undefined> {
+/** Held by pacing: looked at again at `at` (capped, so a changed setting takes effect), expected to go at `expectedAt`. */
+export async function markHeld(db: Queryable, ref: { workspaceId: string; id: string }, hold: { at: Date; expectedAt: Date }): Promise<ThreadMessage | undefined> {
 	const { rows } = await db.query<ThreadMessage>(
-		`UPDATE whatsapp_messages m SET next_attempt_at = $3, paced = m.paced OR $4::boolean,
-			expected_send_at = CASE WHEN $4::boolean THEN $3 ELSE m.expected_send_at END, updated_at = now()
+		`UPDATE whatsapp_messages m SET next_attempt_at = $3, paced = true, expected_send_at = $4, updated_at = now()
 		 WHERE m.workspace_id = $1 AND m.id = $2 AND m.status = 'queued' RETURNING ${MESSAGE_COLUMNS}`,
-		[ref.workspaceId, ref.id, hold.at.toISOString(), hold.paced],
+		[ref.workspaceId, ref.id, hold.at.toISOString(), hold.expectedAt.toISOString()],
 	);
 	return rows[0];
 }

@@ -256,7 +256,8 @@ export class Outbox {
 		}
 		// Enqueued again on a repeated clientId too: harmless (same job id), and it heals a lost enqueue.
 		if (message.status === 'queued') {
-			const delay = message.expectedSendAt ? Date.parse(message.expectedSendAt) - Date.now() : 0;
+			// Due at its expected time, looked at within a (scaled) minute at most: pacing decides again then.
+			const delay = message.expectedSendAt ? Math.min(Date.parse(message.expectedSendAt) - Date.now(), 60_000 * (this.options.timeScale ?? 1)) : 0;
 			await this.enqueue(message.channelId, message.id, delay);
 		}
 		return message;

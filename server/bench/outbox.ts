@@ -1,0 +1,182 @@
+/**
+ * npm run bench:outbox — the outbox's send path at scale, on a private real PostgreSQL (durable settings), a private
+ * Redis and the Evolution sandbox in this process:
+ * 1. the ceiling: the sandbox answering the same 10,000 sendText calls directly (one stream per channel, 100 in
+ *    parallel, as the outbox sends them);
+ * 2. 10,000 replies over 100 channels accepted as queued rows and sent by the outbox (one BullMQ queue per channel,
+ *    one send at a time per channel): sends/s, the ratio to the ceiling, queued → sent p50/p99;
+ * 3. paced proactive sends over 100 channels with OUTBOX time scale 0.01 (a "minute" is 600 ms): pacing violations
+ *    (more than perMinute in any window, from the sandbox's own send log) and how far sends land from the time
+ *    forecast when they were accepted.
+ * Prints the load average: compare runs at similar load.
+ */
+import { cpus, loadavg } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { startSandbox } from '../sandbox';
+import { createChannel } from '../src/channels/channel-repository';
+import type { Db } from '../src/db/db';
+import { migrate } from '../src/db/migrate';
+import { createPgDb } from '../src/db/pg-db';
+import { startPrivatePostgres } from '../src/infra/private-postgres';
+import { startPrivateRedis } from '../src/infra/private-redis';
+import { createLogger } from '../src/logging/logger';
+import { InMemoryOutboxCounters } from '../src/outbox/outbox-counters';
+import { Outbox } from '../src/outbox/outbox';
+
+const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 100);
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 10_000);
+const PACED_PER_CHANNEL = Number(process.env.BENCH_PACED_PER_CHANNEL ?? 40);
+const PER_MINUTE = 30;
+const TIME_SCALE = 0.01;
+const API_KEY = 'bench-key';
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? 0;
+
+async function main(): Promise<void> {
+	console.log(`outbox benchmark: ${MESSAGES} replies over ${CHANNELS} channels; ${PACED_PER_CHANNEL * CHANNELS} paced proactive sends (time scale ${TIME_SCALE})`);
+	console.log(`load average before: ${loadavg().map((n) => n.toFixed(2)).join(' ')} on ${cpus().length} cores`);
+	const postgres = await startPrivatePostgres({ durable: true });
+	const redis = await startPrivateRedis();
+	const sandbox = await startSandbox({ apiKey: API_KEY, port: 0, host: '127.0.0.1', maxSendDelayMs: 0, ackDelaysMs: { serverAck: 50, delivery: 100, read: 150, played: 200 } });
+	let db: Db | undefined;
+	let outbox: Outbox | undefined;
+	try {
+		db = createPgDb(await postgres.createDatabase('outbox_bench'));
+		await migrate(db);
+		const integrationsKey = randomBytes(32);
+		const ws = (await db.query<{ id: string }>(`INSERT INTO workspaces (name, slug) VALUES ('Bench', 'bench') RETURNING id`)).rows[0].id;
+		const channels: Array<{ id: string; name: string }> = [];
+		for (let c = 0; c < CHANNELS; c++) {
+			const name = `bench-${c}`;
+			const { channel } = await createChannel(db, integrationsKey, { workspaceId: ws, name, instanceName: name, baseUrl: sandbox.url, apiKey: API_KEY });
+			await db.query(`UPDATE whatsapp_channels SET status = 'connected', settings = $2 WHERE id = $1`, [channel.id, JSON.stringify({ outbox: { perMinute: PER_MINUTE, warmup: false } })]);
+			const headers = { apikey: API_KEY, 'content-type': 'application/json' };
+			await fetch(`${sandbox.url}/instance/create`, { method: 'POST', headers, body: JSON.stringify({ instanceName: name, integration: 'WHATSAPP-BAILEYS' }) });
+			await fetch(`${sandbox.url}/instance/connect/${name}`, { headers });
+			await fetch(`${sandbox.url}/_sandbox/instances/${name}/scan`, { method: 'POST', headers, body: JSON.stringify({ number: `55119800${String(1000 + c)}` }) });
+			channels.push({ id: channel.id, name });
+		}
+
+		// 1. The ceiling: the same sends straight to the sandbox, one stream per channel.
+		const perChannel = Math.ceil(MESSAGES / CHANNELS);
+		let started = performance.now();
+		await Promise.all(
+			channels.map(async (channel, c) => {
+				for (let i = 0; i < perChannel; i++) {
+					await fetch(`${sandbox.url}/message/sendText/${channel.name}`, {
+						method: 'POST',
+						headers: { apikey: API_KEY, 'content-type': 'application/json' },
+						body: JSON.stringify({ number: `5511970${String(c * perChannel + i).padStart(6, '0')}1`, text: `direct ${c} ${i}` }),
+					}).then((r) => r.arrayBuffer());
+				}
+			}),
+		);
+		const ceilingSeconds = (performance.now() - started) / 1000;
+		const ceiling = (perChannel * CHANNELS) / ceilingSeconds;
+		console.log(`ceiling (sandbox directly): ${(perChannel * CHANNELS).toLocaleString()} sends in ${ceilingSeconds.toFixed(1)} s = ${ceiling.toFixed(0)} sends/s`);
+
+		// 2. The outbox: 10,000 accepted replies (queued rows, as a 202 leaves them), sent by the per-channel queues.
+		const counters = new InMemoryOutboxCounters();
+		outbox = new Outbox({
+			db,
+			publisher: { publish: async () => undefined },
+			logger: createLogger({ level: 'silent' }),
+			integrationsKey,
+			redisUrl: redis.url,
+			queuePrefix: 'bench',
+			timeScale: TIME_SCALE,
+			reconcileMs: 60_000,
+			counters,
+		});
+		await db.query(
+			`WITH ct AS (
+				INSERT INTO contacts (workspace_id, phone_e164, wa_jid)
+				SELECT $1, '+5511' || (960000001 + g), '5511' || (960000001 + g) || '@s.whatsapp.net' FROM generate_series(0, $2::int - 1) g
+				RETURNING id, wa_jid, (substr(phone_e164, 6)::bigint - 960000001) AS g
+			), cv AS (
+				INSERT INTO whatsapp_conversations (workspace_id, channel_id, contact_id, chat_jid, last_inbound_at)
+				SELECT $1, ($3::uuid[])[1 + (ct.g % $4::int)], ct.id, ct.wa_jid, now() FROM ct RETURNING id, channel_id
+			)
+			INSERT INTO whatsapp_messages (workspace_id, channel_id, conversation_id, direction, from_me, type, body, status, origin, outbox_request)
+			SELECT $1, cv.channel_id, cv.id, 'outbound', true, 'text', 'reply ' || cv.id, 'queued', 'reply', '{"typing": false}'::jsonb FROM cv`,
+			[ws, MESSAGES, channels.map((c) => c.id), CHANNELS],
+		);
+		await db.query(`UPDATE whatsapp_messages SET created_at = clock_timestamp() WHERE status = 'queued'`);
+		started = performance.now();
+		await outbox.reconciler.runOnce();
+		for (;;) {
+			const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM whatsapp_messages WHERE status = 'queued' AND origin = 'reply'`);
+			if (rows[0].n === 0) break;
+			await new Promise((r) => setTimeout(r, 100));
+		}
+		const outboxSeconds = (performance.now() - started) / 1000;
+		const rate = MESSAGES / outboxSeconds;
+		const latencies = [...counters.latencies].sort((a, b) => a - b);
+		const failed = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM whatsapp_messages WHERE status = 'failed'`)).rows[0].n;
+		console.log(
+			`outbox: ${MESSAGES.toLocaleString()} replies in ${outboxSeconds.toFixed(1)} s = ${rate.toFixed(0)} sends/s (${((rate / ceiling) * 100).toFixed(0)} % of the ceiling); ` +
+				`queued → sent p50 ${(percentile(latencies, 0.5) / 1000).toFixed(2)} s, p99 ${(percentile(latencies, 0.99) / 1000).toFixed(2)} s; failed ${failed}`,
+		);
+
+		// 3. Paced proactive sends: a batch per channel to contacts who never wrote.
+		const batchStarted = Date.now();
+		const expected = new Map<string, number>();
+		await Promise.all(
+			channels.map(async (channel, c) => {
+				const items = Array.from({ length: PACED_PER_CHANNEL }, (_v, i) => ({
+					type: 'text' as const,
+					to: `+5511950${String(c * PACED_PER_CHANNEL + i).padStart(5, '0')}1`,
+					text: `paced ${c} ${i}`,
+					typing: false,
+				}));
+				const results = await outbox!.sendBatch({ workspaceId: ws, userId: null }, channel.id, items);
+				for (const [i, result] of results.entries()) if (result.expectedSendAt) expected.set(`paced ${c} ${i}`, Date.parse(result.expectedSendAt));
+			}),
+		);
+		const total = PACED_PER_CHANNEL * CHANNELS;
+		for (;;) {
+			const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM whatsapp_messages WHERE status = 'queued' AND origin = 'proactive'`);
+			if (rows[0].n === 0) break;
+			await new Promise((r) => setTimeout(r, 200));
+		}
+		const pacedSeconds = (Date.now() - batchStarted) / 1000;
+		const sends = (await (await fetch(`${sandbox.url}/_sandbox/sends`, { headers: { apikey: API_KEY } })).json()) as { sends: Array<{ instance: string; text: string; at: number }> };
+		const window = 60_000 * TIME_SCALE;
+		let violations = 0;
+		let worstWindow = 0;
+		const lateness: number[] = [];
+		for (const channel of channels) {
+			const times = sends.sends.filter((s) => s.instance === channel.name && s.text.startsWith('paced ')).map((s) => s.at).sort((a, b) => a - b);
+			let j = 0;
+			for (let i = 0; i < times.length; i++) {
+				while (times[i] - times[j] >= window) j++;
+				const inWindow = i - j + 1;
+				worstWindow = Math.max(worstWindow, inWindow);
+				if (inWindow > PER_MINUTE) violations++;
+			}
+		}
+		for (const s of sends.sends) {
+			const at = expected.get(s.text);
+			if (at !== undefined) lateness.push(s.at - at);
+		}
+		lateness.sort((a, b) => a - b);
+		console.log(
+			`paced: ${total.toLocaleString()} proactive sends over ${CHANNELS} channels in ${pacedSeconds.toFixed(1)} s (cap ${PER_MINUTE} per ${window} ms window): ` +
+				`${violations} pacing violations (busiest window ${worstWindow}); send time − forecast p50 ${percentile(lateness, 0.5).toFixed(0)} ms, ` +
+				`p99 ${percentile(lateness, 0.99).toFixed(0)} ms, max ${(lateness[lateness.length - 1] ?? 0).toFixed(0)} ms (${lateness.length} forecast)`,
+		);
+		console.log(`load average after: ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
+		if (violations > 0) process.exitCode = 1;
+	} finally {
+		await outbox?.close();
+		await db?.close();
+		await sandbox.close();
+		await redis.stop();
+		await postgres.stop();
+	}
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});

@@ -1,0 +1,178 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { createChannel } from '../../src/channels/channel-repository';
+import type { Db } from '../../src/db/db';
+import { migrate } from '../../src/db/migrate';
+import { createPgDb } from '../../src/db/pg-db';
+import { findFreePort } from '../../src/infra/free-port';
+import { createTestDatabase, testRedisUrl } from '../../../test/support/test-database';
+import { API_KEY, SandboxClient } from '../sandbox/support/sandbox-client';
+import { scaled } from './scale';
+
+const MAIN = resolve(__dirname, '../../../dist/server/src/main.js');
+const MESSAGES = scaled(300, 5_000);
+const CHANNELS = scaled(3, 10);
+
+interface Child {
+	process: ChildProcess;
+	output: () => string;
+}
+
+/**
+ * The outbox under faults, with the real server as a child process (`node dist/server/src/main.js`, PostgreSQL, the
+ * run's Redis): MESSAGES accepted messages over CHANNELS channels while the sandbox fails 30 % of sends with 503 and
+ * loses the answer of 10 % after sending them (a timeout for the server: the message went out). Mid-run the server is
+ * killed with SIGKILL and started again, and later every Redis key of its queues is deleted (FLUSHALL for this server,
+ * without disturbing other suites on the shared test Redis). Every message must end sent or failed, none lost, none
+ * delivered twice (the sandbox logs every delivery), and no failed message may have been delivered.
+ */
+describe('outbox under faults, a kill -9 and a Redis flush', () => {
+	let db: Db;
+	let sandbox: SandboxClient;
+	let redis: Redis;
+	let child: Child | undefined;
+	let port: number;
+	const integrationsKey = randomBytes(32);
+	const prefix = `rel-${randomBytes(4).toString('hex')}`;
+	let databaseUrl: string;
+
+	async function startServer(): Promise<Child> {
+		if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npx gulp build\` (npm run test:reliability does) first`);
+		const proc = spawn(process.execPath, [MAIN], {
+			env: {
+				PATH: process.env.PATH ?? '',
+				HOME: process.env.HOME ?? '',
+				LOG_LEVEL: 'warn',
+				PORT: String(port),
+				DATA_DIR: mkdtempSync(join(tmpdir(), 'outbox-rel-')),
+				DATABASE_URL: databaseUrl,
+				REDIS_URL: testRedisUrl(),
+				EVOLUTION_BASE_URL: sandbox.url,
+				EVOLUTION_API_KEY: API_KEY,
+				INTEGRATIONS_KEY: integrationsKey.toString('base64'),
+				QUEUE_PREFIX: prefix,
+				OUTBOX_TIME_SCALE: '0.01',
+				OUTBOX_SEND_TIMEOUT_MS: '1000',
+				OUTBOX_RECONCILE_MS: '500',
+			},
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		let output = '';
+		proc.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+		proc.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+		const deadline = Date.now() + 60_000;
+		while (!/Server:\s+http/.test(output)) {
+			if (proc.exitCode !== null) throw new Error(`server exited early (${proc.exitCode}):\n${output}`);
+			if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
+			await new Promise((r) => setTimeout(r, 100));
+		}
+		return { process: proc, output: () => output };
+	}
+
+	const kill = (target: Child) =>
+		new Promise<void>((resolveExit) => {
+			if (target.process.exitCode !== null || target.process.signalCode) return resolveExit();
+			target.process.once('exit', () => resolveExit());
+			target.process.kill('SIGKILL');
+		});
+
+	beforeAll(async () => {
+		databaseUrl = await createTestDatabase('outbox_rel');
+		db = await createPgDb(databaseUrl);
+		await migrate(db);
+		sandbox = await SandboxClient.start({ maxSendDelayMs: 5, webhookRetry: { initialDelayMs: 100, maxDelayMs: 1000, timeoutMs: 2000 } });
+		redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 2 });
+		port = await findFreePort();
+	});
+	afterAll(async () => {
+		if (child) await kill(child);
+		redis?.disconnect();
+		await sandbox?.close();
+		await db?.close();
+	});
+
+	const statusCounts = async () =>
+		Object.fromEntries(
+			(await db.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM whatsapp_messages WHERE origin IS NOT NULL GROUP BY status`)).rows.map((r) => [r.status, r.n]),
+		) as Record<string, number>;
+	const settled = async () => {
+		const counts = await statusCounts();
+		return MESSAGES - (counts.queued ?? 0);
+	};
+	const waitUntil = async (check: () => Promise<boolean>, what: string, timeoutMs: number) => {
+		const deadline = Date.now() + timeoutMs;
+		while (!(await check())) {
+			if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(await statusCounts())}\n${child?.output().slice(-3000)}`);
+			await new Promise((r) => setTimeout(r, 200));
+		}
+	};
+
+	it(`sends ${MESSAGES} messages over ${CHANNELS} channels exactly once through 5xx, lost answers, a kill -9 and a Redis flush`, async () => {
+		child = await startServer();
+		const ws = (await db.query<{ id: string }>(`INSERT INTO workspaces (name, slug) VALUES ('Rel', $1) RETURNING id`, [`rel-${prefix}`])).rows[0].id;
+		const channels: Array<{ id: string; name: string }> = [];
+		for (let c = 0; c < CHANNELS; c++) {
+			const name = `rel-${prefix}-${c}`;
+			const { channel, webhookSecret } = await createChannel(db, integrationsKey, { workspaceId: ws, name, instanceName: name, baseUrl: sandbox.url, apiKey: API_KEY });
+			await db.query(`UPDATE whatsapp_channels SET status = 'connected' WHERE id = $1`, [channel.id]);
+			await sandbox.openInstance(name, { url: `http://127.0.0.1:${port}/webhooks/evolution/${channel.id}`, headers: { 'x-webhook-secret': webhookSecret } }, { number: `55119900${String(1001 + c)}` });
+			channels.push({ id: channel.id, name });
+		}
+		// Faults on every send: 30 % answered 503 (not sent), then 10 % sent but their answer lost after 1.5 s (> the 1 s timeout).
+		await sandbox.post('/_sandbox/faults', { route: '/message/sendText', errorRate: 0.3, errorStatus: 503 });
+		await sandbox.post('/_sandbox/faults', { route: '/message/sendText', errorRate: 0.1, dropAnswer: true, hangMs: 1500 });
+
+		// The accepted messages: committed rows (what a 202 means); the server's reconciler finds them and sends.
+		await db.query(
+			`WITH ct AS (
+				INSERT INTO contacts (workspace_id, phone_e164, wa_jid)
+				SELECT $1, '+5511' || (960000001 + g), '5511' || (960000001 + g) || '@s.whatsapp.net' FROM generate_series(0, $2::int - 1) g
+				RETURNING id, wa_jid, (substr(phone_e164, 6)::bigint - 960000001) AS g
+			), cv AS (
+				INSERT INTO whatsapp_conversations (workspace_id, channel_id, contact_id, chat_jid, last_inbound_at)
+				SELECT $1, ($3::uuid[])[1 + (ct.g % $4::int)], ct.id, ct.wa_jid, now() FROM ct
+				RETURNING id, channel_id, contact_id
+			)
+			INSERT INTO whatsapp_messages (workspace_id, channel_id, conversation_id, direction, from_me, type, body, status, origin, outbox_request)
+			SELECT $1, cv.channel_id, cv.id, 'outbound', true, 'text', 'rel ' || cv.contact_id, 'queued', 'reply', '{"typing": false}'::jsonb FROM cv`,
+			[ws, MESSAGES, channels.map((c) => c.id), CHANNELS],
+		);
+
+		// kill -9 once a third went out, then start it again.
+		await waitUntil(async () => (await settled()) >= MESSAGES / 3, 'a third settled', 170_000);
+		await kill(child);
+		child = await startServer();
+
+		// Later, everything the server's queues had in Redis disappears.
+		await waitUntil(async () => (await settled()) >= (MESSAGES * 2) / 3, 'two thirds settled', 170_000);
+		const keys = await redis.keys(`${prefix}:*`);
+		for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+
+		await waitUntil(async () => (await settled()) === MESSAGES, 'every message settled', 170_000);
+
+		const rows = (await db.query<{ body: string; status: string; wa: string | null }>(`SELECT body, status, wa_message_id AS wa FROM whatsapp_messages WHERE origin IS NOT NULL`)).rows;
+		const { body } = await sandbox.get('/_sandbox/sends');
+		const deliveries = new Map<string, string[]>();
+		for (const sent of body.sends as Array<{ text: string; id: string }>) deliveries.set(sent.text, [...(deliveries.get(sent.text) ?? []), sent.id]);
+		const twice = rows.filter((r) => (deliveries.get(r.body)?.length ?? 0) > 1);
+		const sentButNoDelivery = rows.filter((r) => r.status !== 'failed' && (deliveries.get(r.body)?.length ?? 0) !== 1);
+		const failedButDelivered = rows.filter((r) => r.status === 'failed' && (deliveries.get(r.body)?.length ?? 0) > 0);
+		const wrongId = rows.filter((r) => r.status !== 'failed' && deliveries.get(r.body)?.[0] !== r.wa);
+		const counts = await statusCounts();
+		console.log(`outbox reliability: ${MESSAGES} messages, ${CHANNELS} channels, sandbox sends ${body.total}, final ${JSON.stringify(counts)}`);
+		expect(rows).toHaveLength(MESSAGES);
+		expect(counts.queued ?? 0).toBe(0);
+		expect({ twice: twice.length, sentButNoDelivery: sentButNoDelivery.length, failedButDelivered: failedButDelivered.length, wrongId: wrongId.length }).toEqual({
+			twice: 0,
+			sentButNoDelivery: 0,
+			failedButDelivered: 0,
+			wrongId: 0,
+		});
+		// Three waits of up to 170 s each: more than the suite's default 180 s per test.
+	}, 600_000);
+});
