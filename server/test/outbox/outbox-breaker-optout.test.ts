@@ -122,7 +122,6 @@ describe.each(ADAPTERS)('outbox protections on %s', (_name, open: () => Promise<
 		const keys = await redis.keys(`${prefix}:outbox-${channel.id}*`);
 		expect(keys.length).toBeGreaterThan(0);
 		await redis.del(...keys);
-		expect(await redis.keys(`${prefix}:outbox-${channel.id}*`)).toHaveLength(0);
 		expect((await call('PATCH', `/api/v1/channels/${channel.id}`, { settings: { outbox: { warmup: false } } })).statusCode).toBe(200);
 		for (const id of ids) expect((await h.waitRow(id, (row) => row.status !== 'queued')).status).not.toBe('failed');
 		await new Promise((r) => setTimeout(r, 1000));

@@ -195,7 +195,7 @@ describe.each(ADAPTERS)('outbox types, actions and pacing on %s', (_name, open: 
 		const times = (await sends(channel.name)).map((s) => s.at).sort((a, b) => a - b);
 		const minute = 60_000 * TIME_SCALE;
 		let worst = 0;
-		for (let i = 0; i < times.length; i++) worst = Math.max(worst, times.filter((t) => t >= times[i] && t < times[i] + minute).length);
+		for (const start of times) worst = Math.max(worst, times.filter((t) => t >= start && t < start + minute).length);
 		expect(worst).toBeLessThanOrEqual(30);
 		// Spaced: never closer than 60 s / 30 (scaled) in the sends' own order.
 		for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual((minute / 30) * 0.9);
