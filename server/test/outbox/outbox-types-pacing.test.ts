@@ -80,10 +80,9 @@ describe.each(ADAPTERS)('outbox types, actions and pacing on %s', (_name, open: 
 		expect(log[8].request.quoted).toEqual({ key: { id: inbound.wa, remoteJid: expect.stringContaining(conversation.from), fromMe: false } });
 		expect(log[7].request).toMatchObject({ key: { id: inbound.wa, fromMe: false }, reaction: '👍' });
 
-		// A mediaId needs the media store, which this server does not have yet: a clear 422. Bad bodies: 400.
-		const stored = await send(conversation.id, { type: 'image', media: { mediaId: 'm1' } });
-		expect(stored.statusCode).toBe(422);
-		expect(stored.json().error.code).toBe('media_store_unavailable');
+		// A mediaId must be a file of this workspace's media store: an unknown one is refused at once. Bad bodies: 400.
+		const stored = await send(conversation.id, { type: 'image', media: { mediaId: '00000000-0000-4000-8000-000000000000' } });
+		expect(stored.statusCode).toBe(404);
 		expect((await send(conversation.id, { type: 'image' })).statusCode).toBe(400);
 		expect((await send(conversation.id, { type: 'text', text: '   ' })).statusCode).toBe(400);
 		expect((await send(conversation.id, { type: 'image', media: { url: 'file:///etc/passwd' } })).statusCode).toBe(400);
