@@ -18,6 +18,12 @@ export interface SeedRequest {
 	until?: number;
 	/** First phone number of the seeded chats; the others follow it. Default 5511970000001. */
 	firstNumber?: string;
+	/**
+	 * How the chats are addressed (CONTRACT §3.4): `pn` (default) stores the phone JID as remoteJid with the @lid as
+	 * remoteJidAlt on incoming rows; `lid` is a chat WhatsApp moved to LID addressing: the DB copy keeps the @lid as
+	 * remoteJid with the phone JID as remoteJidAlt on every row, and the Chat row is the @lid.
+	 */
+	addressing?: 'pn' | 'lid';
 }
 
 export function seedHistory(instance: InstanceState, request: SeedRequest): { messages: number; chats: string[] } {
@@ -32,8 +38,9 @@ export function seedHistory(instance: InstanceState, request: SeedRequest): { me
 		const now = new Date();
 		if (!instance.contacts.has(jid))
 			instance.contacts.set(jid, { id: cuid(), remoteJid: jid, pushName, profilePicUrl: null, createdAt: now, updatedAt: now });
-		ensureChat(instance, jid, pushName);
-		return { jid, lid: lidFor(number), pushName, context: messageContextInfo() };
+		const lid = lidFor(number);
+		ensureChat(instance, request.addressing === 'lid' ? lid : jid, pushName);
+		return { jid, lid, pushName, context: messageContextInfo() };
 	});
 	const outgoingContext = outgoingContextInfo();
 	const span = Math.max(0, until - since);
@@ -48,9 +55,12 @@ export function seedHistory(instance: InstanceState, request: SeedRequest): { me
 		const text = fromMe ? `Resposta ${index + 1}` : `Mensagem ${index + 1}`;
 		const row: StoredMessage = {
 			id: cuid(),
-			key: fromMe
-				? { remoteJid: chat.jid, fromMe: true, id }
-				: { remoteJid: chat.jid, remoteJidAlt: chat.lid, fromMe: false, id, addressingMode: 'pn' },
+			key:
+				request.addressing === 'lid'
+					? { remoteJid: chat.lid, remoteJidAlt: chat.jid, fromMe, id, addressingMode: 'lid' }
+					: fromMe
+						? { remoteJid: chat.jid, fromMe: true, id }
+						: { remoteJid: chat.jid, remoteJidAlt: chat.lid, fromMe: false, id, addressingMode: 'pn' },
 			pushName: fromMe ? 'Você' : chat.pushName,
 			participant: null,
 			messageType: 'conversation',

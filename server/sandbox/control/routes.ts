@@ -37,6 +37,7 @@ const seedSchema = z.object({
 	since: z.number().int().optional(),
 	until: z.number().int().optional(),
 	firstNumber: z.string().regex(/^\d+$/).optional(),
+	addressing: z.enum(['pn', 'lid']).default('pn'),
 });
 const offlineSchema = z.object({ offline: z.boolean().default(true) });
 const numbersSchema = z.object({ numbers: z.array(z.string()).min(1) });

@@ -20,6 +20,8 @@ import { InboxEventPublisher } from '../realtime/inbox-event-publisher';
 import { registerRealtime } from '../realtime/realtime.route';
 import type { Runtime } from '../runtime/start-runtime';
 import { createSupabaseServiceClient } from '../supabase/supabase-client';
+import { registerSyncRoutes } from '../sync/sync-routes';
+import { SyncService } from '../sync/sync-service';
 import { SupabaseAuthVerifier } from '../supabase/supabase-auth';
 import { installApiErrorHandler } from './api/api-error-handler';
 import { ApiRouter } from './api/api-router';
@@ -64,6 +66,24 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extr
 		jobs,
 	});
 	app.addHook('onReady', () => jobs.start(channels));
+	// History sync: its queue, the first-connect watcher on every published channel change, runs resumed at start.
+	const sync = new SyncService({
+		db: runtime.db,
+		logger: runtime.logger,
+		publisher,
+		integrationsKey: runtime.integrationsKey,
+		evolutionApiKey: runtime.evolution.apiKey,
+		redisUrl: runtime.redis.url,
+		queuePrefix: runtime.config.queuePrefix,
+		requestTimeoutMs: timings.requestTimeoutMs,
+	});
+	runtime.queues.push(sync.queue);
+	publisher.addSink(sync.connectionWatcher());
+	app.addHook('onReady', async () => {
+		sync.start();
+		await sync.resumeUnfinished();
+	});
+	app.addHook('onClose', () => sync.close());
 	// Run by main.ts once listening (a process start, not every app a test builds): stored channel states are re-checked.
 	runtime.startupTasks?.push(() => channels.recheckAtStart());
 	app.addHook('onClose', () => jobs.close());
@@ -110,7 +130,7 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extr
 		});
 		// Uploads to the media store (POST /api/v1/media); each route states its own file size limit.
 		await scope.register(multipart, { limits: { fileSize: extras.media.limits.maxUploadBytes, files: 1 } });
-		registerApiRoutes(new ApiRouter(scope), deps, { outbox, media: extras.media });
+		registerApiRoutes(new ApiRouter(scope), deps, { outbox, media: extras.media, sync });
 	});
 
 	app.register(async (scope) => {
@@ -122,7 +142,7 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extr
  * Every REST route of the inbox API, and /docs describing them. Registration only reads deps.auth (rate limits) and
  * the media store's upload limit; the handlers use the rest, which is what lets offline-openapi.ts build the document with no database.
  */
-export function registerApiRoutes(api: ApiRouter, deps: InboxApiDeps, services: { outbox: Outbox; media: MediaLibrary }): void {
+export function registerApiRoutes(api: ApiRouter, deps: InboxApiDeps, services: { outbox: Outbox; media: MediaLibrary; sync: SyncService }): void {
 	registerAuthRoutes(api, deps);
 	registerAttendantRoutes(api, deps);
 	registerApiTokenRoutes(api, deps);
@@ -133,6 +153,7 @@ export function registerApiRoutes(api: ApiRouter, deps: InboxApiDeps, services: 
 	registerOutboxRoutes(api, services.outbox);
 	registerMediaRoutes(api, services.media);
 	registerWorkspaceSettingsRoutes(api, deps);
+	registerSyncRoutes(api, services.sync);
 
 	let document: Record<string, unknown> | undefined;
 	api.add({

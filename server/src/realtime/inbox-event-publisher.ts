@@ -16,6 +16,11 @@ export class InboxEventPublisher implements InboxPublisher {
 		private readonly logger: Logger,
 	) {}
 
+	/** Another destination for every published event (e.g. the history sync watching channels connect). */
+	addSink(sink: RealtimeSink): void {
+		this.sinks.push(sink);
+	}
+
 	async publish(workspaceId: string, events: InboxEvent[]): Promise<void> {
 		if (events.length === 0) return;
 		const stamped = events.map((e) => ({ ...e, at: e.at ?? Date.now() }));

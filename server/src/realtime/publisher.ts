@@ -20,7 +20,8 @@ export interface RealtimeEvent {
 		| 'channel.qr'
 		| 'channel.alert'
 		| 'channel.log'
-		| 'channel.removed';
+		| 'channel.removed'
+		| 'sync.progress';
 	channelId?: string;
 	conversationId?: string;
 	/** Set when only this attendant may hear it (the bell). */

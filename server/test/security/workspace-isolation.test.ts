@@ -17,6 +17,7 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 	let bTokenId: string;
 	let bNotificationId: string;
 	let bMediaId: string;
+	let bSyncRunId: string;
 	let bSecrets: string[];
 
 	beforeAll(async () => {
@@ -35,6 +36,12 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 		const uploaded = await fetch(`${server.url}/api/v1/media`, { method: 'POST', headers: { authorization: bAdmin.authorization }, body: form });
 		const bMedia = (await uploaded.json()) as { id: string; sha256: string };
 		bMediaId = bMedia.id;
+		bSyncRunId = (
+			await db.query<{ id: string }>(
+				`INSERT INTO whatsapp_sync_runs (workspace_id, channel_id, days, window_start, window_end) VALUES ($1, $2, 30, now() - interval '30 days', now()) RETURNING id`,
+				[b.workspaceId, b.channelId],
+			)
+		).rows[0].id;
 		bSecrets = [
 			b.workspaceId,
 			b.admin.id,
@@ -50,6 +57,7 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 			bNotificationId,
 			bMediaId,
 			'b-private.jpg',
+			bSyncRunId,
 			...b.messageIds,
 		];
 	});
@@ -59,7 +67,7 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 	});
 
 	async function snapshotOfB(): Promise<string> {
-		const tables = ['users', 'whatsapp_channels', 'contacts', 'leads', 'whatsapp_conversations', 'whatsapp_messages', 'api_tokens', 'inbox_notifications', 'media_files'];
+		const tables = ['users', 'whatsapp_channels', 'contacts', 'leads', 'whatsapp_conversations', 'whatsapp_messages', 'api_tokens', 'inbox_notifications', 'media_files', 'whatsapp_sync_runs'];
 		const parts: string[] = [];
 		for (const table of tables) {
 			const { rows } = await db.query(`SELECT * FROM ${table} WHERE workspace_id = $1 ORDER BY id`, [b.workspaceId]);
@@ -81,6 +89,7 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 			tokenId: bTokenId,
 			mediaId: bMediaId,
 			messageId: b.messageIds[0],
+			runId: bSyncRunId,
 		};
 		// One body that satisfies every route's schema (zod drops the keys a route does not use), all references to B.
 		const body = {
@@ -104,6 +113,7 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 			'POST /api/v1/conversations/:conversationId/messages': { type: 'text', text: 'walk', clientId: `walk-${tag}` },
 			'POST /api/v1/messages': { channelId: b.channelId, to: `+${b.phoneDigits}`, text: 'walk' },
 			'POST /api/v1/messages/batch': { channelId: b.channelId, messages: [{ to: `+${b.phoneDigits}`, text: 'walk' }] },
+			'PUT /api/v1/channels/:channelId/sync-settings': { syncOnFirstConnect: true, days: 7 },
 		};
 
 		const routes = listRoutes(server.app).filter((r) => !r.websocket);

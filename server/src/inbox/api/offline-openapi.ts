@@ -2,6 +2,7 @@ import Fastify from 'fastify';
 import { DEFAULT_MEDIA_SETTINGS } from '../../media/create-media-library';
 import type { MediaLibrary } from '../../media/media-library';
 import type { Outbox } from '../../outbox/outbox';
+import type { SyncService } from '../../sync/sync-service';
 import type { InboxApiDeps } from '../inbox-deps';
 import { API_VERSION, DEFAULT_AUTH, registerApiRoutes } from '../inbox-server';
 import { ApiRouter } from './api-router';
@@ -16,6 +17,6 @@ import { OTHER_ROUTES } from './other-routes';
 export function buildOfflineOpenApiDocument(): Record<string, unknown> {
 	const api = new ApiRouter(Fastify());
 	// Registration reads only the auth settings and the upload limit; the handlers, which never run here, use the rest.
-	registerApiRoutes(api, { auth: DEFAULT_AUTH } as InboxApiDeps, { outbox: {} as Outbox, media: { limits: DEFAULT_MEDIA_SETTINGS } as unknown as MediaLibrary });
+	registerApiRoutes(api, { auth: DEFAULT_AUTH } as InboxApiDeps, { outbox: {} as Outbox, media: { limits: DEFAULT_MEDIA_SETTINGS } as unknown as MediaLibrary, sync: {} as SyncService });
 	return buildOpenApiDocument(api.routes, OTHER_ROUTES, { version: API_VERSION });
 }

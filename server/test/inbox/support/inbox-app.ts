@@ -72,7 +72,7 @@ export interface InboxApp {
  */
 export async function startInboxApp(
 	db: Db,
-	options: { env?: Record<string, string>; logLines?: string[]; evolution?: Runtime['evolution'] } = {},
+	options: { env?: Record<string, string>; logLines?: string[]; evolution?: Runtime['evolution']; integrationsKey?: Buffer } = {},
 ): Promise<InboxApp> {
 	const config = loadConfig({
 		NODE_ENV: 'test',
@@ -93,7 +93,8 @@ export async function startInboxApp(
 		db,
 		redis: { url: testRedisUrl(), mode: 'external', client: redis },
 		evolution: options.evolution ?? { baseUrl: 'http://evolution.test', apiKey: 'global-evolution-key' },
-		integrationsKey: randomBytes(32),
+		// A restart keeps its key (DATA_DIR or INTEGRATIONS_KEY): pass the first app's to a second one on the same database.
+		integrationsKey: options.integrationsKey ?? randomBytes(32),
 		publisher: createInboxPublisher({ redis, logger, config }),
 		queues: [],
 		close: async () => undefined,

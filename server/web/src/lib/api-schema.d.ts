@@ -38,6 +38,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sign-in page of the queue dashboard (bull-board at /admin/queues, workspace admins only) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Turns an admin's session token {token} into the dashboard's HttpOnly cookie (204); 401 without a session, 403 for an agent
+         * @description Then open /admin/queues. Requests there without an admin session are redirected to /admin/login (pages) or answered 401 (its API).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/api-tokens": {
         parameters: {
             query?: never;
@@ -308,6 +363,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/channels/{channelId}/outbox/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume proactive sends after the auto-pause (5 failures in a row, or more than half failed after 10)
+         * @description Workspace admins only.
+         */
+        post: operations["postApiV1ChannelsChannelIdOutboxResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/channels/{channelId}/qr": {
         parameters: {
             query?: never;
@@ -402,6 +477,84 @@ export interface paths {
          * @description Workspace admins only.
          */
         post: operations["postApiV1ChannelsChannelIdRestart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{channelId}/sync-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Start a history sync by itself when the channel first connects (admin), importing `days` days
+         * @description Workspace admins only.
+         */
+        put: operations["putApiV1ChannelsChannelIdSyncSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{channelId}/syncs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The channel's history sync runs, newest first, with their progress (chats done / total, messages imported, errors) */
+        get: operations["getApiV1ChannelsChannelIdSyncs"];
+        put?: never;
+        /**
+         * Import the channel's past messages from Evolution (admin): the last `days` days of every chat (or only `chats`), as history — not unread, no notifications, no lead attribution. Answers the queued run; progress comes as sync.progress events and at GET …/syncs. 409 while a run is active.
+         * @description Workspace admins only.
+         */
+        post: operations["postApiV1ChannelsChannelIdSyncs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{channelId}/syncs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One history sync run with its progress */
+        get: operations["getApiV1ChannelsChannelIdSyncsRunId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{channelId}/syncs/{runId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a history sync run (admin): a queued run ends at once, a running one after the pages in flight; what was imported stays
+         * @description Workspace admins only.
+         */
+        post: operations["postApiV1ChannelsChannelIdSyncsRunIdCancel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -670,6 +823,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send to a phone number on a channel (finds or creates the contact and conversation): 202 with the queued row; proactive sends are paced */
+        post: operations["postApiV1Messages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{messageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Cancel a message still waiting in the queue (not once its send has started) */
+        delete: operations["deleteApiV1MessagesMessageId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{messageId}/edit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Edit the text of a sent text message (Evolution updateMessage) */
+        post: operations["postApiV1MessagesMessageIdEdit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{messageId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a failed message again (attempts start over) */
+        post: operations["postApiV1MessagesMessageIdRetry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{messageId}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete a sent message for everyone (Evolution deleteMessageForEveryone) */
+        post: operations["postApiV1MessagesMessageIdRevoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue up to 1000 sends on one channel (campaigns), {{name}} / {{first_name}} / {{phone}} and per-item variables filled in; answers each item's id or error */
+        post: operations["postApiV1MessagesBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -750,6 +1005,43 @@ export interface paths {
             cookie?: never;
         };
         /** Health of Postgres, Redis and the Evolution upstream: 200 when all answer, 503 otherwise */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics: queue depth per queue, outbox sends by outcome, latency, retries, breaker state, webhooks, media captures
+         * @description Open unless METRICS_TOKEN is set; then send "Authorization: Bearer <METRICS_TOKEN>" (401 otherwise).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1883,6 +2175,53 @@ export interface operations {
             };
         };
     };
+    postApiV1ChannelsChannelIdOutboxResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channelId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getApiV1ChannelsChannelIdQr: {
         parameters: {
             query?: never;
@@ -2077,6 +2416,264 @@ export interface operations {
             header?: never;
             path: {
                 channelId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putApiV1ChannelsChannelIdSyncSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channelId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    days?: number;
+                    syncOnFirstConnect: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ChannelsChannelIdSyncs: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                channelId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ChannelsChannelIdSyncs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channelId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Only these chats (JIDs); every chat when absent. */
+                    chats?: string[];
+                    /**
+                     * @description How far back to import, in days (default 30).
+                     * @default 30
+                     */
+                    days?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ChannelsChannelIdSyncsRunId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channelId: string;
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ChannelsChannelIdSyncsRunIdCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channelId: string;
+                runId: string;
             };
             cookie?: never;
         };
@@ -3243,6 +3840,409 @@ export interface operations {
                         status: "pending" | "stored" | "failed";
                     };
                 };
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1Messages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Caption of an image, video or document. */
+                    caption?: string;
+                    /** Format: uuid */
+                    channelId: string;
+                    /** @description Idempotency key: the same clientId again answers the same message and never sends twice. */
+                    clientId?: string;
+                    /** @description type contact: a contact card (vCard built by Evolution). */
+                    contact?: {
+                        email?: string;
+                        fullName: string;
+                        organization?: string;
+                        phoneNumber: string;
+                    };
+                    location?: {
+                        address?: string;
+                        latitude: number;
+                        longitude: number;
+                        name?: string;
+                    };
+                    /** @description The file of an image, video, audio (voice note), document or sticker: a URL or a mediaId. */
+                    media?: {
+                        /** @description Shown for documents. */
+                        fileName?: string;
+                        /** @description A file already in the media store (GET /api/v1/media/:id). */
+                        mediaId?: string;
+                        mimeType?: string;
+                        /** @description An http(s) URL Evolution downloads the file from. */
+                        url?: string;
+                    };
+                    /** @description type reaction: the message reacted to and the emoji. */
+                    reaction?: {
+                        /** @description One emoji; empty removes the reaction. */
+                        emoji: string;
+                        /** Format: uuid */
+                        messageId: string;
+                    };
+                    /**
+                     * Format: uuid
+                     * @description Quote this message of the conversation (a quoted reply).
+                     */
+                    replyToMessageId?: string;
+                    /** @description The text (type text), or the caption when `caption` is absent. */
+                    text?: string;
+                    /** @description The phone number, with its country code, in any format (+55 (11) 98888-7777). */
+                    to: string;
+                    /**
+                     * @default text
+                     * @enum {string}
+                     */
+                    type?: "text" | "image" | "video" | "audio" | "document" | "sticker" | "location" | "contact" | "reaction";
+                    /** @description Show "typing…" (recording for voice notes) for a time from the text length, 1–20 s, before sending. Default on. */
+                    typing?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiV1MessagesMessageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MessagesMessageIdEdit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MessagesMessageIdRetry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MessagesMessageIdRevoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1MessagesBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    channelId: string;
+                    messages: {
+                        /** @description Caption of an image, video or document. */
+                        caption?: string;
+                        /** @description Idempotency key: the same clientId again answers the same message and never sends twice. */
+                        clientId?: string;
+                        /** @description type contact: a contact card (vCard built by Evolution). */
+                        contact?: {
+                            email?: string;
+                            fullName: string;
+                            organization?: string;
+                            phoneNumber: string;
+                        };
+                        location?: {
+                            address?: string;
+                            latitude: number;
+                            longitude: number;
+                            name?: string;
+                        };
+                        /** @description The file of an image, video, audio (voice note), document or sticker: a URL or a mediaId. */
+                        media?: {
+                            /** @description Shown for documents. */
+                            fileName?: string;
+                            /** @description A file already in the media store (GET /api/v1/media/:id). */
+                            mediaId?: string;
+                            mimeType?: string;
+                            /** @description An http(s) URL Evolution downloads the file from. */
+                            url?: string;
+                        };
+                        /** @description type reaction: the message reacted to and the emoji. */
+                        reaction?: {
+                            /** @description One emoji; empty removes the reaction. */
+                            emoji: string;
+                            /** Format: uuid */
+                            messageId: string;
+                        };
+                        /**
+                         * Format: uuid
+                         * @description Quote this message of the conversation (a quoted reply).
+                         */
+                        replyToMessageId?: string;
+                        /** @description The text (type text), or the caption when `caption` is absent. */
+                        text?: string;
+                        /** @description The phone number, with its country code, in any format (+55 (11) 98888-7777). */
+                        to: string;
+                        /**
+                         * @default text
+                         * @enum {string}
+                         */
+                        type?: "text" | "image" | "video" | "audio" | "document" | "sticker" | "location" | "contact" | "reaction";
+                        /** @description Show "typing…" (recording for voice notes) for a time from the text length, 1–20 s, before sending. Default on. */
+                        typing?: boolean;
+                        variables?: {
+                            [key: string]: string;
+                        };
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error: {error: {code, message}} */
             400: {

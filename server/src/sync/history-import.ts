@@ -1,0 +1,139 @@
+import { contactKey, upsertContacts, type ContactInput } from '../contacts/contact-upsert';
+import { upsertConversations } from '../conversations/conversation-upsert';
+import type { Db } from '../db/db';
+import { isRetryableDbError } from '../db/retryable-error';
+import type { ConversationSummary } from '../inbox/conversations/conversation-view';
+import { writeMessages, type MessageWrite } from '../messages/message-batch-write';
+import { EvolutionNormaliser } from '../providers/evolution/evolution-normaliser';
+import type { IncomingMessage } from '../providers/provider-events';
+import type { EvolutionHistoryRecord } from './chat-pager';
+
+const STATUS_RANK = ['ERROR', 'PENDING', 'SERVER_ACK', 'DELIVERY_ACK', 'READ', 'PLAYED'];
+const normaliser = new EvolutionNormaliser();
+
+/** What one chunk did: messages read, newly stored, unreadable, and the conversations whose summary moved. */
+export interface ChunkResult {
+	seen: number;
+	imported: number;
+	unreadable: number;
+	conversations: ConversationSummary[];
+}
+
+/**
+ * A findMessages record as ingest's IncomingMessage, marked history. The record has no status column (CONTRACT
+ * §2.3): the best receipt in MessageUpdate[] stands in for it, as Evolution's own status would. Records the live
+ * normaliser would not store (protocol messages, status broadcasts) give nothing; an unreadable one gives undefined.
+ */
+export function historyMessage(record: EvolutionHistoryRecord): IncomingMessage | null | undefined {
+	const best = (record.MessageUpdate ?? [])
+		.map((u) => String(u?.status ?? '').toUpperCase())
+		.reduce<string | undefined>((top, status) => (STATUS_RANK.indexOf(status) > STATUS_RANK.indexOf(top ?? '') ? status : top), undefined);
+	const result = normaliser.normalise({ event: 'messages.set', data: [best ? { ...record, status: best } : record] });
+	if (!result.ok) return undefined;
+	const event = result.events.find((e) => e.kind === 'message');
+	return event?.kind === 'message' ? event.message : null;
+}
+
+/**
+ * Writes history through ingest's own write path: contacts and conversations found or created with the same upserts
+ * (an `@lid` chat resolves through remoteJidAlt exactly as live), then the one batch statement (writeMessages) with
+ * every message marked history — so not unread, no bell, no lead attribution, no reopening — and idempotent on the
+ * WhatsApp id: a message already stored (an earlier run, or live meanwhile) is not stored again. Contact and
+ * conversation ids are cached for the run, so a chat costs its upserts once, not once per chunk.
+ */
+export class HistoryImporter {
+	/** contactKey → conversation id of this channel, for the chats already resolved in this run. */
+	private readonly known = new Map<string, string>();
+
+	constructor(
+		private readonly db: Db,
+		private readonly workspaceId: string,
+		private readonly channelId: string,
+	) {}
+
+	async importChunk(records: EvolutionHistoryRecord[]): Promise<ChunkResult> {
+		const messages: IncomingMessage[] = [];
+		let unreadable = 0;
+		const ids = new Set<string>();
+		for (const record of records) {
+			const message = historyMessage(record);
+			if (message === undefined) unreadable++;
+			else if (message && !ids.has(message.waMessageId)) {
+				ids.add(message.waMessageId);
+				messages.push(message);
+			}
+		}
+		if (!messages.length) return { seen: records.length, imported: 0, unreadable, conversations: [] };
+		for (let attempt = 1; ; attempt++) {
+			try {
+				return { ...(await this.write(messages)), seen: records.length, unreadable };
+			} catch (error) {
+				// A live message creating the same contact or conversation meanwhile: run again, it is found this time.
+				if (attempt >= 4 || !isRetryableDbError(error)) throw error;
+				this.known.clear();
+			}
+		}
+	}
+
+	private async write(messages: IncomingMessage[]): Promise<Omit<ChunkResult, 'seen' | 'unreadable'>> {
+		await this.resolveChats(messages);
+		const writes: MessageWrite[] = messages.map((message) => ({ delivery: 0, workspaceId: this.workspaceId, channelId: this.channelId, message }));
+		const result = await writeMessages(this.db, writes, [], { onlyKnownChats: false });
+		if (result.items.some((item) => !item.resolved)) {
+			// A conversation removed since it was cached: resolve again next time.
+			this.known.clear();
+			throw Object.assign(new Error('a conversation vanished during the import'), { code: '40001' });
+		}
+		return {
+			imported: result.items.filter((item) => item.stored?.inserted).length,
+			conversations: result.conversations.map((c) => c.conversation),
+		};
+	}
+
+	/**
+	 * The contacts and conversations of the chats not yet resolved in this run, in one transaction. Conversations
+	 * the import creates are history, nothing to attend to: they start resolved (a live message reopens them).
+	 */
+	private async resolveChats(messages: IncomingMessage[]): Promise<void> {
+		const pending = new Map<string, ContactInput>();
+		for (const message of messages) {
+			const key = contactKey(this.workspaceId, message.chat);
+			if (this.known.has(key)) continue;
+			const seen = pending.get(key);
+			// The person's newest name in the chunk (pages are newest first): what they are called now.
+			pending.set(key, { workspaceId: this.workspaceId, chat: seen ? { ...seen.chat, lid: seen.chat.lid ?? message.chat.lid } : message.chat, pushName: seen?.pushName ?? (message.fromMe ? undefined : message.pushName) });
+		}
+		if (!pending.size) return;
+		await this.db.transaction(async (tx) => {
+			const contacts = await upsertContacts(tx, [...pending.values()]);
+			const inputs = [...pending.entries()].map(([key, input]) => {
+				const contact = contacts.get(key)!;
+				return {
+					key,
+					input: {
+						workspaceId: this.workspaceId,
+						channelId: this.channelId,
+						contactId: contact.row.id,
+						leadId: contact.leadId,
+						chatJid: input.chat.jid,
+						chatLid: input.chat.lid,
+						isGroup: input.chat.isGroup,
+					},
+				};
+			});
+			const conversations = await upsertConversations(tx, inputs.map((i) => i.input));
+			const created: string[] = [];
+			for (const { key, input } of inputs) {
+				const conversation = [...conversations.values()].find((c) => c.row.contact_id === input.contactId)!;
+				this.known.set(key, conversation.row.id);
+				if (conversation.created) created.push(conversation.row.id);
+			}
+			if (created.length) {
+				await tx.query(`UPDATE whatsapp_conversations SET status = 'resolved', updated_at = now() WHERE workspace_id = $1 AND id = ANY($2::uuid[]) AND status = 'pending'`, [
+					this.workspaceId,
+					created,
+				]);
+			}
+		});
+	}
+}
