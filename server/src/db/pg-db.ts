@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Pool, type PoolClient, type PoolConfig, type QueryConfig } from 'pg';
 import type { Db, QueryOptions, QueryResult, Tx } from './db';
+import { sanitiseDbError, withSanitisedErrors } from './db-error';
 import { isDbUnavailableError } from './retryable-error';
 
 export interface PgDbOptions extends PoolConfig {
@@ -41,18 +42,18 @@ export function createPgDb(connectionString: string, options: PgDbOptions = {}):
 
 	const viaClient = (client: PoolClient): Tx => ({
 		async query<T>(sql: string, params?: unknown[], queryOptions?: QueryOptions): Promise<QueryResult<T>> {
-			const result = await client.query(statement(sql, params, queryOptions), params as unknown[]);
+			const result = await withSanitisedErrors(client.query(statement(sql, params, queryOptions), params as unknown[]));
 			return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
 		},
 		async exec(sql: string): Promise<void> {
-			await client.query(sql);
+			await withSanitisedErrors(client.query(sql));
 		},
 	});
 
 	return {
 		driver: 'pg',
 		async query<T>(sql: string, params?: unknown[], queryOptions?: QueryOptions): Promise<QueryResult<T>> {
-			const result = await pool.query(statement(sql, params, queryOptions), params as unknown[]);
+			const result = await withSanitisedErrors(pool.query(statement(sql, params, queryOptions), params as unknown[]));
 			return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
 		},
 		async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -67,22 +68,24 @@ export function createPgDb(connectionString: string, options: PgDbOptions = {}):
 				await client.query('COMMIT');
 			} catch (error) {
 				// A connection lost mid-transaction: PostgreSQL rolls back by itself; this client is dead, so it is
-				// destroyed (release with an error) rather than handed to the next caller. The caller sees the original
-				// error, which isDbUnavailableError recognises as worth retrying later.
+				// destroyed (release with an error) rather than handed to the next caller. The caller sees the error
+				// (sanitised), which isDbUnavailableError still recognises as worth retrying later.
 				let broken = isDbUnavailableError(error);
 				await client.query('ROLLBACK').catch(() => {
 					broken = true;
 				});
 				client.off('error', ignore);
 				client.release(broken ? (error instanceof Error ? error : new Error(String(error))) : undefined);
-				throw error;
+				// Without the statement's parameters; sanitiseDbError keeps code and message, and passes driver/socket
+				// errors (ECONNREFUSED, "Connection terminated") through unchanged.
+				throw sanitiseDbError(error);
 			}
 			client.off('error', ignore);
 			client.release();
 			return value;
 		},
 		async exec(sql: string): Promise<void> {
-			await pool.query(sql);
+			await withSanitisedErrors(pool.query(sql));
 		},
 		async close(): Promise<void> {
 			await pool.end();

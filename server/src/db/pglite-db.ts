@@ -1,5 +1,6 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Db, QueryResult, Tx } from './db';
+import { withSanitisedErrors } from './db-error';
 
 /** Embedded PostgreSQL (WASM). `dataDir` undefined keeps everything in memory (tests). */
 export async function createPgliteDb(dataDir?: string): Promise<Db> {
@@ -7,7 +8,7 @@ export async function createPgliteDb(dataDir?: string): Promise<Db> {
 	await pglite.waitReady;
 
 	const run = async <T>(target: PGlite | Transaction, sql: string, params?: unknown[]): Promise<QueryResult<T>> => {
-		const result = await target.query<T>(sql, params as unknown[]);
+		const result = await withSanitisedErrors(target.query<T>(sql, params as unknown[]));
 		return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
 	};
 
@@ -15,17 +16,17 @@ export async function createPgliteDb(dataDir?: string): Promise<Db> {
 		driver: 'pglite',
 		query: <T>(sql: string, params?: unknown[]) => run<T>(pglite, sql, params),
 		transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-			return pglite.transaction((tx) =>
+			return withSanitisedErrors(pglite.transaction((tx) =>
 				fn({
 					query: <R>(sql: string, params?: unknown[]) => run<R>(tx, sql, params),
 					exec: async (sql: string) => {
-						await tx.exec(sql);
+						await withSanitisedErrors(tx.exec(sql));
 					},
 				}),
-			);
+			));
 		},
 		async exec(sql: string): Promise<void> {
-			await pglite.exec(sql);
+			await withSanitisedErrors(pglite.exec(sql));
 		},
 		async close(): Promise<void> {
 			await pglite.close();

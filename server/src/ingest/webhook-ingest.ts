@@ -4,6 +4,7 @@ import type { Db } from '../db/db';
 import { isDbUnavailableError } from '../db/retryable-error';
 import type { Logger } from '../logging/logger';
 import type { ProviderEvent } from '../providers/provider-events';
+import { boundEvents } from '../providers/event-bounds';
 import type { ProviderNormaliser } from '../providers/provider-normaliser';
 import { compactAuditPayload } from './audit-payload';
 import type { DeliveryOutcome } from './delivery';
@@ -63,6 +64,11 @@ export class WebhookIngest {
 			return { status, body: { error: status === 400 ? 'invalid_webhook' : 'unsupported_webhook', reason: normalised.reason } };
 		}
 		if (normalised.notice) this.deps.logger.info({ channelId: channel.id, provider: channel.provider, event: normalised.event, reason: normalised.notice }, 'webhook stored nothing');
+		const bounded = boundEvents(normalised.events, receivedAt);
+		if (bounded.dropped || bounded.adjusted) {
+			// Stored what could be stored; the line says how much was not (never the values themselves).
+			this.deps.logger.warn({ channelId: channel.id, provider: channel.provider, event: normalised.event, dropped: bounded.dropped, adjusted: bounded.adjusted }, 'webhook values out of bounds');
+		}
 		let outcome: DeliveryOutcome;
 		try {
 			outcome = await this.deps.batcher.submit({
@@ -70,7 +76,7 @@ export class WebhookIngest {
 				channelId: channel.id,
 				provider: channel.provider,
 				event: normalised.event,
-				events: normalised.events,
+				events: bounded.events,
 				ignored: normalised.ignored,
 				bodySha256,
 				auditPayload,
@@ -83,7 +89,7 @@ export class WebhookIngest {
 		}
 		if (outcome === 'processed' && this.deps.media) {
 			try {
-				this.deps.media.offer(channel, normalised.events);
+				this.deps.media.offer(channel, bounded.events);
 			} catch (error) {
 				this.deps.logger.warn({ err: error, channelId: channel.id }, 'webhook media hand-off failed');
 			}

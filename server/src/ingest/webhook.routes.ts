@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebhookChannel } from '../channels/channel-webhook-directory';
 import { WEBHOOK_SECRET_HEADER } from '../channels/webhook-secret';
+import { clientStatusOfDbError } from '../db/db-error';
 import { JsonBodyError, parseBoundedJson } from '../http/bounded-json';
 import type { Logger } from '../logging/logger';
 import { isDbUnavailableError } from '../db/retryable-error';
@@ -15,6 +16,7 @@ const PROVIDERS = ['evolution', 'waha'] as const;
 function webhookErrorCode(status: number, code: string | undefined): string {
 	if (status === 413) return 'payload_too_large';
 	if (status === 500) return 'internal_error';
+	if (status === 422) return 'unstorable_webhook';
 	return code === 'body_too_deep' ? 'body_too_deep' : 'invalid_webhook';
 }
 
@@ -44,12 +46,16 @@ export function registerWebhookRoutes(app: FastifyInstance, ingest: WebhookInges
 		});
 
 		scope.setErrorHandler((error: FastifyError, request, reply) => {
-			const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+			// A value the database refuses (out of range, badly encoded, too large for an index) fails the same way on every
+			// retry: 422, so Evolution does not send it again for 20 minutes.
+			const refusedValue = clientStatusOfDbError(error) === 400;
+			const status = refusedValue ? 422 : error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
 			const channel = channels.get(request);
 			const reason = status === 413 ? `body is larger than ${bodyLimit} bytes` : status === 500 ? 'internal error; the delivery can be retried' : error.message;
 			if (status === 500) logger.error({ err: error, channelId: channel?.id, url: request.url }, 'webhook failed');
 			else logger.warn({ channelId: channel?.id, url: request.url, status, reason }, 'webhook rejected');
-			if (channel && status === 400) void ingest.recordRejected(channel, undefined, status, reason, received.get(request)?.sha256 ?? null, null);
+			if (refusedValue) logger.warn({ err: error, channelId: channel?.id }, 'webhook refused by the database');
+			if (channel && (status === 400 || refusedValue)) void ingest.recordRejected(channel, undefined, status, reason, received.get(request)?.sha256 ?? null, null);
 			void reply.code(status).send({ error: webhookErrorCode(status, error.code), reason });
 		});
 

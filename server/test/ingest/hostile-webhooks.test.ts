@@ -1,5 +1,6 @@
 import { MAX_JSON_DEPTH } from '../../src/http/bounded-json';
-import { textWebhook } from '../support/ingest-database';
+import { EVENT_LIMITS } from '../../src/providers/event-bounds';
+import { evolutionFixture, textWebhook } from '../support/ingest-database';
 import { ADAPTERS, type HostileServer, nestedText, startHostileServer } from '../security/support/hostile-server';
 
 /**
@@ -77,6 +78,68 @@ describe.each(ADAPTERS)('hostile webhook bodies on %s', (_name, open) => {
 		}
 		const dump = await h.db.query<{ payload: string }>('SELECT payload::text AS payload FROM webhook_deliveries');
 		expect(dump.rows.some((r) => r.payload?.includes(key))).toBe(false);
+	});
+
+	it('timestamps out of range (1e15, a 20-digit string, negative): stored with the time of arrival', async () => {
+		for (const messageTimestamp of [1e15, '12345678901234567890', -5, 1e300, '99999999999999999999999999999999']) {
+			const id = nextId();
+			const before = Date.now();
+			const body = { ...textWebhook({ id }), data: { ...textWebhook({ id }).data, messageTimestamp } };
+			expect((await h.webhook(body)).statusCode).toBe(200);
+			const row = (await h.db.query<{ at: Date }>('SELECT wa_timestamp AS at FROM whatsapp_messages WHERE wa_message_id = $1', [id])).rows[0];
+			expect(row.at.getTime()).toBeGreaterThanOrEqual(before - 1000);
+			expect(row.at.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+		}
+	});
+
+	it('fractional or huge integers (seconds, fileLength, statusReason): rounded or left empty, the rest stored', async () => {
+		const cases: Array<[unknown, unknown, number | null, number | null]> = [
+			[7.6, { low: 9421, high: 0, unsigned: true }, 8, 9421],
+			[1e300, '123456789012345678901234567890', null, null],
+			[-3, 1e20, null, null],
+			[Number.MAX_SAFE_INTEGER, { low: -1, high: -1 }, null, null],
+		];
+		for (const [seconds, fileLength, expectedSeconds, expectedLength] of cases) {
+			const audio = evolutionFixture('messages.upsert-audio-ptt');
+			const id = nextId();
+			audio.data.key.id = id;
+			audio.data.message.audioMessage.seconds = seconds;
+			audio.data.message.audioMessage.fileLength = fileLength;
+			expect((await h.webhook(audio)).statusCode).toBe(200);
+			const row = (await h.db.query<{ s: number | null; n: string | null }>('SELECT media_duration_seconds AS s, media_size_bytes AS n FROM whatsapp_messages WHERE wa_message_id = $1', [id])).rows[0];
+			expect(row.s).toBe(expectedSeconds);
+			expect(row.n === null ? null : Number(row.n)).toBe(expectedLength);
+		}
+		for (const statusReason of [2.5, 1e300, -1, 2 ** 40]) {
+			const close = evolutionFixture('connection.update-close');
+			close.data.statusReason = statusReason;
+			expect((await h.webhook(close)).statusCode).toBe(200);
+		}
+		const open = evolutionFixture('connection.update-open');
+		expect((await h.webhook(open)).statusCode).toBe(200);
+	});
+
+	it('oversized ids and JIDs: 422 naming the field; oversized names clamped and the message stored', async () => {
+		const longId = await h.webhook(textWebhook({ id: 'A'.repeat(8000) }));
+		expect(longId.statusCode).toBe(422);
+		expect(longId.json().reason).toContain('data.key.id');
+		const longJid = await h.webhook(textWebhook({ id: nextId(), phone: '5'.repeat(5000) }));
+		expect(longJid.statusCode).toBe(422);
+		expect(longJid.json().reason).toContain('remoteJid');
+		const contacts = evolutionFixture('contacts.upsert');
+		contacts.data.remoteJid = `${'9'.repeat(4000)}@s.whatsapp.net`;
+		expect((await h.webhook(contacts)).statusCode).toBe(422);
+
+		const id = nextId();
+		const megabyteName = 'Ana 😀'.repeat(200_000);
+		expect((await h.webhook(textWebhook({ id, phone: '5511977770002', pushName: megabyteName, text: 'x'.repeat(100_000) }))).statusCode).toBe(200);
+		expect((await stored(id)).body).toHaveLength(EVENT_LIMITS.body);
+		const contact = (await h.db.query<{ push_name: string }>('SELECT push_name FROM contacts WHERE wa_jid = $1', ['5511977770002@s.whatsapp.net'])).rows[0];
+		expect(contact.push_name.length).toBeLessThanOrEqual(EVENT_LIMITS.name);
+		expect(megabyteName.startsWith(contact.push_name)).toBe(true);
+		const bigContact = evolutionFixture('contacts.upsert');
+		bigContact.data.pushName = 'C'.repeat(1_000_000);
+		expect((await h.webhook(bigContact)).statusCode).toBe(200);
 	});
 
 	it('the server keeps storing ordinary deliveries after all of it', async () => {

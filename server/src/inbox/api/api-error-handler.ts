@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { clientStatusOfDbError } from '../../db/db-error';
 import { ApiError } from './api-error';
 
 const CODES_BY_STATUS: Record<number, string> = {
@@ -22,6 +23,14 @@ export function installApiErrorHandler(app: FastifyInstance): void {
 		const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
 		if (status >= 400 && status < 500) {
 			return reply.code(status).send({ error: { code: CODES_BY_STATUS[status] ?? 'bad_request', message: error.message } });
+		}
+		// A value the database refused (malformed, out of range, too large for an index; a duplicate): the caller's to fix.
+		const refused = clientStatusOfDbError(error);
+		if (refused) {
+			request.log.warn({ err: error }, 'request refused by the database');
+			return reply.code(refused).send({
+				error: refused === 409 ? { code: 'conflict', message: 'That conflicts with something already stored.' } : { code: 'invalid_value', message: 'A value in the request cannot be stored (malformed, out of range or too long).' },
+			});
 		}
 		request.log.error({ err: error }, 'request failed');
 		return reply.code(500).send({ error: { code: 'internal_error', message: 'Something went wrong on our side; try again.' } });

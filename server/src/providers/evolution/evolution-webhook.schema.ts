@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import { EVENT_LIMITS } from '../event-bounds';
+
+// Ids and JIDs are bounded here (a too-long one is a 422, never an index row overflow); names and texts are clamped
+// later, in event-bounds.ts, because the message is still worth storing.
+const messageId = z.string().min(1).max(EVENT_LIMITS.id);
+const jid = z.string().min(1).max(EVENT_LIMITS.jid);
 
 /** The envelope of every Evolution webhook (CONTRACT §3.1); unknown keys pass through. */
 export const evolutionEnvelopeSchema = z
@@ -15,12 +21,12 @@ const jsonObject = z.record(z.unknown());
 
 export const evolutionMessageKeySchema = z
 	.object({
-		id: z.string().min(1),
-		remoteJid: z.string().min(1),
-		remoteJidAlt: z.string().nullish(),
+		id: messageId,
+		remoteJid: jid,
+		remoteJidAlt: jid.nullish(),
 		fromMe: z.boolean().nullish(),
-		participant: z.string().nullish(),
-		participantAlt: z.string().nullish(),
+		participant: jid.nullish(),
+		participantAlt: jid.nullish(),
 		addressingMode: z.string().nullish(),
 	})
 	.passthrough();
@@ -42,8 +48,8 @@ export type EvolutionMessageRaw = z.infer<typeof evolutionMessageRawSchema>;
 /** messages.update: a receipt for one of our messages, or an edit (CONTRACT §3.5). */
 export const evolutionMessageUpdateSchema = z
 	.object({
-		keyId: z.string().min(1),
-		remoteJid: z.string().nullish(),
+		keyId: messageId,
+		remoteJid: jid.nullish(),
 		fromMe: z.boolean().nullish(),
 		status: z.union([z.string(), z.number()]).nullish(),
 		message: jsonObject.nullish(),
@@ -53,13 +59,13 @@ export const evolutionMessageUpdateSchema = z
 /** messages.delete: the revoked key plus status, or (deleteMessageForEveryone) the stored row with a key. */
 export const evolutionMessageDeleteSchema = z.union([
 	z.object({ key: evolutionMessageKeySchema.partial({ remoteJid: true }) }).passthrough(),
-	z.object({ id: z.string().min(1), remoteJid: z.string().nullish() }).passthrough(),
+	z.object({ id: messageId, remoteJid: jid.nullish() }).passthrough(),
 ]);
 
 /** messages.edited / send.message.update: a Baileys protocolMessage as protobuf-JSON. */
 export const evolutionProtocolMessageSchema = z
 	.object({
-		key: z.object({ id: z.string().min(1) }).passthrough(),
+		key: z.object({ id: messageId }).passthrough(),
 		type: z.union([z.string(), z.number()]).nullish(),
 		editedMessage: jsonObject.nullish(),
 		timestampMs: z.unknown().optional(),
@@ -67,7 +73,7 @@ export const evolutionProtocolMessageSchema = z
 	.passthrough();
 
 export const evolutionPresenceSchema = z.object({
-	id: z.string().min(1),
+	id: jid,
 	presences: z.record(z.object({ lastKnownPresence: z.string(), lastSeen: z.number().nullish() }).passthrough()),
 });
 
@@ -87,7 +93,7 @@ export const evolutionQrcodeSchema = z.union([
 ]);
 
 const evolutionContactSchema = z
-	.object({ remoteJid: z.string().min(1), pushName: z.string().nullish(), profilePicUrl: z.string().nullish() })
+	.object({ remoteJid: jid, pushName: z.string().nullish(), profilePicUrl: z.string().nullish() })
 	.passthrough();
 /** contacts.upsert / contacts.update: one object (from a message) or an array (sync). */
 export const evolutionContactsSchema = z.union([evolutionContactSchema, z.array(evolutionContactSchema)]);
