@@ -35,7 +35,7 @@ describe.each(ADAPTERS)('secrets at rest and in logs on %s', (_name, open) => {
 		const stored = await h.api('POST', '/api/v1/channels', { name: 'Manual', instanceName: mark('manual'), apiKey: ownKey, instance: 'none' });
 		expect(stored.statusCode).toBe(201);
 		const rotated = mark('ROTATED-KEY');
-		expect((await h.api('PATCH', `/api/v1/channels/${stored.json().id}`, { apiKey: rotated })).statusCode).toBe(200);
+		expect((await h.api('PATCH', `/api/v1/channels/${stored.json().channel.id}`, { apiKey: rotated })).statusCode).toBe(200);
 		secrets.push(ownKey, rotated, stored.json().webhookSecret);
 
 		// An API token, used once; a wrong password; a query string carrying a token and a search.
