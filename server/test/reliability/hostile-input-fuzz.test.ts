@@ -89,8 +89,10 @@ describe.each(ADAPTERS)('hostile input fuzz on %s', (_name, open) => {
 			channelId: h.seeded.channelId,
 			attendantId: h.seeded.agent.id,
 		};
+		// Left out: logout, and rotating the webhook secret (it takes no body, and a rotated secret makes the webhook
+		// check after the run answer 401, as it should).
 		const routes = listRoutes(h.server.app).filter(
-			(r) => ['POST', 'PATCH', 'PUT'].includes(r.method) && r.url.startsWith('/api/v1/') && !r.websocket && r.url !== '/api/v1/auth/logout',
+			(r) => ['POST', 'PATCH', 'PUT'].includes(r.method) && r.url.startsWith('/api/v1/') && !r.websocket && r.url !== '/api/v1/auth/logout' && !r.url.endsWith('/webhook-secret'),
 		);
 		expect(routes.length).toBeGreaterThan(10);
 		let counts: Record<string, number> = {};
