@@ -123,8 +123,9 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extr
 	app.register(async (scope) => {
 		installApiErrorHandler(scope);
 		installBoundedJsonParser(scope);
-		// Shared across replicas through Redis, so a client cannot multiply its attempts by the number of servers.
-		await scope.register(rateLimit, { global: false, redis: runtime.redis.client, nameSpace: 'inbox-rate-limit:', hook: 'preHandler' });
+		// Shared across replicas through Redis, so a client cannot multiply its attempts by the number of servers; under
+		// the deployment's QUEUE_PREFIX, so deployments sharing one Redis (and test servers sharing the run's) keep their own counts.
+		await scope.register(rateLimit, { global: false, redis: runtime.redis.client, nameSpace: `${runtime.config.queuePrefix ?? 'bull'}:inbox-rate-limit:`, hook: 'preHandler' });
 		scope.addHook('onRoute', (route) => {
 			route.bodyLimit ??= API_BODY_LIMIT_BYTES;
 		});
