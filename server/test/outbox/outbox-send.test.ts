@@ -51,7 +51,7 @@ describe.each(ADAPTERS)('outbox sending on %s', (_name, open: () => Promise<Db>)
 		const logs = await logsOf(queued.id);
 		expect(logs).toHaveLength(1);
 		expect(logs[0]).toMatchObject({ ok: true, status: 201 });
-		expect(h.events.some((e) => e.type === 'message.created' && (e.data.message as { id: string }).id === queued.id)).toBe(true);
+		await eventually(() => expect(h.events.some((e) => e.type === 'message.created' && (e.data.message as { id: string }).id === queued.id)).toBe(true));
 		// The send's own update: 'sent', or further when the echo and acks arrived before the answer and were folded in.
 		const sentOrLater = ['sent', 'server_ack', 'delivered', 'read'];
 		await eventually(() => expect(h.events.some((e) => e.type === 'message.updated' && (e.data.message as { id: string }).id === queued.id && sentOrLater.includes((e.data.message as { status: string }).status))).toBe(true));

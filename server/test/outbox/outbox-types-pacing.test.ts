@@ -188,8 +188,11 @@ describe.each(ADAPTERS)('outbox types, actions and pacing on %s', (_name, open: 
 		});
 		const items = batch.json().data as Array<{ id: string; paced: boolean; expectedSendAt: string | null }>;
 		expect(items.filter((i) => i.paced).length).toBeGreaterThan(count - 5);
-		const paced = h.events.find((e) => e.type === ('message.paced' as string) && e.channelId === channel.id);
-		expect(paced?.data).toMatchObject({ message: PACED_MESSAGE });
+		// The announcement travels through Redis pub/sub: it reaches the subscriber shortly after the answer, not before.
+		await eventually(() => {
+			const paced = h.events.find((e) => e.type === ('message.paced' as string) && e.channelId === channel.id);
+			expect(paced?.data).toMatchObject({ message: PACED_MESSAGE });
+		});
 		await eventually(async () => expect((await sends(channel.name)).length).toBe(count), LONG);
 		const times = (await sends(channel.name)).map((s) => s.at).sort((a, b) => a - b);
 		const minute = 60_000 * TIME_SCALE;
