@@ -77,6 +77,20 @@ describe.each(ADAPTERS)('web app: workspace, sign-in and language on %s', (drive
 		const traversal = await fetch(`${server.url}/assets/..%2f..%2fpackage.json`);
 		expect(await traversal.text()).not.toMatch(/"dependencies"/);
 	});
+
+	it('shows the API reference at /docs in the browser, under its policy, and lets a person open a route', async () => {
+		const { page, errors } = browser;
+		const before = errors.length;
+		await page.goto(`${stack.server.url}/docs`);
+		await page.getByRole('heading', { name: /WhatsApp Inbox companion server/ }).waitFor();
+		// A route from the document, expanded: its parameters come from the same schema that validates requests.
+		const list = page.locator('.opblock-summary', { hasText: '/api/v1/conversations' }).filter({ hasText: 'GET' }).first();
+		await list.click();
+		await page.getByText('assignee', { exact: true }).first().waitFor();
+		if (driver === 'pglite') await screenshot(page, 'api-docs');
+		// Nothing refused by the page's Content-Security-Policy (a refused script or style is a console error).
+		expect(errors.slice(before)).toEqual([]);
+	});
 });
 
 describe('web app in a browser set to English', () => {

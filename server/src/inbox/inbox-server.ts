@@ -1,6 +1,7 @@
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod/v4';
 import { registerApiTokenRoutes } from '../auth/api-tokens.routes';
 import { registerAttendantRoutes } from '../auth/attendants.routes';
 import { installAuthHook } from '../auth/auth-hook';
@@ -23,6 +24,8 @@ import { createSupabaseServiceClient } from '../supabase/supabase-client';
 import { registerSyncRoutes } from '../sync/sync-routes';
 import { SyncService } from '../sync/sync-service';
 import { SupabaseAuthVerifier } from '../supabase/supabase-auth';
+import { DOCS_ASSETS_PATH, OPENAPI_JSON_PATH, sendViewerAsset, sendViewerPage, wantsViewer } from '../operations/api-docs-viewer';
+import { ApiError } from './api/api-error';
 import { installApiErrorHandler } from './api/api-error-handler';
 import { ApiRouter } from './api/api-router';
 import { installBoundedJsonParser } from './api/json-body-parser';
@@ -157,15 +160,34 @@ export function registerApiRoutes(api: ApiRouter, deps: InboxApiDeps, services: 
 	registerSyncRoutes(api, services.sync);
 
 	let document: Record<string, unknown> | undefined;
+	const openApiDocument = () => (document ??= buildOpenApiDocument(api.routes, OTHER_ROUTES, { version: API_VERSION }));
 	api.add({
 		method: 'GET',
 		url: '/docs',
-		summary: 'This OpenAPI 3 document',
+		summary: 'The API reference: Swagger UI for a browser (Accept: text/html), this OpenAPI 3 document as JSON for any other client',
 		tag: 'docs',
 		access: 'public',
-		handler: async () => {
-			document ??= buildOpenApiDocument(api.routes, OTHER_ROUTES, { version: API_VERSION });
-			return document;
+		handler: async ({ request, reply }) => (wantsViewer(request) ? sendViewerPage(reply) : openApiDocument()),
+	});
+	api.add({
+		method: 'GET',
+		url: OPENAPI_JSON_PATH,
+		summary: 'This OpenAPI 3 document, always as JSON (the stable address for clients and code generators)',
+		tag: 'docs',
+		access: 'public',
+		handler: async () => openApiDocument(),
+	});
+	api.add({
+		method: 'GET',
+		url: `${DOCS_ASSETS_PATH}/:file`,
+		summary: "The API reference page's scripts, styles and icons (Swagger UI, served from this server)",
+		tag: 'docs',
+		access: 'public',
+		params: z.object({ file: z.string().max(100) }),
+		produces: 'application/octet-stream',
+		handler: async ({ request, reply, params }) => {
+			if (await sendViewerAsset(request, reply, params.file)) return reply;
+			throw new ApiError(404, 'not_found', `No file ${params.file} in the API reference.`);
 		},
 	});
 }

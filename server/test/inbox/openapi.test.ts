@@ -28,6 +28,40 @@ describe.each(ADAPTERS)('OpenAPI document at /docs on %s', (_driver, open) => {
 		expect([...new Set(documented)].sort()).toEqual([...new Set(registered)].sort());
 	});
 
+	it('shows a person the document in Swagger UI at /docs, and keeps the JSON at /docs/openapi.json', async () => {
+		const json = await server.call('GET', '/docs/openapi.json');
+		expect(json.statusCode).toBe(200);
+		expect(json.headers.get('content-type')).toMatch(/application\/json/);
+		expect(json.json()).toEqual((await server.call('GET', '/docs')).json());
+
+		const get = async (url: string, accept = '*/*') => {
+			const response = await fetch(`${server.url}${url}`, { headers: { accept } });
+			return { status: response.status, type: response.headers.get('content-type') ?? '', headers: response.headers, body: await response.text() };
+		};
+		const page = await get('/docs', 'text/html,application/xhtml+xml,*/*;q=0.8');
+		expect(page.status).toBe(200);
+		expect(page.type).toMatch(/text\/html/);
+		expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'(;|$)/);
+		// Everything the page loads comes from this server (it works offline), and it reads the stable JSON address.
+		const sources = [...page.body.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+		expect(sources.length).toBeGreaterThan(2);
+		for (const source of sources) {
+			expect(source).toMatch(/^\/docs\/assets\//);
+			const asset = await get(source);
+			expect(asset.status).toBe(200);
+			expect(asset.body.length).toBeGreaterThan(0);
+		}
+		expect((await get('/docs/assets/viewer.js')).body).toContain('"/docs/openapi.json"');
+		expect((await get('/docs/assets/swagger-ui-bundle.js')).type).toMatch(/javascript/);
+
+		// Only the viewer's files: not the rest of the package, not a path out of it.
+		for (const url of ['/docs/assets/package.json', '/docs/assets/index.html', '/docs/assets/..%2f..%2fpackage.json', '/docs/assets/%2e%2e%2fserver%2fpackage.json']) {
+			const response = await get(url);
+			expect({ url, status: response.status }).toEqual({ url, status: 404 });
+			expect(JSON.parse(response.body).error.code).toBe('not_found');
+		}
+	});
+
 	it('describes parameters, bodies and security from the same schemas that validate requests', async () => {
 		const document = (await server.call('GET', '/docs')).json();
 		const list = document.paths['/api/v1/conversations'].get;
