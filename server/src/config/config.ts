@@ -62,6 +62,11 @@ const envSchema = z.object({
 	OUTBOX_SEND_TIMEOUT_MS: z.coerce.number().int().min(50).default(20_000),
 	OUTBOX_RECONCILE_MS: z.coerce.number().int().min(50).default(30_000),
 	OPT_OUT_WORDS: z.string().default('SAIR,PARAR,STOP,CANCELAR'),
+	// Outgoing webhook subscriptions (README "Webhook subscriptions"): tries per delivery, the first back-off (doubled
+	// each retry), the per-attempt timeout.
+	WEBHOOK_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
+	WEBHOOK_DELIVERY_RETRY_MS: z.coerce.number().int().min(10).default(10_000),
+	WEBHOOK_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 	SUPABASE_URL: optionalUrl,
 	SUPABASE_SERVICE_ROLE_KEY: optionalString,
 	SUPABASE_REALTIME_PRIVATE: z.enum(['true', 'false']).default('true'),
@@ -105,6 +110,8 @@ export interface Config {
 	queuePrefix?: string;
 	/** Outbox timings; defaults apply when absent (configs built by hand in tests). */
 	outbox?: { timeScale: number; sendTimeoutMs: number; reconcileMs: number; optOutWords: string[] };
+	/** Outgoing webhook deliveries; defaults apply when absent (configs built by hand in tests). */
+	webhookDeliveries?: { attempts: number; retryBaseMs: number; timeoutMs: number };
 	/** Media store limits and settings; defaults apply when absent (configs built by hand in tests). */
 	media?: {
 		maxUploadBytes: number;
@@ -168,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			reconcileMs: e.OUTBOX_RECONCILE_MS,
 			optOutWords: e.OPT_OUT_WORDS.split(',').map((w) => w.trim()).filter(Boolean),
 		},
+		webhookDeliveries: { attempts: e.WEBHOOK_DELIVERY_ATTEMPTS, retryBaseMs: e.WEBHOOK_DELIVERY_RETRY_MS, timeoutMs: e.WEBHOOK_DELIVERY_TIMEOUT_MS },
 		media: {
 			maxUploadBytes: Math.round(e.MEDIA_MAX_UPLOAD_MB * 1024 * 1024),
 			maxInboundBytes: Math.round(e.MEDIA_MAX_INBOUND_MB * 1024 * 1024),

@@ -26,6 +26,9 @@ import { SyncService } from '../sync/sync-service';
 import { SupabaseAuthVerifier } from '../supabase/supabase-auth';
 import { DOCS_ASSETS_PATH, OPENAPI_JSON_PATH, sendViewerAsset, sendViewerPage, wantsViewer } from '../operations/api-docs-viewer';
 import { ApiError } from './api/api-error';
+import { DEFAULT_DELIVERY_SETTINGS, WebhookDeliveryQueue } from '../webhook-subscriptions/webhook-delivery-queue';
+import { WebhookDispatcher } from '../webhook-subscriptions/webhook-dispatcher';
+import { registerWebhookSubscriptionRoutes } from '../webhook-subscriptions/webhook-subscriptions.routes';
 import { installApiErrorHandler } from './api/api-error-handler';
 import { ApiRouter } from './api/api-router';
 import { installBoundedJsonParser } from './api/json-body-parser';
@@ -87,6 +90,27 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extr
 		await sync.resumeUnfinished();
 	});
 	app.addHook('onClose', () => sync.close());
+	// Outgoing webhook subscriptions: every published event is fanned out to the subscriptions that asked for it and
+	// delivered from a BullMQ queue; deliveries the database still owes are queued again at start.
+	const webhookQueue = new WebhookDeliveryQueue({
+		db: runtime.db,
+		integrationsKey: runtime.integrationsKey,
+		logger: runtime.logger,
+		redisUrl: runtime.redis.url,
+		queuePrefix: runtime.config.queuePrefix,
+		settings: runtime.config.webhookDeliveries ?? DEFAULT_DELIVERY_SETTINGS,
+	});
+	runtime.queues.push(webhookQueue.queue);
+	const webhookDispatcher = new WebhookDispatcher({ db: runtime.db, logger: runtime.logger, queue: webhookQueue });
+	publisher.addSink(webhookDispatcher);
+	app.addHook('onReady', async () => {
+		webhookQueue.start();
+		void webhookQueue.resumeUnsettled().catch((error: Error) => runtime.logger.warn({ err: error.message }, 'webhook deliveries: resume failed'));
+	});
+	app.addHook('onClose', async () => {
+		await webhookDispatcher.drain();
+		await webhookQueue.close();
+	});
 	// Run by main.ts once listening (a process start, not every app a test builds): stored channel states are re-checked.
 	runtime.startupTasks?.push(() => channels.recheckAtStart());
 	app.addHook('onClose', () => jobs.close());
@@ -158,6 +182,7 @@ export function registerApiRoutes(api: ApiRouter, deps: InboxApiDeps, services: 
 	registerMediaRoutes(api, services.media);
 	registerWorkspaceSettingsRoutes(api, deps);
 	registerSyncRoutes(api, services.sync);
+	registerWebhookSubscriptionRoutes(api, deps);
 
 	let document: Record<string, unknown> | undefined;
 	const openApiDocument = () => (document ??= buildOpenApiDocument(api.routes, OTHER_ROUTES, { version: API_VERSION }));

@@ -19,6 +19,7 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 	let bMediaId: string;
 	let bSyncRunId: string;
 	let bSecrets: string[];
+	let bSubscription: { id: string; secret: string };
 
 	beforeAll(async () => {
 		db = await openMigratedDb(open);
@@ -42,6 +43,9 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 				[b.workspaceId, b.channelId],
 			)
 		).rows[0].id;
+		// An outgoing webhook subscription of B (its id and its signing secret must never reach A).
+		const subscribed = (await server.call('POST', '/api/v1/webhook-subscriptions', bAdmin.authorization, { url: 'http://127.0.0.1:9/b-private-hook' })).json();
+		bSubscription = { id: subscribed.subscription.id, secret: subscribed.secret };
 		bSecrets = [
 			b.workspaceId,
 			b.admin.id,
@@ -58,6 +62,9 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 			bMediaId,
 			'b-private.jpg',
 			bSyncRunId,
+			bSubscription.id,
+			bSubscription.secret,
+			'b-private-hook',
 			...b.messageIds,
 		];
 	});
@@ -67,7 +74,7 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 	});
 
 	async function snapshotOfB(): Promise<string> {
-		const tables = ['users', 'whatsapp_channels', 'contacts', 'leads', 'whatsapp_conversations', 'whatsapp_messages', 'api_tokens', 'inbox_notifications', 'media_files', 'whatsapp_sync_runs'];
+		const tables = ['users', 'whatsapp_channels', 'contacts', 'leads', 'whatsapp_conversations', 'whatsapp_messages', 'api_tokens', 'inbox_notifications', 'media_files', 'whatsapp_sync_runs', 'webhook_subscriptions'];
 		const parts: string[] = [];
 		for (const table of tables) {
 			const { rows } = await db.query(`SELECT * FROM ${table} WHERE workspace_id = $1 ORDER BY id`, [b.workspaceId]);
@@ -90,6 +97,7 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 			mediaId: bMediaId,
 			messageId: b.messageIds[0],
 			runId: bSyncRunId,
+			subscriptionId: bSubscription.id,
 		};
 		// One body that satisfies every route's schema (zod drops the keys a route does not use), all references to B.
 		const body = {

@@ -1,0 +1,260 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Db } from '../../src/db/db';
+import { ADAPTERS, eventually, openMigratedDb, seedWorkspace, signIn, startInboxApp, type HttpAnswer, type InboxApp, type SeededWorkspace } from '../inbox/support/inbox-app';
+import { API_KEY, SandboxClient } from '../sandbox/support/sandbox-client';
+
+const LONG = 60_000;
+
+/** A loopback HTTP receiver standing in for n8n: records every request and answers the status it is told to. */
+class Receiver {
+	readonly requests: Array<{ path: string; headers: IncomingHttpHeaders; body: string }> = [];
+	/** Statuses to answer per path, in order; 200 once used up. */
+	readonly answers = new Map<string, number[]>();
+	private server?: Server;
+	url = '';
+
+	async start(): Promise<this> {
+		this.server = createServer((req, res) => {
+			const chunks: Buffer[] = [];
+			req.on('data', (chunk: Buffer) => chunks.push(chunk));
+			req.on('end', () => {
+				this.requests.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+				res.statusCode = this.answers.get(req.url ?? '')?.shift() ?? 200;
+				res.end('{}');
+			});
+		});
+		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+		return this;
+	}
+
+	on(path: string) {
+		return this.requests.filter((r) => r.path === path);
+	}
+
+	async close(): Promise<void> {
+		await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+	}
+}
+
+describe.each(ADAPTERS)('webhook subscriptions on %s', (_name, open) => {
+	let db: Db;
+	let sandbox: SandboxClient;
+	let server: InboxApp;
+	let receiver: Receiver;
+	let ws: SeededWorkspace;
+	let other: SeededWorkspace;
+	let admin: string;
+	let otherAdmin: string;
+	const logLines: string[] = [];
+	/** Every answer the tests read, to prove no secret is in any of them after it was first shown. */
+	const answers: HttpAnswer[] = [];
+	const secrets: string[] = [];
+	const call = async (method: string, path: string, authorization: string, payload?: unknown) => {
+		const answer = await server.call(method, path, authorization, payload);
+		answers.push(answer);
+		return answer;
+	};
+	let channel: { id: string; name: string };
+
+	beforeAll(async () => {
+		sandbox = await SandboxClient.start({ maxSendDelayMs: 5 });
+		db = await openMigratedDb(open);
+		server = await startInboxApp(db, {
+			env: { WEBHOOK_DELIVERY_RETRY_MS: '100', WEBHOOK_DELIVERY_ATTEMPTS: '3', WEBHOOK_DELIVERY_TIMEOUT_MS: '3000', OUTBOX_TIME_SCALE: '0.01' },
+			evolution: { baseUrl: sandbox.url, apiKey: API_KEY },
+			logLines,
+		});
+		receiver = await new Receiver().start();
+		ws = await seedWorkspace(db, server.runtime.integrationsKey, { messages: 0 });
+		other = await seedWorkspace(db, server.runtime.integrationsKey, { messages: 0 });
+		admin = (await signIn(server, ws.admin.email)).authorization;
+		otherAdmin = (await signIn(server, other.admin.email)).authorization;
+		const name = `wh-${randomBytes(3).toString('hex')}`;
+		const created = await server.call('POST', '/api/v1/channels', admin, { name: 'Vendas', instanceName: name });
+		expect(created.statusCode).toBe(201);
+		channel = { id: created.json().channel.id, name };
+		await sandbox.post(`/_sandbox/instances/${name}/scan`, { number: '5511999990001', profileName: 'ACME' });
+		await eventually(async () => expect((await server.call('GET', `/api/v1/channels/${channel.id}`, admin)).json().status).toBe('connected'), LONG);
+	}, 300_000);
+
+	afterAll(async () => {
+		await server?.close();
+		await receiver?.close();
+		await sandbox?.close();
+		await db?.close();
+	});
+
+	const subscribe = async (authorization: string, body: Record<string, unknown>) => {
+		const answer = await call('POST', '/api/v1/webhook-subscriptions', authorization, body);
+		expect(answer.statusCode).toBe(201);
+		const { subscription, secret } = answer.json();
+		secrets.push(secret);
+		return { id: subscription.id as string, secret: secret as string, subscription };
+	};
+	const deliveries = async (id: string, authorization = admin) => {
+		const answer = await call('GET', `/api/v1/webhook-subscriptions/${id}/deliveries`, authorization);
+		expect(answer.statusCode).toBe(200);
+		return answer.json().data as Array<Record<string, any>>;
+	};
+	const inbound = (from: string, text: string) => sandbox.post(`/_sandbox/instances/${channel.name}/messages`, { type: 'text', from, text });
+
+	it('creates, shows, changes and deletes subscriptions; the secret is answered only when it is made', async () => {
+		const made = await subscribe(admin, { url: `${receiver.url}/crud`, events: ['message.received', 'lead.created'], description: 'n8n' });
+		expect(made.secret).toMatch(/^whsec_[A-Za-z0-9_-]{40,}$/);
+		expect(made.subscription).toMatchObject({ url: `${receiver.url}/crud`, events: ['message.received', 'lead.created'], active: true, description: 'n8n' });
+		expect(made.subscription).not.toHaveProperty('secret');
+
+		const shown = await call('GET', `/api/v1/webhook-subscriptions/${made.id}`, admin);
+		expect(shown.statusCode).toBe(200);
+		expect(shown.json().subscription).toEqual(made.subscription);
+		const listed = await call('GET', '/api/v1/webhook-subscriptions', admin);
+		expect(listed.json().data.map((s: { id: string }) => s.id)).toContain(made.id);
+
+		const chosen = `n8n-chosen-secret-${randomBytes(12).toString('hex')}`;
+		const changed = await call('PATCH', `/api/v1/webhook-subscriptions/${made.id}`, admin, { events: ['lead.updated'], active: false, secret: chosen });
+		expect(changed.statusCode).toBe(200);
+		expect(changed.json()).toMatchObject({ subscription: { events: ['lead.updated'], active: false }, secret: chosen });
+		secrets.push(chosen);
+		const rotated = await call('PATCH', `/api/v1/webhook-subscriptions/${made.id}`, admin, { rotateSecret: true });
+		expect(rotated.json().secret).toMatch(/^whsec_/);
+		expect(rotated.json().secret).not.toBe(chosen);
+		secrets.push(rotated.json().secret);
+		const renamed = await call('PATCH', `/api/v1/webhook-subscriptions/${made.id}`, admin, { description: null });
+		expect(renamed.json()).toEqual({ subscription: expect.objectContaining({ description: null }) });
+
+		// At rest: sealed with the integrations key, not the secret itself.
+		const { rows } = await db.query<{ sealed: string }>('SELECT secret_encrypted AS sealed FROM webhook_subscriptions WHERE id = $1', [made.id]);
+		expect(rows[0].sealed).toMatch(/^v1:/);
+		for (const secret of secrets) expect(rows[0].sealed).not.toContain(secret);
+
+		expect((await call('DELETE', `/api/v1/webhook-subscriptions/${made.id}`, admin)).statusCode).toBe(204);
+		expect((await call('GET', `/api/v1/webhook-subscriptions/${made.id}`, admin)).statusCode).toBe(404);
+		expect((await call('DELETE', `/api/v1/webhook-subscriptions/${made.id}`, admin)).statusCode).toBe(404);
+	});
+
+	it('refuses bad input with a 400 naming it, agents with a 403, and API tokens without the admin scope', async () => {
+		for (const url of ['ftp://example.com/hook', 'file:///etc/passwd', 'javascript:alert(1)', 'not a url', 'http://user:pass@127.0.0.1/hook']) {
+			const answer = await call('POST', '/api/v1/webhook-subscriptions', admin, { url });
+			expect({ url, status: answer.statusCode }).toEqual({ url, status: 400 });
+			expect(answer.json().error.message).toMatch(/url/);
+		}
+		const badEvent = await call('POST', '/api/v1/webhook-subscriptions', admin, { url: `${receiver.url}/x`, events: ['message.exploded'] });
+		expect(badEvent.statusCode).toBe(400);
+		expect(badEvent.json().error.message).toMatch(/events/);
+		expect((await call('POST', '/api/v1/webhook-subscriptions', admin, { url: `${receiver.url}/x`, secret: 'short' })).statusCode).toBe(400);
+		expect((await call('GET', '/api/v1/webhook-subscriptions/not-a-uuid', admin)).statusCode).toBe(400);
+
+		const agent = (await signIn(server, ws.agent.email)).authorization;
+		expect((await call('GET', '/api/v1/webhook-subscriptions', agent)).statusCode).toBe(403);
+		expect((await call('POST', '/api/v1/webhook-subscriptions', agent, { url: `${receiver.url}/x` })).statusCode).toBe(403);
+
+		const token = async (scopes: string[]) => `Bearer ${(await call('POST', '/api/v1/api-tokens', admin, { name: `n8n ${scopes}`, scopes })).json().token}`;
+		expect((await call('GET', '/api/v1/webhook-subscriptions', await token(['inbox']))).statusCode).toBe(403);
+		const made = await call('POST', '/api/v1/webhook-subscriptions', await token(['inbox', 'admin']), { url: `${receiver.url}/by-token` });
+		expect(made.statusCode).toBe(201);
+		secrets.push(made.json().secret);
+		expect((await call('DELETE', `/api/v1/webhook-subscriptions/${made.json().subscription.id}`, admin)).statusCode).toBe(204);
+	});
+
+	it('delivers a received message signed over timestamp and body, retries after a 500, and lists every attempt', async () => {
+		const secret = `my-n8n-secret-${randomBytes(16).toString('hex')}`;
+		const { id } = await subscribe(admin, { url: `${receiver.url}/inbound`, events: ['message.received'], secret });
+		receiver.answers.set('/inbound', [500]);
+		const from = `55119${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+		await inbound(from, 'Oi, quero um orçamento');
+
+		const [first, second] = await eventually(() => {
+			const got = receiver.on('/inbound');
+			expect(got).toHaveLength(2);
+			return got;
+		}, LONG);
+		for (const request of [first!, second!]) {
+			const timestamp = request.headers['x-inbox-timestamp'] as string;
+			const expected = `sha256=${createHmac('sha256', secret).update(`${timestamp}.${request.body}`).digest('hex')}`;
+			expect(request.headers['x-inbox-signature']).toBe(expected);
+			expect(Math.abs(Date.now() / 1000 - Number(timestamp))).toBeLessThan(300);
+		}
+		// The retry is the same event (receivers dedupe on its id) and the same delivery.
+		expect(second!.body).toBe(first!.body);
+		expect(second!.headers['x-inbox-event-id']).toBe(first!.headers['x-inbox-event-id']);
+		const event = JSON.parse(second!.body);
+		expect(event).toMatchObject({
+			id: first!.headers['x-inbox-event-id'],
+			type: 'message.received',
+			workspaceId: ws.workspaceId,
+			channelId: channel.id,
+			chat: { jid: `${from}@s.whatsapp.net`, isGroup: false, phone: `+${from}` },
+			data: { message: { direction: 'inbound', body: 'Oi, quero um orçamento', type: 'text' } },
+		});
+		expect(second!.headers['x-inbox-event']).toBe('message.received');
+
+		const [delivery] = await eventually(async () => {
+			const list = await deliveries(id);
+			expect(list).toHaveLength(1);
+			expect(list[0]!.status).toBe('delivered');
+			return list;
+		}, LONG);
+		expect(delivery).toMatchObject({ eventId: event.id, eventType: 'message.received', attempts: 2, lastStatusCode: 200, payload: event });
+		expect(delivery!.attemptLog.map((a: { attempt: number; statusCode: number }) => [a.attempt, a.statusCode])).toEqual([
+			[1, 500],
+			[2, 200],
+		]);
+		expect(delivery!.attemptLog[0].error).toBe('HTTP 500');
+	});
+
+	it('gives up after the configured attempts, recording each, and hears only the events a subscription asked for', async () => {
+		const failing = await subscribe(admin, { url: `${receiver.url}/down`, events: ['lead.created'] });
+		const leadsOnly = await subscribe(admin, { url: `${receiver.url}/leads`, events: ['lead.created'] });
+		receiver.answers.set('/down', [503, 503, 503]);
+		const lead = await call('POST', '/api/v1/leads', admin, { name: 'Lead do webhook', phone: '+5511988887777' });
+		expect(lead.statusCode).toBe(201);
+
+		const failed = await eventually(async () => {
+			const list = await deliveries(failing.id);
+			expect(list[0]?.status).toBe('failed');
+			return list[0]!;
+		}, LONG);
+		expect(failed.attempts).toBe(3);
+		expect(failed.attemptLog.map((a: { statusCode: number }) => a.statusCode)).toEqual([503, 503, 503]);
+		const delivered = await eventually(async () => {
+			const list = await deliveries(leadsOnly.id);
+			expect(list[0]?.status).toBe('delivered');
+			return list[0]!;
+		}, LONG);
+		expect(delivered).toMatchObject({ eventType: 'lead.created', payload: { type: 'lead.created', data: { lead: { id: lead.json().id } } } });
+		// The inbound message of the test before is not a lead.created: no delivery of it here.
+		expect((await deliveries(leadsOnly.id)).map((d) => d.eventType)).toEqual(['lead.created']);
+	});
+
+	it('keeps workspaces apart: no subscription, delivery or event of one reaches another', async () => {
+		const mine = await subscribe(admin, { url: `${receiver.url}/mine` });
+		const theirs = await subscribe(otherAdmin, { url: `${receiver.url}/theirs` });
+		await inbound(`55119${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`, 'isolamento');
+		await eventually(() => expect(receiver.on('/mine').some((r) => JSON.parse(r.body).data?.message?.body === 'isolamento')).toBe(true), LONG);
+
+		expect((await call('GET', `/api/v1/webhook-subscriptions/${mine.id}`, otherAdmin)).statusCode).toBe(404);
+		expect((await call('GET', `/api/v1/webhook-subscriptions/${mine.id}/deliveries`, otherAdmin)).statusCode).toBe(404);
+		expect((await call('PATCH', `/api/v1/webhook-subscriptions/${mine.id}`, otherAdmin, { active: false })).statusCode).toBe(404);
+		expect((await call('DELETE', `/api/v1/webhook-subscriptions/${mine.id}`, otherAdmin)).statusCode).toBe(404);
+		const listed = (await call('GET', '/api/v1/webhook-subscriptions', otherAdmin)).json().data.map((s: { id: string }) => s.id);
+		expect(listed).toEqual([theirs.id]);
+		expect(await deliveries(theirs.id, otherAdmin)).toEqual([]);
+		expect(receiver.on('/theirs')).toEqual([]);
+		expect((await call('GET', `/api/v1/webhook-subscriptions/${mine.id}`, admin)).json().subscription.active).toBe(true);
+	});
+
+	it('never puts a secret in an answer after it was made, nor in the logs', async () => {
+		expect(secrets.length).toBeGreaterThanOrEqual(6);
+		const made = new Set<HttpAnswer>(answers.filter((a) => a.statusCode === 201 || /"secret"/.test(a.body)));
+		for (const answer of answers) {
+			if (made.has(answer)) continue;
+			for (const secret of secrets) expect(answer.body).not.toContain(secret);
+		}
+		const logs = logLines.join('');
+		expect(logs).toContain('webhook delivery');
+		for (const secret of secrets) expect(logs).not.toContain(secret);
+	});
+});
