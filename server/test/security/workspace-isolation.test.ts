@@ -98,6 +98,8 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 			messageId: b.messageIds[0],
 			runId: bSyncRunId,
 			subscriptionId: bSubscription.id,
+			// The API reference's static files (GET /docs/assets/:file): public, no workspace; a name it does not serve.
+			file: 'no-such-asset.css',
 		};
 		// One body that satisfies every route's schema (zod drops the keys a route does not use), all references to B.
 		const body = {
