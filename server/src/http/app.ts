@@ -4,7 +4,8 @@ import { createWebhookIngest } from '../ingest/create-webhook-ingest';
 import { registerWebhookRoutes } from '../ingest/webhook.routes';
 import { trackRoutes } from '../inbox/api/route-catalog';
 import { registerInboxServer } from '../inbox/inbox-server';
-import { createMediaInbound, createMediaLibrary } from '../media/create-media-library';
+import { createMediaInbound, createMediaLibrary, DEFAULT_MEDIA_SETTINGS } from '../media/create-media-library';
+import { startDeletedContentPurge } from '../messages/deleted-content-purge';
 import { registerMetricsRoute } from '../operations/metrics.route';
 import { registerQueueDashboard } from '../operations/queue-dashboard';
 import { ServerMetrics } from '../operations/server-metrics';
@@ -44,9 +45,15 @@ export function buildApp(runtime: Runtime): FastifyInstance {
 	// Deliveries already accepted are written before the server stops.
 	app.addHook('onClose', () => ingest.close());
 	app.addHook('onReady', async () => mediaInbound.fetch.start());
+	// Deleted-for-everyone messages: their files and audit copies are forgotten in the background (migration 0065).
+	let purge: { stop(): Promise<void> } | undefined;
+	app.addHook('onReady', async () => {
+		purge = startDeletedContentPurge(runtime.db, media.store, runtime.logger, runtime.config.media?.sweepIntervalMs ?? DEFAULT_MEDIA_SETTINGS.sweepIntervalMs);
+	});
 	app.addHook('onClose', async () => {
 		await mediaInbound.inline.drain();
 		await mediaInbound.fetch.close();
+		await purge?.stop();
 	});
 	registerInboxServer(app, runtime, { media, metrics });
 	// Last: the web app's wildcard GET answers only what no route above does.

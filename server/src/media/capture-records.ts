@@ -130,3 +130,9 @@ export async function markCaptureAttemptFailed(db: Queryable, capture: Pick<Pend
 		[capture.workspaceId, capture.id, error.slice(0, 500), final],
 	);
 }
+
+/** Whether the capture's row is still there (a message deleted for everyone takes its capture with it). */
+export async function captureExists(db: Queryable, capture: Pick<PendingCapture, 'workspaceId' | 'id'>): Promise<boolean> {
+	const { rows } = await db.query('SELECT 1 FROM media_files WHERE workspace_id = $1 AND id = $2', [capture.workspaceId, capture.id]);
+	return rows.length > 0;
+}

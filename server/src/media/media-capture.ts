@@ -1,6 +1,6 @@
 import type { Db } from '../db/db';
 import type { Logger } from '../logging/logger';
-import { markCaptureStored, type PendingCapture } from './capture-records';
+import { captureExists, markCaptureStored, type PendingCapture } from './capture-records';
 import { sha256Hex } from './media-library';
 import { mediaKey, type MediaStore } from './media-store';
 
@@ -33,7 +33,13 @@ export class MediaCapture {
 		const key = mediaKey(capture.workspaceId, capture.id);
 		const contentType = capture.contentType !== 'application/octet-stream' ? capture.contentType : (found.contentType ?? capture.contentType);
 		await this.deps.store.put(key, bytes, contentType);
-		await markCaptureStored(this.deps.db, capture, { storageKey: key, sha256: sha256Hex(bytes), sizeBytes: bytes.length, contentType, fileName: found.fileName ?? null });
+		const marked = await markCaptureStored(this.deps.db, capture, { storageKey: key, sha256: sha256Hex(bytes), sizeBytes: bytes.length, contentType, fileName: found.fileName ?? null });
+		// The message was deleted for everyone while the bytes were on their way (its capture row went with it,
+		// migration 0065): what was just written must not outlive it.
+		if (!marked && !(await captureExists(this.deps.db, capture))) {
+			await this.deps.store.remove(key);
+			return;
+		}
 		this.deps.logger.debug({ mediaId: capture.id, sizeBytes: bytes.length, via }, 'media captured');
 	}
 }

@@ -8,3 +8,9 @@ export const fullSize = process.env.RELIABILITY_FULL === '1';
 export function scaled(reduced: number, full: number): number {
 	return fullSize ? full : reduced;
 }
+
+/**
+ * At full size a suite's work is 10–25 times the reduced one: on PGlite (one WASM thread) on a 2-core machine that is
+ * longer than the project's 180 s per test. The limit only bounds a hang; it asserts no speed.
+ */
+if (fullSize) jest.setTimeout(30 * 60_000);

@@ -1,0 +1,79 @@
+import type { Db } from '../db/db';
+import type { Logger } from '../logging/logger';
+import type { MediaStore } from '../media/media-store';
+
+/** What an audit copy that carried a deleted message becomes: the row stays (when, what event, what outcome), the body goes. */
+const REDACTED_PAYLOAD = JSON.stringify({ redacted: true, reason: 'message deleted for everyone' });
+
+interface QueuedPurge {
+	id: string;
+	workspaceId: string;
+	channelId: string | null;
+	waMessageId: string | null;
+	mediaKeys: string[];
+}
+
+/**
+ * Forgets, in the background, what migration 0065's trigger queued when a message was deleted for everyone (and the
+ * workspace does not retain deleted messages): the webhook audit copies that carried the message, and the captured
+ * file's bytes in the media store. Claimed with SKIP LOCKED, so replicas share the queue; a purge is removed from the
+ * queue in the transaction that redacts its audit copies, and the bytes go after that commit (a store that refuses
+ * gets the keys queued again).
+ */
+export async function purgeDeletedContent(db: Db, store: MediaStore, logger: Logger, limit = 100): Promise<number> {
+	const claimed = await db.transaction(async (tx) => {
+		const { rows } = await tx.query<QueuedPurge>(
+			`DELETE FROM deleted_content_purges WHERE id IN (
+				SELECT id FROM deleted_content_purges WHERE workspace_id IN (SELECT id FROM workspaces) ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
+			 ) RETURNING id, workspace_id AS "workspaceId", channel_id AS "channelId", wa_message_id AS "waMessageId", media_keys AS "mediaKeys"`,
+			[limit],
+		);
+		for (const purge of rows) {
+			if (!purge.waMessageId) continue;
+			// The id inside the stored body: any event that named the message (upsert, send.message echo, edit…).
+			await tx.query(
+				`UPDATE webhook_deliveries SET payload = $4::jsonb
+				 WHERE workspace_id = $1 AND channel_id IS NOT DISTINCT FROM $2 AND payload IS NOT NULL AND strpos(payload::text, $3) > 0`,
+				[purge.workspaceId, purge.channelId, JSON.stringify(purge.waMessageId).slice(1, -1), REDACTED_PAYLOAD],
+			);
+		}
+		return rows;
+	});
+	const failed: Array<{ workspaceId: string; key: string }> = [];
+	for (const purge of claimed) {
+		for (const key of purge.mediaKeys) {
+			await store.remove(key).catch((error: Error) => {
+				failed.push({ workspaceId: purge.workspaceId, key });
+				logger.warn({ err: error.message }, 'a deleted message\'s file could not be removed from the media store; trying again later');
+			});
+		}
+	}
+	for (const { workspaceId, key } of failed) {
+		await db.query('INSERT INTO deleted_content_purges (workspace_id, media_keys) VALUES ($1, $2)', [workspaceId, [key]]);
+	}
+	return claimed.length;
+}
+
+/** Runs the purge every intervalMs (and at once); stop() ends it and waits for a run in progress. */
+export function startDeletedContentPurge(db: Db, store: MediaStore, logger: Logger, intervalMs: number): { stop(): Promise<void> } {
+	let running: Promise<void> | undefined;
+	const run = () => {
+		running ??= (async () => {
+			// Drains a backlog in slices; each slice is its own short transaction.
+			while ((await purgeDeletedContent(db, store, logger)) > 0);
+		})()
+			.catch((error: Error) => logger.warn({ err: error.message }, 'purging deleted messages\' content failed; trying again later'))
+			.finally(() => {
+				running = undefined;
+			});
+	};
+	const timer = setInterval(run, intervalMs);
+	timer.unref();
+	run();
+	return {
+		stop: async () => {
+			clearInterval(timer);
+			await running;
+		},
+	};
+}
