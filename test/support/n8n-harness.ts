@@ -202,6 +202,12 @@ function buildAdditionalData(
 	} as unknown as IWorkflowExecuteAdditionalData;
 }
 
+/** The execution data of a node outside a workflow run (load options), serving these fixture credentials. */
+export async function buildAdditionalDataFor(credentials: Record<string, ICredentialDataDecryptedObject>): Promise<IWorkflowExecuteAdditionalData> {
+	const { credentialTypes } = await loadBuiltPackage();
+	return buildAdditionalData(undefined, credentials, credentialTypes);
+}
+
 /** n8n's real load-options context for the Evolution node (what the editor uses for list searches). */
 export async function loadOptionsContext(credentials: EvolutionCredentials): Promise<ILoadOptionsFunctions> {
 	const { nodeTypes, credentialTypes } = await loadBuiltPackage();

@@ -1,0 +1,50 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as lead from './actions/lead/Lead.resource';
+import { router } from './actions/router';
+import { whatsAppInboxApiTest } from './methods/credentialTest';
+import { searchAttendants, searchChannels, searchConversations } from './methods/listSearch';
+import { getAttendants } from './methods/loadOptions';
+
+/**
+ * The WhatsApp Inbox companion server from n8n: leads, contacts, conversations, sends through its outbox (pacing,
+ * retries, opt-out) and channels. The server owns the Evolution instances; this node never talks to Evolution.
+ */
+export class WhatsAppInbox implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WhatsApp Inbox',
+		name: 'whatsAppInbox',
+		icon: { light: 'file:../../icons/whatsapp-inbox.svg', dark: 'file:../../icons/whatsapp-inbox.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Manage leads, conversations and sends of the WhatsApp Inbox server',
+		defaults: { name: 'WhatsApp Inbox' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'whatsAppInboxApi', required: true, testedBy: 'whatsAppInboxApiTest' }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Lead', value: 'lead' }],
+				default: 'lead',
+			},
+			...lead.description,
+		],
+	};
+
+	methods = {
+		listSearch: { searchAttendants, searchChannels, searchConversations },
+		loadOptions: { getAttendants },
+		credentialTest: { whatsAppInboxApiTest },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,175 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IWebhookFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { normalizeServerUrl } from '../helpers/connectionTest';
+
+export const CREDENTIAL_NAME = 'whatsAppInboxApi';
+
+export interface InboxRequest {
+	method: IHttpRequestMethods;
+	/** Path below the server URL, starting with `/api/v1/`. */
+	path: string;
+	body?: IDataObject | IDataObject[] | FormData;
+	qs?: IDataObject;
+	itemIndex?: number;
+	timeout?: number;
+	/** Answer the raw bytes (a PNG, a media file) instead of parsed JSON. */
+	binary?: boolean;
+}
+
+export type InboxContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+
+/** The credential of one node run, read once: the server URL and what n8n's authentication needs. */
+export interface InboxConnection {
+	serverUrl: string;
+	credentials: ICredentialsDecrypted;
+}
+
+/** One credential read per node run (in n8n each read is a database read plus a decryption). */
+const connections = new WeakMap<object, Promise<InboxConnection>>();
+
+async function readConnection(this: InboxContext): Promise<InboxConnection> {
+	const data = await this.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_NAME);
+	const reference = this.getNode().credentials?.[CREDENTIAL_NAME];
+	return {
+		serverUrl: normalizeServerUrl(data.serverUrl),
+		credentials: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_NAME, data },
+	};
+}
+
+export async function getConnection(this: InboxContext): Promise<InboxConnection> {
+	let connection = connections.get(this);
+	if (!connection) {
+		connection = readConnection.call(this);
+		connections.set(this, connection);
+		// A failed read is not remembered: the next item asks again and gets its own error.
+		connection.catch(() => connections.delete(this));
+	}
+	return await connection;
+}
+
+/** The server's `{error: {code, message}}`, whatever the route. */
+function serverError(body: unknown): { code: string; message: string } {
+	const error = typeof body === 'object' && body !== null ? (body as IDataObject).error : undefined;
+	if (typeof error === 'object' && error !== null) {
+		const { code, message } = error as IDataObject;
+		return { code: String(code ?? ''), message: String(message ?? '') };
+	}
+	return { code: '', message: typeof body === 'string' ? body.slice(0, 300) : '' };
+}
+
+/** What an answer of the server means for the person running the workflow. */
+export function explainInboxError(status: number, body: unknown, method: string, path: string): { message: string; description: string } {
+	const { code, message } = serverError(body);
+	const said = message !== '' ? message : `HTTP ${status}`;
+	const where = `${method} ${path}`;
+	if (status === 401) {
+		return {
+			message: 'Bad token: the WhatsApp Inbox server does not accept the API token (wrong, expired or revoked)',
+			description: `${where} answered 401: ${said} Create a new token with POST /api/v1/api-tokens and put it in the credential.`,
+		};
+	}
+	if (status === 403) {
+		return {
+			message: `Missing scope: ${said}`,
+			description: `${where} answered 403. Channel and admin operations need a token with the "admin" scope.`,
+		};
+	}
+	if (status === 404 && code === 'not_found' && message.startsWith('No route')) {
+		return {
+			message: `The WhatsApp Inbox server has no ${where} route`,
+			description: 'The server is older than this node, or the Server URL points at another service. Update the server or check the credential.',
+		};
+	}
+	if (status === 404) return { message: `Not found: ${said}`, description: `${where} answered 404 (${code || 'not_found'}).` };
+	if (status === 429) return { message: `Rate limited: ${said}`, description: `${where} answered 429; wait a little and try again.` };
+	if (status >= 500) {
+		return { message: `The WhatsApp Inbox server failed (HTTP ${status}): ${said}`, description: `${where} answered ${status}${code ? ` (${code})` : ''}.` };
+	}
+	return { message: said, description: `${where} answered ${status}${code ? ` (${code})` : ''}.` };
+}
+
+/**
+ * The one way the nodes talk to the WhatsApp Inbox server. Every non-2xx answer becomes a `NodeApiError` whose
+ * message says what happened (bad token, missing scope, not found, the server's own validation text) and whose
+ * description names the route; a request that got no answer says the server is unreachable.
+ */
+export async function inboxApiRequest(this: InboxContext, request: InboxRequest): Promise<unknown> {
+	const { serverUrl, credentials } = await getConnection.call(this);
+	const isMultipart = typeof FormData !== 'undefined' && request.body instanceof FormData;
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: `${serverUrl}${request.path}`,
+		qs: request.qs,
+		body: request.body,
+		json: !isMultipart && !request.binary,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: request.timeout,
+	};
+	if (request.binary) options.encoding = 'arraybuffer';
+	if (request.body === undefined) delete options.body;
+	if (request.qs === undefined) delete options.qs;
+
+	let response: { statusCode: number; body: unknown; headers?: IDataObject };
+	try {
+		response = (await this.helpers.httpRequestWithAuthentication.call(
+			this,
+			CREDENTIAL_NAME,
+			options,
+			// The credential read once for this run; a copy, because n8n may merge pre-authentication data into it.
+			{ credentialsDecrypted: { ...credentials, data: { ...credentials.data } } },
+		)) as { statusCode: number; body: unknown; headers?: IDataObject };
+	} catch (error) {
+		const wrapped = error as { message?: string; messages?: string[] };
+		const lowLevel = [...(wrapped.messages ?? []), wrapped.message ?? ''].filter((text) => text !== '');
+		// No `code` in the error object: NodeApiError would replace our message with its generic one.
+		throw new NodeApiError(
+			this.getNode(),
+			{ message: lowLevel[0] ?? 'Request failed' },
+			{
+				message: `Cannot reach the WhatsApp Inbox server at ${serverUrl}`,
+				description: `${request.method} ${request.path} failed before an answer arrived (${lowLevel[0] ?? 'no answer'}). Check the Server URL in the credential and that the server is running.`,
+				itemIndex: request.itemIndex,
+			},
+		);
+	}
+
+	const body = request.binary && response.statusCode < 400 ? response.body : parseBody(response.body);
+	if (response.statusCode >= 400) {
+		const explained = explainInboxError(response.statusCode, body, request.method, request.path);
+		throw new NodeApiError(this.getNode(), (typeof body === 'object' && body !== null ? body : { body }) as JsonObject, {
+			message: explained.message,
+			description: explained.description,
+			httpCode: String(response.statusCode),
+			itemIndex: request.itemIndex,
+		});
+	}
+	return body;
+}
+
+/** JSON normally; the text when a proxy in front answered something else; bytes decoded when asked as binary failed. */
+function parseBody(body: unknown): unknown {
+	let text: string;
+	if (typeof body === 'string') text = body;
+	else if (body instanceof ArrayBuffer) text = new TextDecoder().decode(body);
+	else if (ArrayBuffer.isView(body)) text = new TextDecoder().decode(body as Uint8Array);
+	else return body;
+	if (text.trim() === '') return undefined;
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return text;
+	}
+}
