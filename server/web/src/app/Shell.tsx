@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { ChannelsPage } from '../features/channels/ChannelsPage';
 import { InboxPage } from '../features/inbox/InboxPage';
+import { PacedBanner } from '../features/inbox/PacedBanner';
 import type { Me } from '../lib/api-types';
 import { LanguageSwitch } from './LanguageSwitch';
 import { RealtimeProvider, useRealtime } from './realtime-context';
@@ -53,6 +54,7 @@ function ShellFrame({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
 				</button>
 			</header>
 			<ConnectionBanner />
+			<PacedBanner />
 			<main className="place">
 				{place.name === 'inbox' ? <InboxPage conversationId={place.conversationId} meId={me.user?.id ?? null} /> : <ChannelsPage />}
 			</main>

@@ -2,14 +2,33 @@ import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { type ConnectionState, RealtimeConnection, type RealtimeFrame } from '../lib/realtime';
 
+/** Proactive sends held back by pacing (the message.paced event): how many, and when the last should go. */
+export interface PacedNotice {
+	count: number;
+	lastExpectedSendAt: string | null;
+	/** Heard at (epoch ms): a newer announcement replaces an older one. */
+	at: number;
+}
+
 interface RealtimeValue {
 	state: ConnectionState;
 	/** Conversations whose customer is typing now (from WhatsApp's presence.update, via typing_on/off). */
 	typing: ReadonlySet<string>;
+	/** Other attendants typing, per conversation (their user ids). */
+	agentsTyping: ReadonlyMap<string, ReadonlySet<string>>;
+	paced: PacedNotice | null;
+	dismissPaced(): void;
 	connection: RealtimeConnection | null;
 }
 
-const RealtimeContext = createContext<RealtimeValue>({ state: 'connecting', typing: new Set(), connection: null });
+const RealtimeContext = createContext<RealtimeValue>({
+	state: 'connecting',
+	typing: new Set(),
+	agentsTyping: new Map(),
+	paced: null,
+	dismissPaced: () => undefined,
+	connection: null,
+});
 
 // Lists are refetched at most this often under a burst of events (a history sync sends thousands).
 const LIST_REFRESH_MS = 400;
@@ -22,6 +41,8 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
 	const queryClient = useQueryClient();
 	const [state, setState] = useState<ConnectionState>('connecting');
 	const [typing, setTyping] = useState<ReadonlySet<string>>(new Set());
+	const [agentsTyping, setAgentsTyping] = useState<ReadonlyMap<string, ReadonlySet<string>>>(new Map());
+	const [paced, setPaced] = useState<PacedNotice | null>(null);
 	const [connection, setConnection] = useState<RealtimeConnection | null>(null);
 	const listTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
@@ -41,11 +62,31 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
 				else next.delete(conversationId);
 				return next;
 			});
+		const setAgentTyping = (conversationId: string, userId: string, on: boolean) =>
+			setAgentsTyping((current) => {
+				const users = current.get(conversationId) ?? new Set<string>();
+				if (users.has(userId) === on) return current;
+				const next = new Map(current);
+				const changed = new Set(users);
+				if (on) changed.add(userId);
+				else changed.delete(userId);
+				if (changed.size) next.set(conversationId, changed);
+				else next.delete(conversationId);
+				return next;
+			});
 		const onEvent = (frame: RealtimeFrame) => {
 			const conversationId = frame.conversationId;
 			if (frame.event === 'conversation.typing_on' || frame.event === 'conversation.typing_off') {
-				const typist = frame.data.typist as { kind?: string } | undefined;
-				if (conversationId && typist?.kind === 'contact') setTypingOf(conversationId, frame.event === 'conversation.typing_on');
+				const typist = frame.data.typist as { kind?: string; userId?: string } | undefined;
+				const on = frame.event === 'conversation.typing_on';
+				if (conversationId && typist?.kind === 'contact') setTypingOf(conversationId, on);
+				if (conversationId && typist?.kind === 'user' && typist.userId) setAgentTyping(conversationId, typist.userId, on);
+				return;
+			}
+			if (frame.event === 'message.paced') {
+				const data = frame.data as { count?: number; lastExpectedSendAt?: string | null };
+				setPaced({ count: data.count ?? 0, lastExpectedSendAt: data.lastExpectedSendAt ?? null, at: frame.at });
+				refreshLists();
 				return;
 			}
 			if (frame.event.startsWith('channel.')) {
@@ -78,7 +119,17 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
 		};
 	}, [queryClient]);
 
-	const value = useMemo(() => ({ state, typing, connection }), [state, typing, connection]);
+	// The notice goes by itself once the last held message is due (the ticks then tell the rest).
+	useEffect(() => {
+		if (!paced?.lastExpectedSendAt) return;
+		const timer = setTimeout(() => setPaced((current) => (current === paced ? null : current)), Math.max(0, Date.parse(paced.lastExpectedSendAt) - Date.now()) + 1_000);
+		return () => clearTimeout(timer);
+	}, [paced]);
+
+	const value = useMemo(
+		() => ({ state, typing, agentsTyping, paced, dismissPaced: () => setPaced(null), connection }),
+		[state, typing, agentsTyping, paced, connection],
+	);
 	return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;
 }
 

@@ -93,13 +93,21 @@ export interface Message {
 	fromMe: boolean;
 	type: string;
 	body: string | null;
-	media: { url: string | null; mimeType: string | null; fileName: string | null; sizeBytes: number | null; durationSeconds: number | null } | null;
+	/** media.id: the file in the media store (GET /api/v1/media/{id}); null until the server has it. */
+	media: { id: string | null; url: string | null; mimeType: string | null; fileName: string | null; sizeBytes: number | null; durationSeconds: number | null } | null;
 	details: Record<string, unknown> | null;
 	quotedWaMessageId: string | null;
 	reactionTargetWaMessageId: string | null;
 	senderName: string | null;
 	status: string;
 	error: string | null;
+	/** Outbox rows: why the last send failed, for machines (not_on_whatsapp, timeout, http_500…). */
+	errorCode: string | null;
+	/** Outbox rows: sends tried so far (at most five). */
+	attempts: number;
+	/** Held back by pacing ("Mensagens em fila para evitar bloqueio") until about expectedSendAt. */
+	paced: boolean;
+	expectedSendAt: string | null;
 	sentByUserId: string | null;
 	isEdited: boolean;
 	isDeleted: boolean;

@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Conversation } from '../../lib/api-types';
-import { capped, contactName, listTime } from './format';
+import { capped, contactName, listTime, localPreview } from './format';
 import { type ListFilters, listChannels, listConversations, type StatusFilter, type Tab } from './inbox-api';
 
 const TABS: Tab[] = ['mine', 'unassigned', 'all'];
@@ -113,7 +113,7 @@ export function ConversationList({ selectedId, onSelect, typing }: { selectedId?
 										</span>
 										<span className="row-bottom">
 											<span className="preview">
-												{typing.has(conversation.id) ? <em className="typing">{t('inbox.typing')}</em> : (conversation.lastMessagePreview ?? '')}
+												{typing.has(conversation.id) ? <em className="typing">{t('inbox.typing')}</em> : localPreview(conversation.lastMessagePreview, t)}
 											</span>
 											{conversation.status === 'pending' && <span className="pill">{t('status.pending')}</span>}
 											{conversation.unreadCount > 0 && (

@@ -1,95 +1,21 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Fragment, type FormEvent, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useRealtime } from '../../app/realtime-context';
 import type { Attendant, ConversationStatus, Message } from '../../lib/api-types';
+import { Bubble } from './Bubble';
+import { Composer } from './Composer';
 import { clock, contactName, dayLabel, sameDay } from './format';
-import { addNote, assign, changeStatus, getConversation, listAttendants, listMessages, markRead, sendText } from './inbox-api';
+import { addNote, assign, changeStatus, type FileType, getConversation, listAttendants, listMessages, markRead, retryMessage, sendMedia, sendText } from './inbox-api';
+import { uploadMedia } from './media-api';
+import { pendingAsMessage, upsertThreadMessage, usePendingSends } from './pending-sends';
 
-const TICKS: Record<string, { symbol: string; className: string }> = {
-	queued: { symbol: '🕒', className: 'tick' },
-	pending: { symbol: '🕒', className: 'tick' },
-	sending: { symbol: '🕒', className: 'tick' },
-	sent: { symbol: '✓', className: 'tick' },
-	server_ack: { symbol: '✓', className: 'tick' },
-	delivered: { symbol: '✓✓', className: 'tick' },
-	read: { symbol: '✓✓', className: 'tick read' },
-	played: { symbol: '✓✓', className: 'tick read' },
-	failed: { symbol: '❗', className: 'tick failed' },
-};
-
-const MEDIA_LABELS: Record<string, string> = {
-	image: 'media.image',
-	video: 'media.video',
-	audio: 'media.audio',
-	ptt: 'media.voice',
-	document: 'media.document',
-	sticker: 'media.sticker',
-	location: 'media.location',
-	contact: 'media.contact',
-};
-
-/** One message: text as text (never markup), its media as a labelled placeholder, quote, reactions, ticks. */
-function Bubble({ message, quoted, onReply }: { message: Message; quoted?: Message; onReply: (message: Message) => void }) {
-	const { t } = useTranslation();
-	if (message.type === 'system' || (message.direction === 'internal' && message.type !== 'note')) {
-		return (
-			<li className="system-line" role="note">
-				{message.body}
-			</li>
-		);
-	}
-	const note = message.direction === 'internal';
-	const ours = note || message.fromMe;
-	const tick = ours && !note ? TICKS[message.status] : undefined;
-	const media = MEDIA_LABELS[message.type];
-	return (
-		<li className={`bubble-row ${ours ? 'ours' : 'theirs'}`} data-message-id={message.id}>
-			<div className={`bubble ${note ? 'note' : ours ? 'out' : 'in'}`}>
-				{note && <span className="note-label">{t('thread.privateNote')}</span>}
-				{quoted && (
-					<a className="quote" href={`#m-${quoted.id}`} onClick={(e) => { e.preventDefault(); document.querySelector(`[data-message-id="${quoted.id}"]`)?.scrollIntoView({ block: 'center' }); }}>
-						<span className="quote-author">{quoted.fromMe ? t('thread.you') : (quoted.senderName ?? '')}</span>
-						<span className="quote-text">{quoted.body ?? t(MEDIA_LABELS[quoted.type] ?? 'media.message')}</span>
-					</a>
-				)}
-				{message.isDeleted ? (
-					<em className="deleted">🚫 {t('thread.deleted')}</em>
-				) : (
-					<>
-						{media && (
-							<span className="media-placeholder">
-								{t(media)}
-								{message.media?.fileName ? `: ${message.media.fileName}` : ''}
-							</span>
-						)}
-						{message.body && <span className="text">{message.body}</span>}
-					</>
-				)}
-				<span className="meta">
-					{message.isEdited && !message.isDeleted && <span className="edited">{t('thread.edited')}</span>}
-					<time dateTime={message.waTimestamp ?? message.threadAt}>{clock(message.waTimestamp ?? message.threadAt)}</time>
-					{tick && (
-						<span className={tick.className} aria-label={t(`ticks.${message.status}`)} title={message.error ?? undefined}>
-							{tick.symbol}
-						</span>
-					)}
-				</span>
-				{message.status === 'failed' && message.error && <span className="failure">{message.error}</span>}
-				{message.reactions.length > 0 && (
-					<span className="reactions" aria-label={t('thread.reactions')}>
-						{message.reactions.map((r, i) => (
-							<span key={`${r.reactorJid}-${i}`}>{r.emoji}</span>
-						))}
-					</span>
-				)}
-			</div>
-			{!note && !message.isDeleted && (
-				<button type="button" className="reply-button" aria-label={t('thread.reply')} onClick={() => onReply(message)}>
-					↩
-				</button>
-			)}
-		</li>
-	);
+/** What WhatsApp sends a file as: photos, videos and audio (as a voice note) by their type, anything else as a document. */
+function fileTypeOf(file: File): FileType {
+	if (/^image\/(jpeg|png|webp)$/.test(file.type)) return 'image';
+	if (/^video\/(mp4|3gpp)$/.test(file.type)) return 'video';
+	if (file.type.startsWith('audio/')) return 'audio';
+	return 'document';
 }
 
 /** The chat pane: header with the conversation's actions, the thread (older pages on scroll up), the composer. */
@@ -104,16 +30,70 @@ export function Thread({ conversationId, meId, typing }: { conversationId: strin
 		initialPageParam: undefined as string | undefined,
 		getNextPageParam: (last) => last.meta.nextCursor ?? undefined,
 	});
-	// Pages come newest first, each oldest-to-newest: the thread reads them back to front.
-	const messages: Message[] = thread.data ? [...thread.data.pages].reverse().flatMap((p) => p.data) : [];
-	const byWaId = new Map(messages.filter((m) => m.waMessageId).map((m) => [m.waMessageId!, m]));
-	const newestId = messages.length ? messages[messages.length - 1].id : undefined;
-
-	const refresh = () => {
+	const refresh = useCallback(() => {
 		void queryClient.invalidateQueries({ queryKey: ['conversation', conversationId] });
 		void queryClient.invalidateQueries({ queryKey: ['conversations'] });
 		void queryClient.invalidateQueries({ queryKey: ['thread', conversationId] });
+	}, [conversationId, queryClient]);
+	const sends = usePendingSends(conversationId, refresh);
+
+	// Pages come newest first, each oldest-to-newest: the thread reads them back to front. Sends the server has not
+	// confirmed yet follow, until their row (same clientId) is in.
+	const stored: Message[] = thread.data ? [...thread.data.pages].reverse().flatMap((p) => p.data) : [];
+	const confirmed = new Set(stored.map((m) => m.clientMessageId).filter(Boolean));
+	const unconfirmed = sends.pending.filter((p) => !confirmed.has(p.clientId));
+	const messages = [...stored, ...unconfirmed.map((p) => pendingAsMessage(p, conversationId))];
+	const localUrls = new Map(unconfirmed.filter((p) => p.preview.localUrl).map((p) => [`pending-${p.clientId}`, p.preview.localUrl!]));
+	const byWaId = new Map(messages.filter((m) => m.waMessageId).map((m) => [m.waMessageId!, m]));
+	const newestId = messages.length ? messages[messages.length - 1].id : undefined;
+	// "Mensagens em fila para evitar bloqueio": this thread's sends that pacing holds back, and when the last goes.
+	const heldBack = stored.filter((m) => m.status === 'queued' && m.paced && m.expectedSendAt);
+	const lastHeldAt = heldBack.map((m) => m.expectedSendAt!).sort().pop();
+
+	const retryMutation = useMutation({
+		mutationFn: (message: Message) => retryMessage(message.id),
+		onSuccess: (message) => {
+			queryClient.setQueryData(['thread', conversationId], (data: Parameters<typeof upsertThreadMessage>[0]) => upsertThreadMessage(data, message));
+			refresh();
+		},
+	});
+	const onRetry = (message: Message) => {
+		const pending = sends.pending.find((p) => `pending-${p.clientId}` === message.id);
+		if (pending) void sends.retry(pending);
+		else retryMutation.mutate(message);
 	};
+	const onSendFile = (file: File, caption: string, replyTo: Message | null) => {
+		const type = fileTypeOf(file);
+		let mediaId: string | undefined;
+		sends.send(
+			{
+				type,
+				body: caption || null,
+				media: { id: null, url: null, mimeType: file.type || null, fileName: file.name, sizeBytes: file.size, durationSeconds: null },
+				quotedWaMessageId: replyTo?.waMessageId ?? null,
+				localUrl: URL.createObjectURL(file),
+			},
+			async (clientId) => {
+				// Uploaded once: a retry after a refused send reuses the stored file.
+				mediaId ??= (await uploadMedia(file)).id;
+				return sendMedia(conversationId, {
+					type,
+					mediaId,
+					fileName: file.name,
+					mimeType: file.type || undefined,
+					// Voice notes carry no caption on WhatsApp.
+					caption: type === 'audio' ? undefined : caption || undefined,
+					clientId,
+					replyToMessageId: replyTo?.id,
+				});
+			},
+		);
+		if (type === 'audio' && caption) onSendText(caption, null);
+	};
+	const onSendText = (text: string, replyTo: Message | null) =>
+		sends.send({ type: 'text', body: text, media: null, quotedWaMessageId: replyTo?.waMessageId ?? null }, (clientId) =>
+			sendText(conversationId, text, clientId, replyTo?.id),
+		);
 	const assignMutation = useMutation({ mutationFn: (assigneeId: string | null) => assign(conversationId, assigneeId), onSuccess: refresh });
 	const statusMutation = useMutation({ mutationFn: (status: ConversationStatus) => changeStatus(conversationId, status), onSuccess: refresh });
 
@@ -145,6 +125,8 @@ export function Thread({ conversationId, meId, typing }: { conversationId: strin
 	};
 
 	const [replyTo, setReplyTo] = useState<Message | null>(null);
+	const { agentsTyping } = useRealtime();
+	const typingAgents = [...(agentsTyping.get(conversationId) ?? [])].filter((id) => id !== meId);
 	if (!conversation.data) return <section className="chat empty">{conversation.isError ? t('errors.unreachable') : t('app.loading')}</section>;
 	const c = conversation.data;
 	const name = contactName(c.contact);
@@ -159,6 +141,11 @@ export function Thread({ conversationId, meId, typing }: { conversationId: strin
 				<div className="chat-title">
 					<h2>{name}</h2>
 					<span className="subtitle">{typing ? <em className="typing">{t('inbox.typing')}</em> : (c.contact.phoneE164 ?? '')}</span>
+					{typingAgents.length > 0 && (
+						<span className="agent-typing" role="status">
+							{t('thread.agentTyping', { name: typingAgents.map((id) => attendants.data?.data.find((a) => a.id === id)?.name ?? '?').join(', ') })}
+						</span>
+					)}
 				</div>
 				<span className="assignee">{assignee ? t('thread.assignedTo', { name: assignee.name }) : t('thread.unassigned')}</span>
 				{meId && c.assigneeId !== meId && (
@@ -200,74 +187,33 @@ export function Thread({ conversationId, meId, typing }: { conversationId: strin
 									<span>{dayLabel(message.threadAt, i18n.language, t('thread.today'), t('inbox.yesterday'))}</span>
 								</li>
 							)}
-							<Bubble message={message} quoted={message.quotedWaMessageId ? byWaId.get(message.quotedWaMessageId) : undefined} onReply={setReplyTo} />
+							<Bubble
+								message={message}
+								quoted={message.quotedWaMessageId ? byWaId.get(message.quotedWaMessageId) : undefined}
+								actions={{ onReply: setReplyTo, onRetry, retrying: retryMutation.isPending }}
+								localUrl={localUrls.get(message.id)}
+							/>
 						</Fragment>
 					))}
 				</ol>
 			</div>
-			<Composer conversationId={conversationId} replyTo={replyTo} onReplied={() => setReplyTo(null)} onSent={refresh} />
+			{lastHeldAt && (
+				<p className="paced-notice" role="status">
+					{t('outbox.pacedHere', { count: heldBack.length, time: clock(lastHeldAt) })}
+				</p>
+			)}
+			<Composer
+				conversationId={conversationId}
+				replyTo={replyTo}
+				onCancelReply={() => setReplyTo(null)}
+				onSendText={onSendText}
+				onSendFile={onSendFile}
+				onAddNote={async (text) => {
+					await addNote(conversationId, text);
+					refresh();
+				}}
+			/>
 		</section>
 	);
 }
 
-function Composer({ conversationId, replyTo, onReplied, onSent }: { conversationId: string; replyTo: Message | null; onReplied: () => void; onSent: () => void }) {
-	const { t } = useTranslation();
-	const [text, setText] = useState('');
-	const [note, setNote] = useState(false);
-	const [error, setError] = useState<string | null>(null);
-	const clientId = useRef(crypto.randomUUID());
-	const send = useMutation({
-		mutationFn: async (body: string) => (note ? addNote(conversationId, body) : sendText(conversationId, body, clientId.current, replyTo?.id)),
-		onSuccess: () => {
-			setText('');
-			setError(null);
-			clientId.current = crypto.randomUUID();
-			onReplied();
-			onSent();
-		},
-		onError: () => setError(t('thread.sendFailed')),
-	});
-	const submit = (event: FormEvent) => {
-		event.preventDefault();
-		const body = text.trim();
-		if (body && !send.isPending) send.mutate(body);
-	};
-	return (
-		<form className={`composer ${note ? 'note-mode' : ''}`} onSubmit={submit}>
-			{replyTo && (
-				<div className="replying">
-					<span>
-						{t('thread.replyingTo')}: {replyTo.body ?? ''}
-					</span>
-					<button type="button" aria-label={t('thread.cancelReply')} onClick={onReplied}>
-						✕
-					</button>
-				</div>
-			)}
-			{error && (
-				<p role="alert" className="form-error">
-					{error}
-				</p>
-			)}
-			<div className="composer-row">
-				<label className="note-toggle">
-					<input type="checkbox" checked={note} onChange={(e) => setNote(e.target.checked)} />
-					{t('thread.privateNote')}
-				</label>
-				<textarea
-					rows={1}
-					value={text}
-					aria-label={note ? t('thread.notePlaceholder') : t('thread.messagePlaceholder')}
-					placeholder={note ? t('thread.notePlaceholder') : t('thread.messagePlaceholder')}
-					onChange={(e) => setText(e.target.value)}
-					onKeyDown={(e) => {
-						if (e.key === 'Enter' && !e.shiftKey) submit(e);
-					}}
-				/>
-				<button type="submit" className="primary" disabled={send.isPending || !text.trim()}>
-					{note ? t('thread.addNote') : t('thread.send')}
-				</button>
-			</div>
-		</form>
-	);
-}

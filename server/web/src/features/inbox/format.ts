@@ -33,3 +33,30 @@ export function contactName(contact: Contact): string {
 export function capped(count: number, cap: number): string {
 	return count >= cap ? `${cap - 1}+` : String(count);
 }
+
+/**
+ * The server stores a conversation's last-message line with fixed labels for what is not text ("📄 Document",
+ * "📷 Photo: caption…", see server/src/messages/message-preview.ts), the same for everyone. The list shows them in
+ * the attendant's language: the known label at the start is swapped for the catalogue's; the rest stays as typed.
+ */
+const PREVIEW_LABELS: Array<[stored: string, key: string]> = [
+	['📷 Photo', 'media.image'],
+	['🎥 Video', 'media.video'],
+	['🎤 Audio', 'media.audio'],
+	['📄 Document', 'media.document'],
+	['Sticker', 'media.sticker'],
+	['📍 Location', 'media.location'],
+	['👤 Contact', 'media.contact'],
+	['📊 Poll', 'media.poll'],
+	['🚫 This message was deleted', 'media.deleted'],
+	['Message', 'media.message'],
+];
+
+export function localPreview(preview: string | null, translate: (key: string) => string): string {
+	if (!preview) return '';
+	for (const [stored, key] of PREVIEW_LABELS) {
+		if (preview === stored) return translate(key);
+		if (preview.startsWith(`${stored}: `)) return `${translate(key)}${preview.slice(stored.length)}`;
+	}
+	return preview;
+}

@@ -57,6 +57,26 @@ export const sendText = (conversationId: string, text: string, clientId: string,
 		}),
 	);
 
+export type FileType = 'image' | 'video' | 'audio' | 'document' | 'sticker';
+
+/** Queues a file already in the media store (by its mediaId), with an optional caption. */
+export const sendMedia = (
+	conversationId: string,
+	input: { type: FileType; mediaId: string; fileName?: string; mimeType?: string; caption?: string; clientId: string; replyToMessageId?: string },
+) =>
+	unwrap<Message>(
+		api.POST('/api/v1/conversations/{conversationId}/messages', {
+			params: { path: { conversationId } },
+			body: {
+				type: input.type,
+				media: { mediaId: input.mediaId, ...(input.fileName ? { fileName: input.fileName } : {}), ...(input.mimeType ? { mimeType: input.mimeType } : {}) },
+				...(input.caption ? { caption: input.caption } : {}),
+				clientId: input.clientId,
+				...(input.replyToMessageId ? { replyToMessageId: input.replyToMessageId } : {}),
+			},
+		}),
+	);
+
 export const react = (conversationId: string, messageId: string, emoji: string, clientId: string) =>
 	unwrap<Message>(
 		api.POST('/api/v1/conversations/{conversationId}/messages', {
@@ -67,3 +87,6 @@ export const react = (conversationId: string, messageId: string, emoji: string, 
 
 export const listChannels = () => unwrap<{ data: Channel[] }>(api.GET('/api/v1/channels'));
 export const listAttendants = () => unwrap<{ data: Attendant[] }>(api.GET('/api/v1/attendants'));
+
+/** Queues a failed message again (its attempts start over); the realtime events then move its ticks. */
+export const retryMessage = (messageId: string) => unwrap<Message>(api.POST('/api/v1/messages/{messageId}/retry', { params: { path: { messageId } } }));

@@ -1,0 +1,129 @@
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import type { Message } from '../../lib/api-types';
+import { clock } from './format';
+import { MediaView } from './MediaView';
+
+// Types whose file the bubble shows (the others, location and contact, are described by their label and text).
+const FILE_TYPES = new Set(['image', 'video', 'audio', 'ptt', 'document', 'sticker']);
+
+const TICKS: Record<string, { symbol: string; className: string }> = {
+	queued: { symbol: '🕒', className: 'tick' },
+	pending: { symbol: '🕒', className: 'tick' },
+	sending: { symbol: '🕒', className: 'tick' },
+	sent: { symbol: '✓', className: 'tick' },
+	server_ack: { symbol: '✓', className: 'tick' },
+	delivered: { symbol: '✓✓', className: 'tick' },
+	read: { symbol: '✓✓', className: 'tick read' },
+	played: { symbol: '✓✓', className: 'tick read' },
+	failed: { symbol: '❗', className: 'tick failed' },
+};
+
+export const MEDIA_LABELS: Record<string, string> = {
+	image: 'media.image',
+	video: 'media.video',
+	audio: 'media.audio',
+	ptt: 'media.voice',
+	document: 'media.document',
+	sticker: 'media.sticker',
+	location: 'media.location',
+	contact: 'media.contact',
+};
+
+/** Why a send failed, in the attendant's language (the server's own text stays in the tooltip). */
+export function failureReason(message: Pick<Message, 'errorCode' | 'error'>, t: TFunction): string {
+	const code = message.errorCode ?? '';
+	if (/^http_5\d\d$|^http_error$/.test(code)) return t('sendError.whatsappDown', { status: code.slice(5) });
+	if (/^http_4\d\d$/.test(code)) return t('sendError.rejected', { status: code.slice(5) });
+	const known = ['not_on_whatsapp', 'timeout', 'connection_lost', 'unreachable', 'rate_limited', 'cancelled', 'server_unreachable', 'refused', 'no_message_id'];
+	return known.includes(code) ? t(`sendError.${code}`) : t('sendError.other');
+}
+
+export interface BubbleActions {
+	onReply(message: Message): void;
+	/** Sends a failed message again (a server row by POST /retry, a refused POST by posting it again). */
+	onRetry(message: Message): void;
+	retrying?: boolean;
+}
+
+/** One message: text as text (never markup), its media, quote, reactions, ticks, and a failed send's retry. */
+export function Bubble({ message, quoted, actions, localUrl }: { message: Message; quoted?: Message; actions: BubbleActions; localUrl?: string }) {
+	const { t } = useTranslation();
+	if (message.type === 'system' || (message.direction === 'internal' && message.type !== 'note')) {
+		return (
+			<li className="system-line" role="note">
+				{message.body}
+			</li>
+		);
+	}
+	const note = message.direction === 'internal';
+	const ours = note || message.fromMe;
+	const tick = ours && !note ? TICKS[message.status] : undefined;
+	const media = MEDIA_LABELS[message.type];
+	const failed = ours && !note && message.status === 'failed';
+	const heldBack = message.status === 'queued' && message.paced && message.expectedSendAt;
+	return (
+		<li className={`bubble-row ${ours ? 'ours' : 'theirs'}`} data-message-id={message.id} data-status={message.status}>
+			<div className={`bubble ${note ? 'note' : ours ? 'out' : 'in'} ${failed ? 'failed' : ''}`}>
+				{note && <span className="note-label">{t('thread.privateNote')}</span>}
+				{quoted && (
+					<a
+						className="quote"
+						href={`#m-${quoted.id}`}
+						onClick={(e) => {
+							e.preventDefault();
+							document.querySelector(`[data-message-id="${quoted.id}"]`)?.scrollIntoView({ block: 'center' });
+						}}
+					>
+						<span className="quote-author">{quoted.fromMe ? t('thread.you') : (quoted.senderName ?? '')}</span>
+						<span className="quote-text">{quoted.body ?? t(MEDIA_LABELS[quoted.type] ?? 'media.message')}</span>
+					</a>
+				)}
+				{message.isDeleted ? (
+					<em className="deleted">🚫 {t('thread.deleted')}</em>
+				) : (
+					<>
+						{FILE_TYPES.has(message.type) && <MediaView message={message} localUrl={localUrl} />}
+						{media && !FILE_TYPES.has(message.type) && (
+							<span className="media-placeholder">
+								{t(media)}
+								{message.media?.fileName ? `: ${message.media.fileName}` : ''}
+							</span>
+						)}
+						{message.body && <span className="text">{message.body}</span>}
+					</>
+				)}
+				<span className="meta">
+					{heldBack && <span className="held-back">{t('outbox.heldUntil', { time: clock(message.expectedSendAt!) })}</span>}
+					{message.isEdited && !message.isDeleted && <span className="edited">{t('thread.edited')}</span>}
+					<time dateTime={message.waTimestamp ?? message.threadAt}>{clock(message.waTimestamp ?? message.threadAt)}</time>
+					{tick && (
+						<span className={tick.className} role="img" aria-label={t(`ticks.${message.status}`)} title={message.error ?? undefined}>
+							{tick.symbol}
+						</span>
+					)}
+				</span>
+				{failed && (
+					<span className="failure" role="alert">
+						<span title={message.error ?? undefined}>{failureReason(message, t)}</span>
+						<button type="button" className="retry" disabled={actions.retrying} onClick={() => actions.onRetry(message)}>
+							{t('thread.retry')}
+						</button>
+					</span>
+				)}
+				{message.reactions.length > 0 && (
+					<span className="reactions" aria-label={t('thread.reactions')}>
+						{message.reactions.map((r, i) => (
+							<span key={`${r.reactorJid}-${i}`}>{r.emoji}</span>
+						))}
+					</span>
+				)}
+			</div>
+			{!note && !message.isDeleted && !message.id.startsWith('pending-') && (
+				<button type="button" className="reply-button" aria-label={t('thread.reply')} onClick={() => actions.onReply(message)}>
+					↩
+				</button>
+			)}
+		</li>
+	);
+}
