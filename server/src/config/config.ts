@@ -78,6 +78,8 @@ const envSchema = z.object({
 	MEDIA_FETCH_RETRY_MS: z.coerce.number().int().min(1).default(5_000),
 	MEDIA_SWEEP_INTERVAL_MS: z.coerce.number().int().min(10).default(2_000),
 	MEDIA_FETCH_GRACE_MS: z.coerce.number().int().min(0).default(3_000),
+	// A webhook body over this is kept without its base64 media (fetched in the background instead): ingest/webhook-body-reader.ts.
+	WEBHOOK_BODY_LIMIT_MB: z.coerce.number().positive().max(512).default(32),
 	// Operations (README "Operations"): /metrics wants "Authorization: Bearer <METRICS_TOKEN>" when set.
 	METRICS_TOKEN: optionalString,
 });
@@ -122,6 +124,8 @@ export interface Config {
 		sweepIntervalMs: number;
 		fetchGraceMs: number;
 	};
+	/** Webhook bodies over this many bytes lose their base64 media (fetched in the background); default 32 MB. */
+	webhookBodyLimit?: number;
 	/** Bearer token /metrics asks for; open when unset. */
 	metricsToken?: string;
 	/** Set when SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY are: Realtime broadcast and Supabase Auth sign-in. */
@@ -185,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			sweepIntervalMs: e.MEDIA_SWEEP_INTERVAL_MS,
 			fetchGraceMs: e.MEDIA_FETCH_GRACE_MS,
 		},
+		webhookBodyLimit: Math.round(e.WEBHOOK_BODY_LIMIT_MB * 1024 * 1024),
 		metricsToken: e.METRICS_TOKEN,
 		supabase:
 			e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY

@@ -41,7 +41,7 @@ export function buildApp(runtime: Runtime): FastifyInstance {
 	const mediaInbound = createMediaInbound(runtime, media, metrics);
 	runtime.queues.push(mediaInbound.fetch.queue);
 	const ingest = createWebhookIngest({ ...runtime, media: mediaInbound.inline });
-	registerWebhookRoutes(app, ingest, runtime.logger);
+	registerWebhookRoutes(app, ingest, runtime.logger, { bodyLimit: runtime.config.webhookBodyLimit });
 	// Deliveries already accepted are written before the server stops.
 	app.addHook('onClose', () => ingest.close());
 	app.addHook('onReady', async () => mediaInbound.fetch.start());

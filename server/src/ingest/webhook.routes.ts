@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebhookChannel } from '../channels/channel-webhook-directory';
 import { WEBHOOK_SECRET_HEADER } from '../channels/webhook-secret';
@@ -6,10 +6,16 @@ import { clientStatusOfDbError } from '../db/db-error';
 import { JsonBodyError, parseBoundedJson } from '../http/bounded-json';
 import type { Logger } from '../logging/logger';
 import { isDbUnavailableError } from '../db/retryable-error';
+import { readWebhookBody } from './webhook-body-reader';
 import { unavailableAnswer, type IngestAnswer, type WebhookIngest } from './webhook-ingest';
 
-/** Evolution with webhookBase64 puts whole media files in the body; 32 MB fits a ~24 MB file. */
+/**
+ * Evolution with webhookBase64 puts whole media files in the body; 32 MB fits a ~24 MB file. A larger body is read
+ * on with its base64 left out (webhook-body-reader.ts), up to DEFAULT_WEBHOOK_READ_LIMIT received.
+ */
 export const DEFAULT_WEBHOOK_BODY_LIMIT = 32 * 1024 * 1024;
+/** WhatsApp's largest documents (2 GB) as base64, with room for the rest of the body. */
+export const DEFAULT_WEBHOOK_READ_LIMIT = 3 * 1024 * 1024 * 1024;
 
 const PROVIDERS = ['evolution', 'waha'] as const;
 
@@ -25,23 +31,30 @@ function webhookErrorCode(status: number, code: string | undefined): string {
  * is read (401), bodies over the limit get 413, bad JSON 400, JSON nested deeper than
  * MAX_JSON_DEPTH 400 body_too_deep (before anything walks it), unknown shapes 422; each answer says why.
  */
-export function registerWebhookRoutes(app: FastifyInstance, ingest: WebhookIngest, logger: Logger, options: { bodyLimit?: number } = {}): void {
+export function registerWebhookRoutes(app: FastifyInstance, ingest: WebhookIngest, logger: Logger, options: { bodyLimit?: number; maxBytes?: number } = {}): void {
 	const bodyLimit = options.bodyLimit ?? DEFAULT_WEBHOOK_BODY_LIMIT;
+	const maxBytes = Math.max(bodyLimit, options.maxBytes ?? DEFAULT_WEBHOOK_READ_LIMIT);
 	const channels = new WeakMap<FastifyRequest, WebhookChannel>();
 	const received = new WeakMap<FastifyRequest, { sha256: string; text: string; at: number }>();
 
 	void app.register(async (scope) => {
 		scope.removeAllContentTypeParsers();
-		scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, raw, done) => {
-			const buffer = raw as Buffer;
-			const text = buffer.toString('utf8');
-			received.set(request, { sha256: createHash('sha256').update(buffer).digest('hex'), text, at: Date.now() });
+		scope.addContentTypeParser('application/json', async (request: FastifyRequest, payload: Readable) => {
+			const body = await readWebhookBody(payload, { limit: bodyLimit, maxBytes });
+			const text = body.buffer.toString('utf8');
+			received.set(request, { sha256: body.sha256, text, at: Date.now() });
+			if (body.mediaLeftOut) {
+				logger.info(
+					{ channelId: channels.get(request)?.id, receivedBytes: body.receivedBytes, keptBytes: body.buffer.length },
+					'webhook body over the limit: its base64 media left out (the files are fetched in the background)',
+				);
+			}
 			try {
 				// NULs are dropped rather than refused: Evolution would retry a refused body for 20 minutes.
-				done(null, parseBoundedJson(text, { nul: 'strip' }));
+				return parseBoundedJson(text, { nul: 'strip' });
 			} catch (error) {
 				const refusal = error instanceof JsonBodyError ? error : new JsonBodyError('invalid_json', 'body is not valid JSON');
-				done(Object.assign(new Error(refusal.message), { statusCode: 400, code: refusal.code }), undefined);
+				throw Object.assign(new Error(refusal.message), { statusCode: 400, code: refusal.code });
 			}
 		});
 
@@ -51,9 +64,9 @@ export function registerWebhookRoutes(app: FastifyInstance, ingest: WebhookInges
 			const refusedValue = clientStatusOfDbError(error) === 400;
 			const status = refusedValue ? 422 : error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
 			const channel = channels.get(request);
-			const reason = status === 413 ? `body is larger than ${bodyLimit} bytes` : status === 500 ? 'internal error; the delivery can be retried' : error.message;
-			if (status === 500) logger.error({ err: error, channelId: channel?.id, url: request.url }, 'webhook failed');
-			else logger.warn({ channelId: channel?.id, url: request.url, status, reason }, 'webhook rejected');
+			const reason = status === 413 ? error.message || `body is larger than ${bodyLimit} bytes` : status === 500 ? 'internal error; the delivery can be retried' : error.message;
+			if (status === 500) logger.error({ err: error, channelId: channel?.id, route: request.routeOptions.url }, 'webhook failed');
+			else logger.warn({ channelId: channel?.id, route: request.routeOptions.url, status, reason }, 'webhook rejected');
 			if (refusedValue) logger.warn({ err: error, channelId: channel?.id }, 'webhook refused by the database');
 			if (channel && (status === 400 || refusedValue)) void ingest.recordRejected(channel, undefined, status, reason, received.get(request)?.sha256 ?? null, null);
 			void reply.code(status).send({ error: webhookErrorCode(status, error.code), reason });

@@ -67,6 +67,22 @@ describe.each(ADAPTERS)('POST /webhooks/:provider/:channelId on %s', (_name, ope
 		expect((await post(evolutionFixture('presence.update-composing'))).statusCode).toBe(200);
 	});
 
+	it('stores a message whose base64 media makes the body too large, without the media (fetched later), and logs why', async () => {
+		const image = evolutionFixture('messages.upsert-image') as FixtureJson & { data: { key: { id: string }; message: Record<string, unknown> } };
+		const waMessageId = `BIGMEDIA${Date.now()}`;
+		const base64 = Buffer.alloc(200 * 1024, 7).toString('base64');
+		const body = { ...image, data: { ...image.data, key: { ...image.data.key, id: waMessageId }, message: { ...image.data.message, base64 } } };
+		const answer = await post(body);
+		expect({ status: answer.statusCode, body: answer.json() }).toEqual({ status: 200, body: { ok: true, outcome: 'processed' } });
+		await h.ingest.drain();
+		const { rows } = await h.db.query<{ type: string }>('SELECT type FROM whatsapp_messages WHERE wa_message_id = $1', [waMessageId]);
+		expect(rows).toEqual([{ type: 'image' }]);
+		expect(lines.some((l) => l.includes('base64 media left out'))).toBe(true);
+		// The audit copy is the body without the file, not a refusal.
+		const audit = await h.db.query<{ outcome: string; http_status: number }>(`SELECT outcome, http_status FROM webhook_deliveries WHERE strpos(payload::text, $1) > 0`, [waMessageId]);
+		expect(audit.rows).toEqual([{ outcome: 'processed', http_status: 200 }]);
+	});
+
 	it('logs rejections, not every accepted delivery (the audit table keeps those)', async () => {
 		const appLines: string[] = [];
 		const logger = createLogger({ level: 'info', destination: { write: (line: string) => appLines.push(line) } });
