@@ -80,6 +80,12 @@ const envSchema = z.object({
 	MEDIA_FETCH_GRACE_MS: z.coerce.number().int().min(0).default(3_000),
 	// A webhook body over this is kept without its base64 media (fetched in the background instead): ingest/webhook-body-reader.ts.
 	WEBHOOK_BODY_LIMIT_MB: z.coerce.number().positive().max(512).default(32),
+	// AI auto-reply (README "AI auto-reply"): how often held conversations are looked at for the idle resume, how long
+	// a fromMe message waits before it counts as typed on the phone (it may be the echo of an AI send), and how recently
+	// an attendant must have used the inbox to get a hand-off.
+	AI_SWEEP_MS: z.coerce.number().int().min(50).default(30_000),
+	AI_ECHO_GRACE_MS: z.coerce.number().int().min(0).default(5_000),
+	AI_ONLINE_WINDOW_MINUTES: z.coerce.number().positive().max(24 * 60).default(10),
 	// Operations (README "Operations"): /metrics wants "Authorization: Bearer <METRICS_TOKEN>" when set.
 	METRICS_TOKEN: optionalString,
 });
@@ -126,6 +132,8 @@ export interface Config {
 	};
 	/** Webhook bodies over this many bytes lose their base64 media (fetched in the background); default 32 MB. */
 	webhookBodyLimit?: number;
+	/** AI auto-reply timings; defaults apply when absent (configs built by hand in tests). */
+	ai?: { sweepMs: number; echoGraceMs: number; onlineWindowMs: number };
 	/** Bearer token /metrics asks for; open when unset. */
 	metricsToken?: string;
 	/** Set when SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY are: Realtime broadcast and Supabase Auth sign-in. */
@@ -190,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			fetchGraceMs: e.MEDIA_FETCH_GRACE_MS,
 		},
 		webhookBodyLimit: Math.round(e.WEBHOOK_BODY_LIMIT_MB * 1024 * 1024),
+		ai: { sweepMs: e.AI_SWEEP_MS, echoGraceMs: e.AI_ECHO_GRACE_MS, onlineWindowMs: Math.round(e.AI_ONLINE_WINDOW_MINUTES * 60_000) },
 		metricsToken: e.METRICS_TOKEN,
 		supabase:
 			e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY

@@ -9,6 +9,9 @@ import { registerAuthRoutes } from '../auth/auth.routes';
 import { CallerResolver } from '../auth/caller-resolver';
 import { ChannelJobs } from '../channels/channel-jobs';
 import { ChannelLifecycle } from '../channels/channel-lifecycle';
+import { AiService } from '../ai/ai-service';
+import type { AiCounters } from '../ai/ai-counters';
+import { registerAiRoutes } from '../ai/ai.routes';
 import type { MediaLibrary } from '../media/media-library';
 import { registerMediaRoutes } from '../media/media.routes';
 import { StoreMediaSource } from '../media/outbox-media-source';
@@ -51,7 +54,7 @@ const API_BODY_LIMIT_BYTES = 256 * 1024;
  * /docs) and the realtime WebSocket at /realtime. Uses runtime.publisher when it is the Redis-backed one, so
  * ingest's events and the API's reach the same sockets.
  */
-export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extras: { media: MediaLibrary; metrics?: OutboxCounters }): void {
+export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extras: { media: MediaLibrary; metrics?: OutboxCounters & AiCounters }): void {
 	const publisher =
 		runtime.publisher instanceof InboxEventPublisher
 			? runtime.publisher
@@ -135,6 +138,26 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extr
 	runtime.outbox = outbox;
 	app.addHook('onReady', async () => outbox.start());
 	app.addHook('onClose', () => outbox.close());
+	// The AI auto-reply: hears customer messages and attendant actions on the publisher, replies through the outbox.
+	const aiSettings = runtime.config.ai ?? { sweepMs: 30_000, echoGraceMs: 5_000, onlineWindowMs: 10 * 60_000 };
+	const ai = new AiService({
+		db: runtime.db,
+		publisher,
+		logger: runtime.logger,
+		integrationsKey: runtime.integrationsKey,
+		outbox,
+		redisUrl: runtime.redis.url,
+		queuePrefix: runtime.config.queuePrefix,
+		...aiSettings,
+		media: extras.media,
+		onQueue: (queue) => runtime.queues.push(queue),
+		...(extras.metrics ? { counters: extras.metrics } : {}),
+	});
+	ai.attach(publisher);
+	runtime.ai = ai;
+	app.addHook('onReady', async () => ai.start());
+	// Before the outbox closes (its replies go through it).
+	app.addHook('preClose', () => ai.close());
 	const deps: InboxApiDeps = {
 		db: runtime.db,
 		integrationsKey: runtime.integrationsKey,
@@ -158,7 +181,7 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extr
 		});
 		// Uploads to the media store (POST /api/v1/media); each route states its own file size limit.
 		await scope.register(multipart, { limits: { fileSize: extras.media.limits.maxUploadBytes, files: 1 } });
-		registerApiRoutes(new ApiRouter(scope), deps, { outbox, media: extras.media, sync });
+		registerApiRoutes(new ApiRouter(scope), deps, { outbox, media: extras.media, sync, ai });
 	});
 
 	app.register(async (scope) => {
@@ -170,7 +193,7 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extr
  * Every REST route of the inbox API, and /docs describing them. Registration only reads deps.auth (rate limits) and
  * the media store's upload limit; the handlers use the rest, which is what lets offline-openapi.ts build the document with no database.
  */
-export function registerApiRoutes(api: ApiRouter, deps: InboxApiDeps, services: { outbox: Outbox; media: MediaLibrary; sync: SyncService }): void {
+export function registerApiRoutes(api: ApiRouter, deps: InboxApiDeps, services: { outbox: Outbox; media: MediaLibrary; sync: SyncService; ai: AiService }): void {
 	registerAuthRoutes(api, deps);
 	registerAttendantRoutes(api, deps);
 	registerApiTokenRoutes(api, deps);
@@ -183,6 +206,7 @@ export function registerApiRoutes(api: ApiRouter, deps: InboxApiDeps, services: 
 	registerWorkspaceSettingsRoutes(api, deps);
 	registerSyncRoutes(api, services.sync);
 	registerWebhookSubscriptionRoutes(api, deps);
+	registerAiRoutes(api, services.ai);
 
 	let document: Record<string, unknown> | undefined;
 	const openApiDocument = () => (document ??= buildOpenApiDocument(api.routes, OTHER_ROUTES, { version: API_VERSION }));

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { AiCounters, AiOutcome } from '../ai/ai-counters';
 import type { OutboxCounters, SendOutcome } from '../outbox/outbox-counters';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
@@ -10,7 +11,7 @@ const BREAKER_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
  * channel) read from Redis at scrape time, the outbox's sends by outcome, latency, retries and breaker state (it
  * counts through the OutboxCounters port this implements), webhook deliveries by answer, media captures.
  */
-export class ServerMetrics implements OutboxCounters {
+export class ServerMetrics implements OutboxCounters, AiCounters {
 	readonly registry = new Registry();
 	private readonly sends: Counter<'outcome'>;
 	private readonly retries: Counter;
@@ -18,6 +19,9 @@ export class ServerMetrics implements OutboxCounters {
 	private readonly breakers: Gauge<'channel_id'>;
 	private readonly webhooks: Counter<'provider' | 'status'>;
 	private readonly captures: Counter<'via' | 'outcome'>;
+	private readonly aiReplies: Counter<'outcome'>;
+	private readonly aiTokens: Counter<'model' | 'direction'>;
+	private readonly aiLatency: Histogram<'model'>;
 
 	constructor(queues: () => readonly Queue[]) {
 		collectDefaultMetrics({ register: this.registry, prefix: 'whatsapp_inbox_process_' });
@@ -47,6 +51,15 @@ export class ServerMetrics implements OutboxCounters {
 		this.breakers = new Gauge({ name: 'whatsapp_inbox_outbox_breaker_state', help: 'Circuit breaker per channel: 0 closed, 1 half open, 2 open', labelNames: ['channel_id'], registers });
 		this.webhooks = new Counter({ name: 'whatsapp_inbox_webhooks_total', help: 'Webhook deliveries received, by provider and HTTP answer', labelNames: ['provider', 'status'], registers });
 		this.captures = new Counter({ name: 'whatsapp_inbox_media_captures_total', help: 'Inbound media captures by path and outcome', labelNames: ['via', 'outcome'], registers });
+		this.aiReplies = new Counter({ name: 'whatsapp_inbox_ai_replies_total', help: 'AI bursts by outcome (replied, handed_off, away, finished; error: one failed model call)', labelNames: ['outcome'], registers });
+		this.aiTokens = new Counter({ name: 'whatsapp_inbox_ai_tokens_total', help: 'Tokens of the AI model calls, by model and direction (in: prompt, out: completion)', labelNames: ['model', 'direction'], registers });
+		this.aiLatency = new Histogram({
+			name: 'whatsapp_inbox_ai_call_latency_seconds',
+			help: 'Time an AI model call took',
+			labelNames: ['model'],
+			buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+			registers,
+		});
 	}
 
 	sendOutcome(_channelId: string, outcome: SendOutcome): void {
@@ -68,5 +81,15 @@ export class ServerMetrics implements OutboxCounters {
 
 	mediaCaptured(via: 'webhook' | 'fetch', outcome: string): void {
 		this.captures.inc({ via, outcome });
+	}
+
+	replyOutcome(outcome: AiOutcome): void {
+		this.aiReplies.inc({ outcome });
+	}
+
+	modelCall(model: string, usage: { tokensIn: number; tokensOut: number }, ms: number): void {
+		this.aiTokens.inc({ model, direction: 'in' }, usage.tokensIn);
+		this.aiTokens.inc({ model, direction: 'out' }, usage.tokensOut);
+		this.aiLatency.observe({ model }, ms / 1000);
 	}
 }

@@ -133,7 +133,7 @@ export class OutboxSender {
 		}
 		const attempts = await markSending(db, row.id);
 		if (attempts === undefined) return { kind: 'done' };
-		const typing = row.request.typing && row.type !== 'reaction' && row.type !== 'contact' ? typingDelayMs(row.body) : undefined;
+		const typing = row.request.typing && row.type !== 'reaction' && row.type !== 'contact' ? (row.request.typingMs ?? typingDelayMs(row.body)) : undefined;
 		return this.send(row, client, media, typing, attempts);
 	}
 

@@ -11,6 +11,8 @@ export type OutboundType = (typeof OUTBOUND_TYPES)[number];
 export interface OutboxRequest {
 	/** Typing simulation before the send (Evolution `delay`); false when the request turned it off. */
 	typing: boolean;
+	/** The typing time itself, when the sender chose it (the AI's time per character); else it follows the text length. */
+	typingMs?: number;
 	media?: { url?: string; mediaId?: string; mimeType?: string; fileName?: string };
 	location?: { latitude: number; longitude: number; name: string; address: string };
 	contact?: { fullName: string; phoneNumber: string; organization?: string; email?: string };
@@ -29,6 +31,8 @@ export interface NewOutboxMessage {
 	request: OutboxRequest;
 	clientId?: string;
 	userId: string | null;
+	/** Queued by the AI auto-reply: marked on the row, so the AI never takes its own sends for an attendant's. */
+	sentByAi?: boolean;
 	paced?: { expectedSendAt: Date } | null;
 	media?: { url: string | null; mimeType: string | null; fileName: string | null };
 	quotedWaMessageId?: string | null;
@@ -45,8 +49,8 @@ export async function insertOutboxMessage(tx: Tx, input: NewOutboxMessage): Prom
 	const { rows } = await tx.query<{ id: string }>(
 		`INSERT INTO whatsapp_messages (workspace_id, channel_id, conversation_id, client_message_id, direction, from_me, type, body, status,
 			origin, outbox_request, sent_by_user_id, paced, expected_send_at, media_url, media_mime_type, media_file_name,
-			quoted_wa_message_id, reaction_target_wa_message_id)
-		 VALUES ($1, $2, $3, $4, 'outbound', true, $5, $6, 'queued', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+			quoted_wa_message_id, reaction_target_wa_message_id, sent_by_ai)
+		 VALUES ($1, $2, $3, $4, 'outbound', true, $5, $6, 'queued', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 		 ON CONFLICT (workspace_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING
 		 RETURNING id`,
 		[
@@ -66,6 +70,7 @@ export async function insertOutboxMessage(tx: Tx, input: NewOutboxMessage): Prom
 			input.media?.fileName ?? null,
 			input.quotedWaMessageId ?? null,
 			input.reactionTargetWaMessageId ?? null,
+			!!input.sentByAi,
 		],
 	);
 	if (!rows[0]) {

@@ -11,7 +11,9 @@ export type InboxEventType =
 	| 'conversation.status_changed'
 	| 'assignee.changed'
 	/** Proactive sends held back by pacing: which, until when, and the sentence to show the sender. */
-	| 'message.paced';
+	| 'message.paced'
+	/** The AI auto-reply's state of a conversation changed (active, paused, handed_off, off), with the reason. */
+	| 'conversation.ai_changed';
 
 export interface InboxEvent {
 	type: InboxEventType;

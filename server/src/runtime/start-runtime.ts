@@ -7,6 +7,7 @@ import { migrate } from '../db/migrate';
 import { openDb } from '../db/open-db';
 import { startPrivateRedis } from '../infra/private-redis';
 import type { Logger } from '../logging/logger';
+import type { AiService } from '../ai/ai-service';
 import type { Outbox } from '../outbox/outbox';
 import { startWebhookRetention } from '../ingest/webhook-delivery-retention';
 import { createInboxPublisher } from '../realtime/create-inbox-publisher';
@@ -28,6 +29,8 @@ export interface Runtime {
 	queues: Queue[];
 	/** The sending side, once the inbox server built it (tests and benchmarks reach its queues and counters here). */
 	outbox?: Outbox;
+	/** The AI auto-reply, once the inbox server built it (tests reach its queue and counters here). */
+	ai?: AiService;
 	/** Work main.ts starts in the background once the server listens (features push theirs: channel re-check, sync resume). */
 	startupTasks?: Array<() => Promise<void>>;
 	close(): Promise<void>;

@@ -1,6 +1,7 @@
 import Fastify from 'fastify';
 import { DEFAULT_MEDIA_SETTINGS } from '../../media/create-media-library';
 import type { MediaLibrary } from '../../media/media-library';
+import type { AiService } from '../../ai/ai-service';
 import type { Outbox } from '../../outbox/outbox';
 import type { SyncService } from '../../sync/sync-service';
 import type { InboxApiDeps } from '../inbox-deps';
@@ -17,6 +18,6 @@ import { OTHER_ROUTES } from './other-routes';
 export function buildOfflineOpenApiDocument(): Record<string, unknown> {
 	const api = new ApiRouter(Fastify());
 	// Registration reads only the auth settings and the upload limit; the handlers, which never run here, use the rest.
-	registerApiRoutes(api, { auth: DEFAULT_AUTH } as InboxApiDeps, { outbox: {} as Outbox, media: { limits: DEFAULT_MEDIA_SETTINGS } as unknown as MediaLibrary, sync: {} as SyncService });
+	registerApiRoutes(api, { auth: DEFAULT_AUTH } as InboxApiDeps, { outbox: {} as Outbox, media: { limits: DEFAULT_MEDIA_SETTINGS } as unknown as MediaLibrary, sync: {} as SyncService, ai: {} as AiService });
 	return buildOpenApiDocument(api.routes, OTHER_ROUTES, { version: API_VERSION });
 }

@@ -14,7 +14,10 @@ export interface ConversationSummary {
 	status: 'open' | 'pending' | 'resolved' | 'snoozed';
 	snoozedUntil: string | null;
 	resolvedAt: string | null;
+	/** The AI auto-reply's state (active, paused, handed_off, off), apart from the workflow status; why, and since when. */
 	aiState: string;
+	aiStateReason: string | null;
+	aiStateChangedAt: string | null;
 	unreadCount: number;
 	lastMessageAt: string | null;
 	lastMessagePreview: string | null;
@@ -42,6 +45,8 @@ const CONVERSATION_VIEW = new ViewFields<ConversationSummary>([
 	['snoozedUntil', isoTimestamp('c.snoozed_until')],
 	['resolvedAt', isoTimestamp('c.resolved_at')],
 	['aiState', 'c.ai_state'],
+	['aiStateReason', 'c.ai_state_reason'],
+	['aiStateChangedAt', isoTimestamp('c.ai_state_changed_at')],
 	['unreadCount', 'c.unread_count'],
 	['lastMessageAt', isoTimestamp('c.last_message_at')],
 	['lastMessagePreview', 'c.last_message_preview'],

@@ -42,6 +42,10 @@ export interface ThreadMessage {
 	/** When the worker tries next (a retry's back-off, a 429's Retry-After). */
 	nextAttemptAt: string | null;
 	sentByUserId: string | null;
+	/** Queued by the AI auto-reply (its replies, away and hand-off messages). */
+	sentByAi: boolean;
+	/** A voice note's transcript, when the AI transcribed it. */
+	transcript: string | null;
 	isEdited: boolean;
 	editedAt: string | null;
 	isDeleted: boolean;
@@ -83,6 +87,8 @@ const MESSAGE_VIEW = new ViewFields<ThreadMessage>([
 	['expectedSendAt', isoTimestamp('m.expected_send_at')],
 	['nextAttemptAt', isoTimestamp('m.next_attempt_at')],
 	['sentByUserId', 'm.sent_by_user_id'],
+	['sentByAi', 'm.sent_by_ai'],
+	['transcript', 'm.transcript'],
 	['isEdited', 'm.is_edited'],
 	['editedAt', isoTimestamp('m.edited_at')],
 	['isDeleted', 'm.is_deleted'],

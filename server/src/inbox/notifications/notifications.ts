@@ -5,7 +5,7 @@ export interface InboxNotification {
 	id: string;
 	userId: string;
 	conversationId: string | null;
-	kind: 'conversation_assigned' | 'message_received';
+	kind: 'conversation_assigned' | 'message_received' | 'ai_handed_off';
 	title: string;
 	body: string | null;
 	readAt: string | null;
