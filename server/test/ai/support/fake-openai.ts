@@ -37,11 +37,11 @@ export class FakeOpenAi {
 	) {}
 
 	static async start(): Promise<FakeOpenAi> {
-		let fake!: FakeOpenAi;
-		const server = createServer((request, response) => void fake.handle(request, response));
+		const handler: { fake?: FakeOpenAi } = {};
+		const server = createServer((request, response) => void handler.fake!.handle(request, response));
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		fake = new FakeOpenAi(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`);
-		return fake;
+		handler.fake = new FakeOpenAi(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`);
+		return handler.fake;
 	}
 
 	/** Chat requests whose messages mention `text` anywhere. */

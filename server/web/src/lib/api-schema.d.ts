@@ -93,6 +93,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ai/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the AI agents (the key is never returned: hasApiKey)
+         * @description Workspace admins only.
+         */
+        get: operations["getApiV1AiAgents"];
+        put?: never;
+        /**
+         * Create an AI agent (provider, model, prompt, knowledge, trigger, take-over rules) and point channels at it
+         * @description Workspace admins only.
+         */
+        post: operations["postApiV1AiAgents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/agents/{agentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One AI agent
+         * @description Workspace admins only.
+         */
+        get: operations["getApiV1AiAgentsAgentId"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove an AI agent (its channels are left without AI)
+         * @description Workspace admins only.
+         */
+        delete: operations["deleteApiV1AiAgentsAgentId"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an AI agent (only the fields given; apiKey null removes the key)
+         * @description Workspace admins only.
+         */
+        patch: operations["patchApiV1AiAgentsAgentId"];
+        trace?: never;
+    };
     "/api/v1/api-tokens": {
         parameters: {
             query?: never;
@@ -609,6 +661,24 @@ export interface paths {
         get: operations["getApiV1ConversationsConversationId"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{conversationId}/ai": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A conversation's AI state (active, paused, handed_off, off), why, its agent and the latest replies' cost and outcome */
+        get: operations["getApiV1ConversationsConversationIdAi"];
+        put?: never;
+        /** Give the conversation back to the AI (active), pause it or turn it off here; a customer message never resumes it */
+        post: operations["postApiV1ConversationsConversationIdAi"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1304,6 +1374,443 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getApiV1AiAgents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AiAgents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Write-only: stored encrypted, never returned (hasApiKey says whether one is set); null removes it. */
+                    apiKey?: string | null;
+                    /**
+                     * @description Sent once per conversation outside business hours.
+                     * @default null
+                     */
+                    awayMessage?: string | null;
+                    /** @description An OpenAI-compatible endpoint (local models, OpenRouter, Azure); null: OpenAI. */
+                    baseUrl?: string | null;
+                    /** @default null */
+                    businessHours?: {
+                        /** @description Open intervals per weekday (sun … sat); a day left out is closed. */
+                        days: {
+                            [key: string]: {
+                                from: string;
+                                to: string;
+                            }[];
+                        };
+                        timeZone: string;
+                    } | null;
+                    /**
+                     * @description The channels this agent answers (a channel has at most one agent).
+                     * @default []
+                     */
+                    channelIds?: string[];
+                    /**
+                     * @description How many recent messages of the conversation the model sees.
+                     * @default 20
+                     */
+                    contextMessages?: number;
+                    /**
+                     * @description A burst of customer messages becomes one call; the wait restarts on each message.
+                     * @default 3000
+                     */
+                    debounceMs?: number;
+                    /** @default true */
+                    enabled?: boolean;
+                    /**
+                     * @description A customer message equal to it turns the AI off for the conversation.
+                     * @default null
+                     */
+                    finishKeyword?: string | null;
+                    /**
+                     * @default [
+                     *       "atendente",
+                     *       "humano"
+                     *     ]
+                     */
+                    handOffKeywords?: string[];
+                    /**
+                     * @description Sent to the customer on a hand-off (null: none).
+                     * @default Vou chamar um atendente para continuar. Um momento, por favor.
+                     */
+                    handOffMessage?: string | null;
+                    /**
+                     * @description Offer the model a hand_off(reason) tool (turn off for models without tool calls).
+                     * @default true
+                     */
+                    handOffTool?: boolean;
+                    /**
+                     * @description Resume a paused or handed-off conversation after this long with no attendant activity (null: only when given back).
+                     * @default null
+                     */
+                    idleResumeMinutes?: number | null;
+                    /**
+                     * @description Chats the AI never answers: JIDs or phone numbers.
+                     * @default []
+                     */
+                    ignoreChats?: string[];
+                    /** @default true */
+                    ignoreGroups?: boolean;
+                    /**
+                     * @description Snippets appended to the system prompt (prices, addresses, policies).
+                     * @default []
+                     */
+                    knowledge?: {
+                        text: string;
+                        title?: string;
+                    }[];
+                    /**
+                     * @description Model calls per burst before handing off (errors, timeouts, rate limits).
+                     * @default 3
+                     */
+                    maxAttempts?: number;
+                    /** @default 500 */
+                    maxTokens?: number;
+                    model: string;
+                    name: string;
+                    /** @default 30000 */
+                    requestTimeoutMs?: number;
+                    /**
+                     * @description First wait before another try; doubles each time.
+                     * @default 2000
+                     */
+                    retryBackoffMs?: number;
+                    /**
+                     * @description Send a reply as several messages, split on blank lines.
+                     * @default true
+                     */
+                    splitMessages?: boolean;
+                    /**
+                     * @description The instructions; {{contact.name}}, {{channel.name}} and {{now}} are filled in.
+                     * @default
+                     */
+                    systemPrompt?: string;
+                    /** @default 0.7 */
+                    temperature?: number;
+                    /**
+                     * @description Typing time per character before each part, clamped to 1–20 s.
+                     * @default 50
+                     */
+                    timePerCharMs?: number;
+                    /**
+                     * @description Transcribe voice notes before replying; the transcript is stored on the message.
+                     * @default false
+                     */
+                    transcribeAudio?: boolean;
+                    /** @default whisper-1 */
+                    transcriptionModel?: string;
+                    /**
+                     * @default {
+                     *       "type": "all",
+                     *       "operator": "contains"
+                     *     }
+                     */
+                    trigger?: {
+                        /**
+                         * @default contains
+                         * @enum {string}
+                         */
+                        operator?: "equals" | "contains" | "starts_with" | "regex";
+                        /**
+                         * @description all: every customer message; keyword: the AI takes a conversation once a message matches.
+                         * @default all
+                         * @enum {string}
+                         */
+                        type?: "all" | "keyword";
+                        value?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AiAgentsAgentId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiV1AiAgentsAgentId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchApiV1AiAgentsAgentId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Write-only: stored encrypted, never returned (hasApiKey says whether one is set); null removes it. */
+                    apiKey?: string | null;
+                    awayMessage?: string | null;
+                    /** @description An OpenAI-compatible endpoint (local models, OpenRouter, Azure); null: OpenAI. */
+                    baseUrl?: string | null;
+                    businessHours?: {
+                        /** @description Open intervals per weekday (sun … sat); a day left out is closed. */
+                        days: {
+                            [key: string]: {
+                                from: string;
+                                to: string;
+                            }[];
+                        };
+                        timeZone: string;
+                    } | null;
+                    /** @description The channels this agent answers (a channel has at most one agent). */
+                    channelIds?: string[];
+                    contextMessages?: number;
+                    debounceMs?: number;
+                    enabled?: boolean;
+                    finishKeyword?: string | null;
+                    handOffKeywords?: string[];
+                    handOffMessage?: string | null;
+                    handOffTool?: boolean;
+                    idleResumeMinutes?: number | null;
+                    ignoreChats?: string[];
+                    ignoreGroups?: boolean;
+                    knowledge?: {
+                        text: string;
+                        title?: string;
+                    }[];
+                    maxAttempts?: number;
+                    maxTokens?: number;
+                    model?: string;
+                    name?: string;
+                    requestTimeoutMs?: number;
+                    retryBackoffMs?: number;
+                    splitMessages?: boolean;
+                    systemPrompt?: string;
+                    temperature?: number;
+                    timePerCharMs?: number;
+                    transcribeAudio?: boolean;
+                    transcriptionModel?: string;
+                    trigger?: {
+                        /**
+                         * @default contains
+                         * @enum {string}
+                         */
+                        operator?: "equals" | "contains" | "starts_with" | "regex";
+                        /**
+                         * @description all: every customer message; keyword: the AI takes a conversation once a message matches.
+                         * @default all
+                         * @enum {string}
+                         */
+                        type?: "all" | "keyword";
+                        value?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getApiV1ApiTokens: {
         parameters: {
             query?: never;
@@ -2936,6 +3443,107 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ConversationsConversationIdAi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: {error: {code, message}} */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ConversationsConversationIdAi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    state: "active" | "paused" | "off";
+                };
+            };
+        };
         responses: {
             /** @description Success */
             200: {
