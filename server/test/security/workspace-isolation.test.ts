@@ -18,6 +18,7 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 	let bNotificationId: string;
 	let bMediaId: string;
 	let bSyncRunId: string;
+	let bAgentId: string;
 	let bSecrets: string[];
 	let bSubscription: { id: string; secret: string };
 
@@ -46,6 +47,9 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 		// An outgoing webhook subscription of B (its id and its signing secret must never reach A).
 		const subscribed = (await server.call('POST', '/api/v1/webhook-subscriptions', bAdmin.authorization, { url: 'http://127.0.0.1:9/b-private-hook' })).json();
 		bSubscription = { id: subscribed.subscription.id, secret: subscribed.secret };
+		// B's AI agent, answering B's channel.
+		const agent = await server.call('POST', '/api/v1/ai/agents', bAdmin.authorization, { name: 'B private agent', model: 'b-model', apiKey: 'b-ai-secret-key', channelIds: [b.channelId] });
+		bAgentId = agent.json().id;
 		bSecrets = [
 			b.workspaceId,
 			b.admin.id,
@@ -65,6 +69,9 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 			bSubscription.id,
 			bSubscription.secret,
 			'b-private-hook',
+			bAgentId,
+			'B private agent',
+			'b-ai-secret-key',
 			...b.messageIds,
 		];
 	});
@@ -74,7 +81,7 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 	});
 
 	async function snapshotOfB(): Promise<string> {
-		const tables = ['users', 'whatsapp_channels', 'contacts', 'leads', 'whatsapp_conversations', 'whatsapp_messages', 'api_tokens', 'inbox_notifications', 'media_files', 'whatsapp_sync_runs', 'webhook_subscriptions'];
+		const tables = ['users', 'whatsapp_channels', 'contacts', 'leads', 'whatsapp_conversations', 'whatsapp_messages', 'api_tokens', 'inbox_notifications', 'media_files', 'whatsapp_sync_runs', 'webhook_subscriptions', 'ai_agents'];
 		const parts: string[] = [];
 		for (const table of tables) {
 			const { rows } = await db.query(`SELECT * FROM ${table} WHERE workspace_id = $1 ORDER BY id`, [b.workspaceId]);
@@ -100,6 +107,7 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 			subscriptionId: bSubscription.id,
 			// The API reference's static files (GET /docs/assets/:file): public, no workspace; a name it does not serve.
 			file: 'no-such-asset.css',
+			agentId: bAgentId,
 		};
 		// One body that satisfies every route's schema (zod drops the keys a route does not use), all references to B.
 		const body = {
@@ -124,6 +132,9 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 			'POST /api/v1/messages': { channelId: b.channelId, to: `+${b.phoneDigits}`, text: 'walk' },
 			'POST /api/v1/messages/batch': { channelId: b.channelId, messages: [{ to: `+${b.phoneDigits}`, text: 'walk' }] },
 			'PUT /api/v1/channels/:channelId/sync-settings': { syncOnFirstConnect: true, days: 7 },
+			'POST /api/v1/ai/agents': { name: 'Walk', model: 'walk', channelIds: [b.channelId] },
+			'PATCH /api/v1/ai/agents/:agentId': { name: 'Walk', channelIds: [a.channelId] },
+			'POST /api/v1/conversations/:conversationId/ai': { state: 'active' },
 		};
 
 		const routes = listRoutes(server.app).filter((r) => !r.websocket);
@@ -151,6 +162,9 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 				} else if ((route.url === '/api/v1/messages' || route.url === '/api/v1/messages/batch') && route.method === 'POST') {
 					// A send on B's channel: refused as not found, nothing queued.
 					expect({ label, status: answer.statusCode }).toEqual({ label, status: 404 });
+				} else if (route.url === '/api/v1/ai/agents' && route.method === 'POST') {
+					// An agent pointed at B's channel: refused as not found, B's channel untouched.
+					expect({ label, status: answer.statusCode }).toEqual({ label, status: 404 });
 				} else if (route.url === '/api/v1/leads' && route.method === 'POST') {
 					// A collection route given B's attendant and contact: refused as not found.
 					expect({ label, status: answer.statusCode }).toEqual({ label, status: 404 });
@@ -170,6 +184,8 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 				'POST /api/v1/messages/:messageId/retry',
 				'DELETE /api/v1/messages/:messageId',
 				'POST /api/v1/messages/:messageId/revoke',
+				'PATCH /api/v1/ai/agents/:agentId',
+				'POST /api/v1/conversations/:conversationId/ai',
 			]),
 		);
 		expect(await snapshotOfB()).toBe(before);

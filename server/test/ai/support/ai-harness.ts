@@ -9,8 +9,8 @@ export interface AiHarness extends OutboxHarness {
 	model: FakeOpenAi;
 	/** Creates an agent answering the channel, on the loopback model; `settings` override the defaults. */
 	agent(channel: { id: string }, settings?: Record<string, unknown>): Promise<any>;
-	/** A customer (or, with fromMe, our phone) writes on the channel through the sandbox. */
-	say(channel: { name: string }, from: string, text: string, extra?: Record<string, unknown>): Promise<void>;
+	/** A customer (or, with fromMe, our phone) writes on the channel through the sandbox; resolves once the server stored it. */
+	say(channel: { id: string; name: string }, from: string, text: string, extra?: Record<string, unknown>): Promise<void>;
 	conversationOf(channel: { id: string }, phone: string): Promise<string>;
 	/** Waits until the AI dealt with every customer message of the conversation so far (answered, ignored, held). */
 	handled(conversationId: string): Promise<void>;
@@ -46,9 +46,14 @@ export async function startAiHarness(open: () => Promise<Db>, env: Record<string
 			if (answer.statusCode !== 201) throw new Error(`agent create: ${answer.statusCode} ${answer.body}`);
 			return answer.json();
 		},
-		async say(channel: { name: string }, from: string, text: string, extra: Record<string, unknown> = {}) {
+		async say(channel: { id: string; name: string }, from: string, text: string, extra: Record<string, unknown> = {}) {
 			const answer = await h.sandbox.post(`/_sandbox/instances/${channel.name}/messages`, { type: 'text', from, text, ...extra });
 			if (answer.status >= 300) throw new Error(`sandbox message: ${answer.status} ${answer.text}`);
+			// Stored before anything waits on the AI having dealt with it (a webhook may be delivered late).
+			await eventually(async () => {
+				const { rows } = await h.db.query('SELECT 1 FROM whatsapp_messages WHERE channel_id = $1 AND body = $2 AND from_me = $3', [channel.id, text, extra.fromMe === true]);
+				expect({ text, stored: rows.length > 0 }).toEqual({ text, stored: true });
+			}, LONG);
 		},
 		conversationOf: (channel: { id: string }, phone: string) =>
 			eventually(async () => {
