@@ -60,7 +60,7 @@ async function linkChannels(tx: Queryable, workspaceId: string, agentId: string,
 		const { rows } = await tx.query<{ id: string }>('SELECT id FROM whatsapp_channels WHERE workspace_id = $1 AND id = ANY($2::uuid[])', [workspaceId, channelIds]);
 		const known = new Set(rows.map((r) => r.id));
 		const missing = channelIds.filter((id) => !known.has(id));
-		if (missing.length) throw new ApiError(404, 'not_found', `Channel not found: ${missing.join(', ')}.`);
+		if (missing.length) throw new ApiError(404, 'not_found', `${missing.length === 1 ? 'A channel' : `${missing.length} channels`} of channelIds not found in your workspace.`);
 	}
 	await tx.query('UPDATE whatsapp_channels SET ai_agent_id = NULL WHERE workspace_id = $1 AND ai_agent_id = $2 AND NOT (id = ANY($3::uuid[]))', [workspaceId, agentId, channelIds]);
 	await tx.query('UPDATE whatsapp_channels SET ai_agent_id = $2 WHERE workspace_id = $1 AND id = ANY($3::uuid[])', [workspaceId, agentId, channelIds]);
