@@ -108,9 +108,10 @@ export function webhookEventsOf(workspaceId: string, events: InboxEvent[]): Webh
 				if (run?.id && run.status && SYNC_ENDED.has(run.status)) add('sync.finished', `sync.finished:${run.id}`, { run });
 				break;
 			}
-			default:
-				// The AI module announces hand-offs as this realtime type; none is published until it lands.
-				if ((event.type as string) === 'ai.handed_off') add('ai.handed_off', uniqueKey(event), { ...event.data, conversation: conversations.get(event.conversationId ?? '') ?? null });
+			case 'conversation.ai_changed':
+				// The AI gave the conversation to a person (keyword, its hand_off tool, a provider failure): data.reason says why.
+				if (event.data.aiState === 'handed_off') add('ai.handed_off', uniqueKey(event), { ...event.data, conversation: conversations.get(event.conversationId ?? '') ?? null });
+				break;
 		}
 	}
 	return out;
