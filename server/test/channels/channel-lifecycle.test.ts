@@ -157,7 +157,11 @@ describe.each(ADAPTERS)('channel lifecycle against the sandbox on %s', (_name, o
 		expect(lines.some((l) => l.kind === 'step' && /Automatic reconnect/.test(l.message))).toBe(true);
 		expect(events.some((e) => e.type === 'channel.alert' && e.channelId === id)).toBe(true);
 		const states = lines.filter((l) => l.kind === 'state').map((l) => `${l.status}/${l.reason}`).reverse();
-		expect(states).toEqual(expect.arrayContaining(['disconnected/connection_lost', 'disconnected/reconnecting', 'connected/reconnected']));
+		// The monitor's reconnect, then connected again. ('disconnected/connection_lost' also shows when the sandbox's
+		// `connecting` webhook beats the monitor's third check; on a loaded machine the monitor may get there first.)
+		const reconnecting = states.indexOf('disconnected/reconnecting');
+		expect(reconnecting).toBeGreaterThan(states.indexOf('connected/paired'));
+		expect(states.slice(reconnecting)).toContain('connected/reconnected');
 	});
 
 	it('monitor: a reconnect that does not come back says "reconnect failed — reconnect now", is not retried by itself, and reconnect now works', async () => {

@@ -44,7 +44,7 @@ describe('sandbox webhook delivery', () => {
 	});
 
 	it('retries 5xx with back-off and sends a byte-identical body each time', async () => {
-		receiver.script.push(503, 500);
+		receiver.scriptByPath.set('/retry', [503, 500]);
 		await sandbox.createInstance('retry', { url: `${receiver.url}/retry`, events: ['INSTANCE_CREATE'] });
 		const record = await settled('retry', 'instance.create');
 		expect(record.state).toBe('delivered');
@@ -58,7 +58,7 @@ describe('sandbox webhook delivery', () => {
 	});
 
 	it.each([400, 401, 403, 404, 422])('does not retry a %i answer', async (status) => {
-		receiver.script.push(status);
+		receiver.scriptByPath.set(`/no-retry-${status}`, [status]);
 		await sandbox.createInstance(`no-retry-${status}`, { url: `${receiver.url}/no-retry-${status}`, events: ['INSTANCE_CREATE'] });
 		const record = await settled(`no-retry-${status}`, 'instance.create');
 		expect(record.state).toBe('failed');
@@ -122,7 +122,7 @@ describe('sandbox webhook delivery', () => {
 	});
 
 	it('keeps a deleted instance until remove.instance is delivered (retries included)', async () => {
-		receiver.script.push(503, 503, 503);
+		receiver.scriptByPath.set('/deleting', [503, 503, 503]);
 		await sandbox.createInstance('deleting', { url: `${receiver.url}/deleting`, events: ['REMOVE_INSTANCE'] });
 		expect((await sandbox.delete('/instance/delete/deleting')).status).toBe(200);
 		expect((await sandbox.get('/instance/connectionState/deleting')).status).toBe(200);

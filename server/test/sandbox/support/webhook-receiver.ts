@@ -14,6 +14,11 @@ export class WebhookReceiver {
 	readonly received: ReceivedWebhook[] = [];
 	/** Statuses to answer, consumed in order; then 200. */
 	readonly script: number[] = [];
+	/**
+	 * Statuses to answer on one path, consumed in order before the shared script: a late delivery for another path
+	 * (a previous test's instance, slow on a loaded machine) cannot use them up.
+	 */
+	readonly scriptByPath = new Map<string, number[]>();
 	/** Files served on GET (path → bytes and content type), e.g. media for sendMedia by URL. */
 	readonly files = new Map<string, { data: Buffer; contentType: string }>();
 	private server: Server | undefined;
@@ -40,7 +45,7 @@ export class WebhookReceiver {
 					body = raw;
 				}
 				this.received.push({ path: request.url ?? '', headers: request.headers, raw, body, at: Date.now() });
-				response.statusCode = this.script.shift() ?? 200;
+				response.statusCode = this.scriptByPath.get(request.url ?? '')?.shift() ?? this.script.shift() ?? 200;
 				response.end('ok');
 				for (const waiter of this.waiters.splice(0)) waiter();
 			});
