@@ -47,9 +47,9 @@ export async function pendingDelivery(
 	db: Queryable,
 	workspaceId: string,
 	id: string,
-): Promise<{ subscriptionId: string; eventId: string; eventType: string; payload: Record<string, unknown>; attempts: number } | undefined> {
-	const { rows } = await db.query<{ subscriptionId: string; eventId: string; eventType: string; payload: Record<string, unknown>; attempts: number }>(
-		`SELECT subscription_id AS "subscriptionId", event_id AS "eventId", event_type AS "eventType", payload, attempts
+): Promise<{ subscriptionId: string; eventId: string; eventType: string; payload: Record<string, unknown>; attempts: number; createdAt: Date } | undefined> {
+	const { rows } = await db.query<{ subscriptionId: string; eventId: string; eventType: string; payload: Record<string, unknown>; attempts: number; createdAt: Date }>(
+		`SELECT subscription_id AS "subscriptionId", event_id AS "eventId", event_type AS "eventType", payload, attempts, created_at AS "createdAt"
 		 FROM webhook_subscription_deliveries WHERE workspace_id = $1 AND id = $2 AND status = 'pending'`,
 		[workspaceId, id],
 	);
@@ -78,6 +78,11 @@ export async function recordAttempt(
 		 WHERE workspace_id = $1 AND id = $2`,
 		[workspaceId, deliveryId, outcome.status, attempt.number, attempt.statusCode, attempt.error, outcome.status === 'pending' ? outcome.nextAttemptAt : null],
 	);
+}
+
+/** The payload as it now goes (a message's file id filled in once stored), so the deliveries list shows what was sent. */
+export async function updatePayload(db: Queryable, workspaceId: string, deliveryId: string, payload: Record<string, unknown>): Promise<void> {
+	await db.query('UPDATE webhook_subscription_deliveries SET payload = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2', [workspaceId, deliveryId, JSON.stringify(payload)]);
 }
 
 /** Deliveries still to make, oldest first: queued again at start (a private Redis forgets its jobs; the rows do not). */

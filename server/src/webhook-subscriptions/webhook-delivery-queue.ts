@@ -2,7 +2,8 @@ import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Db } from '../db/db';
 import type { Logger } from '../logging/logger';
-import { pendingDelivery, recordAttempt, unsettledDeliveries } from './webhook-deliveries';
+import { MEDIA_WAIT_MS, mediaReadiness } from './delivery-media';
+import { pendingDelivery, recordAttempt, unsettledDeliveries, updatePayload } from './webhook-deliveries';
 import { postDelivery } from './webhook-sender';
 import { DELIVERY_ID_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signDelivery, TIMESTAMP_HEADER } from './webhook-signature';
 import { deliveryTarget } from './webhook-subscriptions';
@@ -91,8 +92,21 @@ export class WebhookDeliveryQueue {
 		if (!delivery) return;
 		const target = await deliveryTarget(db, integrationsKey, workspaceId, delivery.subscriptionId);
 		if (!target) return;
+		let payload = delivery.payload;
+		if (delivery.attempts === 0) {
+			// A message with a file goes once the file is stored, so the receiver can fetch it (not longer than MEDIA_WAIT_MS).
+			const media = await mediaReadiness(db, workspaceId, payload);
+			if (media.state === 'waiting' && Date.now() - new Date(delivery.createdAt).getTime() < MEDIA_WAIT_MS) {
+				await job.moveToDelayed(Date.now() + 500, token);
+				throw new DelayedError();
+			}
+			if (media.state === 'ready' && media.payload !== payload) {
+				payload = media.payload;
+				await updatePayload(db, workspaceId, deliveryId, payload);
+			}
+		}
 		const number = delivery.attempts + 1;
-		const body = JSON.stringify(delivery.payload);
+		const body = JSON.stringify(payload);
 		const timestamp = Math.floor(Date.now() / 1000);
 		const result = await postDelivery(
 			target.url,

@@ -205,6 +205,25 @@ describe.each(ADAPTERS)('webhook subscriptions on %s', (_name, open) => {
 		expect(delivery!.attemptLog[0].error).toBe('HTTP 500');
 	});
 
+	it('delivers a message with a file once the file is stored, with its media id, so the receiver can fetch it', async () => {
+		const { id } = await subscribe(admin, { url: `${receiver.url}/media`, events: ['message.received'] });
+		const image = Buffer.from('/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=', 'base64');
+		await sandbox.post(`/_sandbox/instances/${channel.name}/messages`, { type: 'image', from: '5511977770000', caption: 'Foto', media: image.toString('base64'), mimetype: 'image/jpeg' });
+		const [request] = await eventually(() => {
+			const got = receiver.on('/media');
+			expect(got).toHaveLength(1);
+			return got;
+		}, LONG);
+		const event = JSON.parse(request!.body);
+		expect(event.data.message).toMatchObject({ type: 'image', body: 'Foto', media: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), mimeType: 'image/jpeg' } });
+		const file = await fetch(`${server.url}/api/v1/media/${event.data.message.media.id}`, { headers: { authorization: admin } });
+		expect(file.status).toBe(200);
+		expect(Buffer.from(await file.arrayBuffer()).equals(image)).toBe(true);
+		// The deliveries list shows the payload as it was sent.
+		const [delivery] = await deliveries(id);
+		expect(delivery!.payload.data.message.media.id).toBe(event.data.message.media.id);
+	});
+
 	it('gives up after the configured attempts, recording each, and hears only the events a subscription asked for', async () => {
 		const failing = await subscribe(admin, { url: `${receiver.url}/down`, events: ['lead.created'] });
 		const leadsOnly = await subscribe(admin, { url: `${receiver.url}/leads`, events: ['lead.created'] });
