@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 
 import { DELIVERY_HEADER_NAME as SECRET_HEADER } from '../../../nodes/EvolutionApi/trigger/secret';
 import { startEvolutionSandbox, startRecordingReceiver, type RecordingReceiver, type RunningSandbox, type SandboxDelivery } from './evolution-sandbox';
+import { INBOX_TRIGGER_NODE, startInboxServer, type RunningInboxServer } from './inbox-server';
 import { ensureN8n, warmN8nCacheInBackground, type N8nFlavor } from './n8n-install';
 import { N8nInstance, type ExecutionSummary, type RunOfNode } from './n8n-instance';
 import { packPackage, type PackedPackage } from './package-tarball';
@@ -22,6 +23,8 @@ const BY_EVENTS_INSTANCE = 'support';
 const BY_EVENTS_WEBHOOK_ID = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
 const SEND_TEXT_WORKFLOW = 'evoActSendText01';
 const TRIGGER_NODE = 'Evolution API Trigger';
+const INBOX_WORKFLOW = 'inboxTrgMsgRecv1';
+const INBOX_WEBHOOK_ID = '4d3c2b1a-6f5e-4b7a-9c8d-1e2f3a4b5c6d';
 
 /** Cold installs take minutes; a warm cache makes this seconds. */
 const SETUP_TIMEOUT_MS = 45 * 60_000;
@@ -42,6 +45,7 @@ export function describeN8nEndToEnd(flavor: N8nFlavor): void {
 		let workflows: Map<string, WorkflowJson>;
 		let productionUrl: string;
 		let packed: PackedPackage | undefined;
+		let inbox: RunningInboxServer;
 
 		beforeAll(async () => {
 			// On a cold cache, the first e2e file to start installs both flavours at once (the other file then
@@ -52,6 +56,8 @@ export function describeN8nEndToEnd(flavor: N8nFlavor): void {
 			expect(pack.files).toEqual(expect.arrayContaining(['dist/nodes/EvolutionApi/EvolutionApiTrigger.node.js', 'dist/nodes/EvolutionApi/EvolutionApiTrigger.node.json']));
 			sandbox = await startEvolutionSandbox(`sandbox-example-${randomBytes(6).toString('hex')}`);
 			crm = await startRecordingReceiver();
+			// The WhatsApp Inbox server, on the same sandbox, for the Inbox Trigger.
+			inbox = await startInboxServer(sandbox);
 			await sandbox.createConnectedInstance(INSTANCE);
 			await sandbox.createConnectedInstance(BY_EVENTS_INSTANCE);
 			// Another receiver (a CRM) already holds the instance's one webhook.
@@ -86,7 +92,9 @@ export function describeN8nEndToEnd(flavor: N8nFlavor): void {
 			);
 			await n8n.importCredentials([
 				{ ...CREDENTIAL, type: 'evolutionApi', data: { baseUrl: sandbox.url, apiKey: sandbox.apiKey, defaultInstance: INSTANCE } },
+				inbox.credential,
 			]);
+			toImport.push(inbox.workflow(INBOX_WORKFLOW, INBOX_WEBHOOK_ID) as WorkflowJson);
 			await n8n.importWorkflows(toImport);
 			const webhookId = trigger.nodes.find((node) => node.name === TRIGGER_NODE)!.webhookId;
 			productionUrl = `${n8n.url}/webhook/${webhookId}/evolution`;
@@ -94,6 +102,7 @@ export function describeN8nEndToEnd(flavor: N8nFlavor): void {
 
 		afterAll(async () => {
 			await n8n?.dispose();
+			await inbox?.close();
 			await sandbox?.close();
 			await crm?.close();
 			packed?.dispose();
@@ -323,6 +332,41 @@ export function describeN8nEndToEnd(flavor: N8nFlavor): void {
 				);
 				expect((await n8n.executions(TRIGGER_WORKFLOW)).filter((execution) => execution.mode === 'webhook')).toHaveLength(executions.length);
 			}, 120_000);
+
+			it('WhatsApp Inbox Trigger: hears a message the server received, on the test URL and then activated; deactivation unsubscribes', async () => {
+				const testUrl = `${n8n.url}/webhook-test/${INBOX_WEBHOOK_ID}/inbox`;
+				const productionUrl = `${n8n.url}/webhook/${INBOX_WEBHOOK_ID}/inbox`;
+				const finished = (mode: string, count: number) =>
+					waitFor(`${count} ${mode} executions of ${INBOX_WORKFLOW}`, async () => {
+						const found = (await n8n.executions(INBOX_WORKFLOW)).filter((execution) => execution.mode === mode);
+						return found.length === count && found.every((execution) => execution.finished) ? found : undefined;
+					}, 60_000);
+				const inboxItem = (execution: ExecutionSummary) => nodeOutput(execution.data?.resultData.runData, INBOX_TRIGGER_NODE)[0];
+
+				// "Listen for test event": n8n subscribes the test URL, takes one event, then unsubscribes it.
+				expect(await n8n.listenForTestEvent(INBOX_WORKFLOW, INBOX_TRIGGER_NODE)).toMatchObject({ status: 200, json: { data: { waitingForWebhook: true } } });
+				await waitFor('the test URL subscribed', async () => ((await inbox.subscriptionsAt(testUrl)).length === 1 ? true : undefined), 60_000);
+				await sandbox.receive(inbox.channel.instance, { type: 'text', from: '5511933332222', pushName: 'Ana', text: 'teste pelo inbox' });
+				const [manual] = await finished('manual', 1);
+				expect(inboxItem(manual).json).toMatchObject({
+					event: 'message.received',
+					channelId: inbox.channel.id,
+					chat: { phone: '+5511933332222', isGroup: false },
+					message: { direction: 'inbound', body: 'teste pelo inbox' },
+				});
+				await waitFor('the test subscription removed', async () => ((await inbox.subscriptionsAt(testUrl)).length === 0 ? true : undefined), 60_000);
+
+				// Activated: the production URL is subscribed and every received message starts the workflow.
+				expect((await n8n.activate(INBOX_WORKFLOW)).status).toBe(200);
+				await waitFor('the production URL subscribed', async () => ((await inbox.subscriptionsAt(productionUrl)).length === 1 ? true : undefined), 60_000);
+				await sandbox.receive(inbox.channel.instance, { type: 'text', from: '5511922221111', pushName: 'Bruno', text: 'mensagem em produção' });
+				const [webhook] = await finished('webhook', 1);
+				expect(webhook.status).toBe('success');
+				expect(inboxItem(webhook).json).toMatchObject({ event: 'message.received', chat: { phone: '+5511922221111' }, message: { body: 'mensagem em produção' } });
+
+				expect((await n8n.deactivate(INBOX_WORKFLOW)).status).toBe(200);
+				await waitFor('the production subscription removed', async () => ((await inbox.subscriptionsAt(productionUrl)).length === 0 ? true : undefined), 60_000);
+			}, 240_000);
 		});
 	});
 }
