@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { whatsAppInboxApiTest } from './methods/credentialTest';
 import { getInboxChannels } from './trigger/channels';
 import { INBOX_EVENT_OPTIONS } from './trigger/events';
 import { receiveEvent } from './trigger/receive';
@@ -29,7 +30,7 @@ export class WhatsAppInboxTrigger implements INodeType {
 		defaults: { name: 'WhatsApp Inbox Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'whatsAppInboxApi', required: true }],
+		credentials: [{ name: 'whatsAppInboxApi', required: true, testedBy: 'whatsAppInboxApiTest' }],
 		webhooks: [
 			// The server only looks at the status code; answer at once (an execution must not hold its delivery).
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: 'noData', path: 'inbox' },
@@ -115,6 +116,7 @@ export class WhatsAppInboxTrigger implements INodeType {
 
 	methods = {
 		loadOptions: { getInboxChannels },
+		credentialTest: { whatsAppInboxApiTest },
 	};
 
 	webhookMethods = {

@@ -1,6 +1,6 @@
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 
-import { inboxCall, inboxRequest } from './api';
+import { inboxRequest, inboxRequestOrMissing } from './api';
 import { generateSigningSecret } from './signature';
 
 const SUBSCRIPTIONS = '/api/v1/webhook-subscriptions';
@@ -57,9 +57,7 @@ async function serverSubscriptionsFor(this: IHookFunctions, url: string): Promis
 
 /** Deletes a subscription; one already gone (404) is what was wanted. */
 async function removeSubscription(this: IHookFunctions, id: string): Promise<void> {
-	const answer = await inboxCall.call(this, 'DELETE', `${SUBSCRIPTIONS}/${encodeURIComponent(id)}`);
-	if (answer.statusCode === 404 || (answer.statusCode >= 200 && answer.statusCode < 300)) return;
-	await inboxRequest.call(this, 'DELETE', `${SUBSCRIPTIONS}/${encodeURIComponent(id)}`);
+	await inboxRequestOrMissing.call(this, 'DELETE', `${SUBSCRIPTIONS}/${encodeURIComponent(id)}`);
 }
 
 /** `checkExists`: true when the subscription this node made for this URL is still on the server, active, with the same events. */
@@ -68,12 +66,11 @@ export async function checkSubscriptionExists(this: IHookFunctions): Promise<boo
 	const staticData = this.getWorkflowStaticData('node') as InboxTriggerStaticData;
 	const own = subscriptionsOf(staticData)[url];
 	if (!own) return false;
-	const answer = await inboxCall.call(this, 'GET', `${SUBSCRIPTIONS}/${encodeURIComponent(own.id)}`);
-	if (answer.statusCode === 404) {
+	const answer = await inboxRequestOrMissing.call(this, 'GET', `${SUBSCRIPTIONS}/${encodeURIComponent(own.id)}`);
+	if (!answer.found) {
 		delete subscriptionsOf(staticData)[url];
 		return false;
 	}
-	if (answer.statusCode < 200 || answer.statusCode >= 300) await inboxRequest.call(this, 'GET', `${SUBSCRIPTIONS}/${encodeURIComponent(own.id)}`);
 	const subscription = (answer.body as { subscription?: ServerSubscription }).subscription;
 	return subscription !== undefined && subscription.url === url && subscription.active && sameSet(subscription.events, wantedEvents.call(this));
 }

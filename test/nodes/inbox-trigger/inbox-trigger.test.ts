@@ -216,14 +216,14 @@ describe('WhatsApp Inbox Trigger with the real server', () => {
 	it('says what to do when the token lacks the admin scope or the server is not there', async () => {
 		const weak = await newTrigger({}, inboxOnlyToken);
 		await expect(weak.hook('create')).rejects.toMatchObject({
-			message: expect.stringContaining('WhatsApp Inbox server'),
-			description: expect.stringContaining('admin scope'),
+			message: expect.stringContaining('Missing scope'),
+			description: expect.stringContaining('"admin" scope'),
 		});
 		const nowhere = await startInboxTrigger({ serverUrl: 'http://127.0.0.1:9', apiToken: adminToken });
 		triggers.push(nowhere);
 		await expect(nowhere.hook('create')).rejects.toMatchObject({
-			message: expect.stringContaining('The WhatsApp Inbox server at http://127.0.0.1:9 could not be reached'),
-			description: expect.stringContaining('Server URL'),
+			message: 'Cannot reach the WhatsApp Inbox server at http://127.0.0.1:9',
+			description: expect.stringContaining('Check the Server URL'),
 		});
 	});
 });
