@@ -1,4 +1,8 @@
 import type { Queue } from 'bullmq';
+import type { Caller } from '../auth/caller';
+import { ApiError } from '../inbox/api/api-error';
+import { actorName } from '../inbox/conversations/actor-name';
+import { changeAiState } from './ai-state';
 import type { Db } from '../db/db';
 import type { Logger } from '../logging/logger';
 import type { Outbox } from '../outbox/outbox';
@@ -89,6 +93,41 @@ export class AiService {
 				await this.idle.sweep();
 			},
 		});
+	}
+
+	/** 422 no_ai_agent when the channel has no enabled agent (before a send that asks the AI to take the replies). */
+	async requireAgent(workspaceId: string, channelId: string): Promise<void> {
+		const { rows } = await this.db.query(
+			'SELECT 1 FROM whatsapp_channels ch JOIN ai_agents a ON a.id = ch.ai_agent_id AND a.workspace_id = ch.workspace_id WHERE ch.workspace_id = $1 AND ch.id = $2 AND a.enabled',
+			[workspaceId, channelId],
+		);
+		if (!rows.length) throw new ApiError(422, 'no_ai_agent', 'This channel has no enabled AI agent to take the replies; point one at it first (POST /api/v1/ai/agents with channelIds).');
+	}
+
+	/**
+	 * A proactive send asked the AI to answer the replies: the conversations it went to become active (after the send,
+	 * so the send itself, older than this, does not pause it; what was said before is not answered).
+	 */
+	async takeReplies(caller: Caller, messageIds: string[]): Promise<void> {
+		if (!messageIds.length) return;
+		const { rows } = await this.db.query<{ conversationId: string }>(
+			'SELECT DISTINCT conversation_id AS "conversationId" FROM whatsapp_messages WHERE workspace_id = $1 AND id = ANY($2::uuid[])',
+			[caller.workspaceId, messageIds],
+		);
+		for (const { conversationId } of rows) {
+			const result = await this.db.transaction(async (tx) =>
+				changeAiState(tx, caller.workspaceId, conversationId, {
+					to: 'active',
+					from: ['off', 'paused', 'handed_off'],
+					fromUndecided: true,
+					reason: 'proactive_ai',
+					line: `${await actorName(tx, caller)} started the conversation with the AI answering the replies`,
+					byUserId: caller.userId,
+					handledThroughNow: true,
+				}),
+			);
+			await this.publish(caller.workspaceId, result.events);
+		}
 	}
 
 	/** Agents changed here: the channel → agent answers cached by this replica are read again. */

@@ -42,35 +42,44 @@ export class AttendantActivity {
 			if (!message || message.sentByAi) return undefined;
 			if (message.direction === 'outbound' && message.type !== 'reaction') {
 				// Queued through the outbox (the inbox, the API, n8n): an attendant's send, now.
-				if (message.origin) return this.acted(workspaceId, conversationId, { reason: 'attendant_message', byUserId: message.sentByUserId, line: 'AI paused: an attendant sent a message' });
+				if (message.origin) return this.acted(workspaceId, conversationId, { reason: 'attendant_message', byUserId: message.sentByUserId, line: 'AI paused: an attendant sent a message', at: message.createdAt });
 				// Typed on the phone, or the echo of a send of ours stored before the send's answer: looked at again shortly.
 				if (message.fromMe) return this.deps.scheduler.schedulePhoneCheck({ workspaceId, conversationId, messageId: message.id, attempt: 0 });
 			}
 			if (message.type === 'note' && HAND_OFF_NOTE.test(message.body ?? '')) {
-				return this.acted(workspaceId, conversationId, { reason: 'note', byUserId: message.sentByUserId, line: 'AI paused: an attendant took over (note)' });
+				return this.acted(workspaceId, conversationId, { reason: 'note', byUserId: message.sentByUserId, line: 'AI paused: an attendant took over (note)', at: message.createdAt });
 			}
 			return undefined;
 		}
 		if (event.type === 'assignee.changed' && event.data.assigneeId && !event.data.byAi) {
-			return this.acted(workspaceId, conversationId, { reason: 'assigned', byUserId: (event.data.byUserId as string | null) ?? null, line: 'AI paused: the conversation was assigned to an attendant' });
+			return this.acted(workspaceId, conversationId, {
+				reason: 'assigned',
+				byUserId: (event.data.byUserId as string | null) ?? null,
+				line: 'AI paused: the conversation was assigned to an attendant',
+				at: new Date(event.at).toISOString(),
+			});
 		}
 		return undefined;
 	}
 
 	/**
 	 * Records the action (the idle resume counts from it) and pauses an active AI; an undecided conversation settles on
-	 * off without a line. One statement when the AI is not active (the common case: campaigns, AI-less channels).
+	 * off without a line. One statement when the AI is not active (the common case: campaigns, AI-less channels). An
+	 * action older than the AI's last activation (`at` before it: a send made just before giving it back, a campaign
+	 * that asked the AI to take the replies) does not pause it.
 	 */
-	async acted(workspaceId: string, conversationId: string, action: { reason: string; byUserId: string | null; line: string }): Promise<void> {
-		const { rows } = await this.deps.db.query<{ state: string }>(
+	async acted(workspaceId: string, conversationId: string, action: { reason: string; byUserId: string | null; line: string; at: string }): Promise<void> {
+		const { rows } = await this.deps.db.query<{ state: string; before: boolean }>(
 			`UPDATE whatsapp_conversations SET ai_attendant_at = now(),
 				ai_state_reason = CASE WHEN ai_state = 'off' AND ai_state_changed_at IS NULL THEN 'attendant_first' ELSE ai_state_reason END,
 				ai_state_changed_at = CASE WHEN ai_state = 'off' AND ai_state_changed_at IS NULL THEN now() ELSE ai_state_changed_at END
-			 WHERE workspace_id = $1 AND id = $2 RETURNING ai_state AS state`,
-			[workspaceId, conversationId],
+			 WHERE workspace_id = $1 AND id = $2
+			 RETURNING ai_state AS state, (ai_state_changed_at IS NOT NULL AND $3::timestamptz < ai_state_changed_at) AS before`,
+			[workspaceId, conversationId, action.at],
 		);
-		if (rows[0]?.state !== 'active') return;
-		const result = await this.deps.db.transaction((tx) => changeAiState(tx, workspaceId, conversationId, { to: 'paused', from: ['active'], ...action }));
+		if (rows[0]?.state !== 'active' || rows[0].before) return;
+		const { at: _at, ...change } = action;
+		const result = await this.deps.db.transaction((tx) => changeAiState(tx, workspaceId, conversationId, { to: 'paused', from: ['active'], ...change }));
 		if (result.events.length) await this.deps.publisher.publish(workspaceId, result.events);
 	}
 
@@ -80,8 +89,8 @@ export class AttendantActivity {
 	 * it may yet be folded (asked again); otherwise it was typed on the phone.
 	 */
 	async checkPhoneMessage(input: { workspaceId: string; conversationId: string; messageId: string; attempt: number }): Promise<'typed' | 'echo' | 'again'> {
-		const { rows } = await this.deps.db.query<{ origin: string | null; sentByAi: boolean; fromMe: boolean; body: string | null; aiInFlight: boolean }>(
-			`SELECT m.origin, m.sent_by_ai AS "sentByAi", m.from_me AS "fromMe", m.body,
+		const { rows } = await this.deps.db.query<{ origin: string | null; sentByAi: boolean; fromMe: boolean; body: string | null; aiInFlight: boolean; createdAt: string }>(
+			`SELECT m.origin, m.sent_by_ai AS "sentByAi", m.from_me AS "fromMe", m.body, m.created_at::text AS "createdAt",
 				EXISTS (SELECT 1 FROM whatsapp_messages a WHERE a.workspace_id = m.workspace_id AND a.conversation_id = m.conversation_id AND a.sent_by_ai
 					AND a.body IS NOT DISTINCT FROM m.body AND (a.status = 'queued' OR a.sent_at > now() - interval '2 minutes')) AS "aiInFlight"
 			 FROM whatsapp_messages m WHERE m.workspace_id = $1 AND m.id = $2`,
@@ -94,7 +103,7 @@ export class AttendantActivity {
 			// The same text as an AI send that never took this row: the AI's own message, not a person's.
 			return 'echo';
 		}
-		await this.acted(input.workspaceId, input.conversationId, { reason: 'phone_message', byUserId: null, line: 'AI paused: a message was sent from the phone' });
+		await this.acted(input.workspaceId, input.conversationId, { reason: 'phone_message', byUserId: null, line: 'AI paused: a message was sent from the phone', at: row.createdAt });
 		return 'typed';
 	}
 }

@@ -19,6 +19,9 @@ import { conversationContext, systemPrompt } from './prompt';
 import { replyParts } from './reply-split';
 import { matchesTrigger, normalised } from './trigger-match';
 
+// How long a burst waits for a voice note's file to be captured before it goes to the model without a transcript.
+const AUDIO_CAPTURE_WAIT_MS = 15_000;
+
 interface ConversationRow {
 	state: string;
 	stateChangedAt: Date | null;
@@ -89,7 +92,7 @@ export class ReplyRunner {
 				await this.markHandled(workspaceId, conversationId, through);
 				return;
 			}
-			if (!texts.some((text) => matchesTrigger(agent.trigger, text))) {
+			if (agent.trigger.type !== 'all' && !texts.some((text) => matchesTrigger(agent.trigger, text))) {
 				await this.markHandled(workspaceId, conversationId, through);
 				return;
 			}
@@ -107,12 +110,15 @@ export class ReplyRunner {
 			return;
 		}
 
-		const handOffWord = agent.handOffKeywords.find((word) => texts.some((text) => containsWord(text, word)));
+		// Voice notes as text first: what the customer said there counts for the keywords and goes to the model.
+		if (agent.transcribeAudio) await this.transcribePending(workspaceId, agent, pending);
+		const said = pending.map((m) => m.body ?? m.transcript ?? '').filter(Boolean);
+		const handOffWord = agent.handOffKeywords.find((word) => said.some((text) => containsWord(text, word)));
 		if (handOffWord) {
 			await this.handOff(job, agent, through, `the customer asked for a person ("${handOffWord}")`, null);
 			return;
 		}
-		if (agent.finishKeyword && texts.some((text) => normalised(text) === normalised(agent.finishKeyword!))) {
+		if (agent.finishKeyword && said.some((text) => normalised(text) === normalised(agent.finishKeyword!))) {
 			if (await this.claim(job, agent, through, 'finished', {})) {
 				await this.settle(workspaceId, conversationId, { to: 'off', reason: 'finished', line: 'AI turned off: the customer ended the conversation (finish keyword)', from: ['active'] });
 				this.deps.counters.replyOutcome('finished');
@@ -124,7 +130,6 @@ export class ReplyRunner {
 			return;
 		}
 
-		if (agent.transcribeAudio) await this.transcribePending(workspaceId, agent, pending);
 		const messages: ChatCompletionMessageParam[] = [
 			{ role: 'system', content: systemPrompt(agent, { contactName: conversation.contactName, channelName: conversation.channelName, now: new Date() }) },
 			...(await conversationContext(this.deps.db, workspaceId, conversationId, Math.max(agent.contextMessages, pending.length))),
@@ -332,9 +337,9 @@ export class ReplyRunner {
 	/** Voice notes of the burst as text (stored on the message, announced, given to the model); one that fails stays a voice note. */
 	private async transcribePending(workspaceId: string, agent: RunnableAgent, pending: PendingMessage[]): Promise<void> {
 		for (const message of pending) {
-			if (message.type !== 'audio' || message.transcript || !message.mediaId || !this.deps.media) continue;
+			if (message.type !== 'audio' || message.transcript || !this.deps.media) continue;
 			try {
-				const file = await this.deps.media.loadForSend(workspaceId, message.mediaId);
+				const file = await this.capturedAudio(workspaceId, message);
 				if (!file) continue;
 				const text = await transcribe(agent, { bytes: file.bytes, contentType: file.contentType, fileName: file.fileName });
 				if (!text) continue;
@@ -353,6 +358,26 @@ export class ReplyRunner {
 			} catch (error) {
 				this.deps.logger.warn({ messageId: message.id, code: (error as ModelError).code }, 'ai: transcription failed; the voice note goes as it is');
 			}
+		}
+	}
+
+	/**
+	 * The voice note's bytes from the media store, waiting a bounded time for its capture (from the webhook's base64,
+	 * or fetched in the background) when the burst ended before it did.
+	 */
+	private async capturedAudio(workspaceId: string, message: PendingMessage): Promise<Awaited<ReturnType<MediaReader['loadForSend']>>> {
+		const deadline = Date.now() + AUDIO_CAPTURE_WAIT_MS;
+		for (;;) {
+			if (!message.mediaId) {
+				const { rows } = await this.deps.db.query<{ mediaId: string | null }>('SELECT media_id AS "mediaId" FROM whatsapp_messages WHERE workspace_id = $1 AND id = $2', [
+					workspaceId,
+					message.id,
+				]);
+				message.mediaId = rows[0]?.mediaId ?? null;
+			}
+			const file = message.mediaId ? await this.deps.media!.loadForSend(workspaceId, message.mediaId) : undefined;
+			if (file || Date.now() > deadline) return file;
+			await new Promise((resolve) => setTimeout(resolve, 250));
 		}
 	}
 

@@ -201,7 +201,10 @@ export function registerApiRoutes(api: ApiRouter, deps: InboxApiDeps, services: 
 	registerConversationRoutes(api, deps);
 	registerLeadRoutes(api, deps);
 	registerNotificationRoutes(api, deps);
-	registerOutboxRoutes(api, services.outbox);
+	registerOutboxRoutes(api, services.outbox, {
+		check: (workspaceId, channelId) => services.ai.requireAgent(workspaceId, channelId),
+		take: (caller, messageIds) => services.ai.takeReplies(caller, messageIds),
+	});
 	registerMediaRoutes(api, services.media);
 	registerWorkspaceSettingsRoutes(api, deps);
 	registerSyncRoutes(api, services.sync);

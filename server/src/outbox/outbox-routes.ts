@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import type { Caller } from '../auth/caller';
 import type { ApiRouter } from '../inbox/api/api-router';
 import type { Outbox } from './outbox';
 import { OUTBOUND_TYPES } from './outbox-store';
@@ -41,8 +42,24 @@ const toField = z.string().trim().min(5).max(40).describe('The phone number, wit
 /** The largest campaign one call may queue. */
 export const MAX_BATCH = 1_000;
 
+/**
+ * What a proactive send may ask of the AI auto-reply (ai/): a conversation we start is the attendants' (AI off)
+ * unless the sender asks the channel's AI to answer the replies.
+ */
+export interface ProactiveAiHook {
+	/** Refuses (422) before anything is sent when the channel has no AI agent. */
+	check(workspaceId: string, channelId: string): Promise<void>;
+	/** The AI takes the replies of the conversations these sends went to. */
+	take(caller: Caller, messageIds: string[]): Promise<void>;
+}
+
+const aiRepliesField = z
+	.boolean()
+	.optional()
+	.describe("true: the channel's AI agent answers the contact's replies. By default a conversation we start stays with the attendants (AI off).");
+
 /** The sending routes (README "Sending"). Every one answers at once; the worker sends. */
-export function registerOutboxRoutes(api: ApiRouter, outbox: Outbox): void {
+export function registerOutboxRoutes(api: ApiRouter, outbox: Outbox, ai?: ProactiveAiHook): void {
 	api.add({
 		method: 'POST',
 		url: '/api/v1/conversations/:conversationId/messages',
@@ -61,11 +78,14 @@ export function registerOutboxRoutes(api: ApiRouter, outbox: Outbox): void {
 		summary: 'Send to a phone number on a channel (finds or creates the contact and conversation): 202 with the queued row; proactive sends are paced',
 		tag: 'sending',
 		access: 'member',
-		body: sendBodySchema.extend({ channelId: z.uuid(), to: toField }),
+		body: sendBodySchema.extend({ channelId: z.uuid(), to: toField, aiReplies: aiRepliesField }),
 		successStatus: 202,
 		handler: async ({ caller, body }) => {
-			const { channelId, to, ...input } = body;
-			return outbox.sendToPhone(caller, channelId, to, input);
+			const { channelId, to, aiReplies, ...input } = body;
+			if (aiReplies && ai) await ai.check(caller.workspaceId, channelId);
+			const message = await outbox.sendToPhone(caller, channelId, to, input);
+			if (aiReplies && ai) await ai.take(caller, [message.id]);
+			return message;
 		},
 	});
 
@@ -81,9 +101,15 @@ export function registerOutboxRoutes(api: ApiRouter, outbox: Outbox): void {
 				.array(sendBodySchema.extend({ to: toField, variables: z.record(z.string().max(64), z.string().max(1000)).optional() }))
 				.min(1)
 				.max(MAX_BATCH),
+			aiReplies: aiRepliesField,
 		}),
 		successStatus: 202,
-		handler: async ({ caller, body }) => ({ data: await outbox.sendBatch(caller, body.channelId, body.messages) }),
+		handler: async ({ caller, body }) => {
+			if (body.aiReplies && ai) await ai.check(caller.workspaceId, body.channelId);
+			const results = await outbox.sendBatch(caller, body.channelId, body.messages);
+			if (body.aiReplies && ai) await ai.take(caller, results.flatMap((r) => (r.id ? [r.id] : [])));
+			return { data: results };
+		},
 	});
 
 	api.add({

@@ -220,6 +220,28 @@ describe.each(ADAPTERS)('AI replies on %s', (_name, open: () => Promise<Db>) => 
 		await eventually(async () => expect(await h.aiMessages(conversationId)).toHaveLength(2), LONG);
 	});
 
+	it('transcribes a voice note before replying: the transcript is stored on the message and given to the model', async () => {
+		const channel = await h.channel();
+		await h.agent(channel, { transcribeAudio: true, transcriptionModel: 'whisper-test' });
+		const phone = h.phone();
+		h.model.transcript = 'quero marcar uma consulta amanhã às dez';
+		const answer = await h.sandbox.post(`/_sandbox/instances/${channel.name}/messages`, { type: 'audio', from: phone, ptt: true });
+		expect(answer.status).toBeLessThan(300);
+		const conversationId = await h.conversationOf(channel, phone);
+		await eventually(async () => expect(await h.aiMessages(conversationId)).toHaveLength(1), LONG);
+		const stored = (await h.db.query<{ transcript: string | null }>(`SELECT transcript FROM whatsapp_messages WHERE conversation_id = $1 AND type = 'audio'`, [conversationId])).rows;
+		expect(stored).toEqual([{ transcript: 'quero marcar uma consulta amanhã às dez' }]);
+		const upload = h.model.requests.filter((r) => r.path.endsWith('/audio/transcriptions')).at(-1)!;
+		expect(upload.authorization).toBe(`Bearer ${API_KEY_OF_MODEL}`);
+		expect(upload.raw).toContain('whisper-test');
+		const [call] = h.model.chatsMentioning('consulta amanhã às dez');
+		expect(call.body.messages.at(-1)).toEqual({ role: 'user', content: '[voice note] quero marcar uma consulta amanhã às dez' });
+		// The inbox hears the transcript on the message.
+		await eventually(() =>
+			expect(h.events.some((e) => e.type === 'message.updated' && (e.data.message as { transcript?: string }).transcript === 'quero marcar uma consulta amanhã às dez')).toBe(true),
+		);
+	});
+
 	it('ignores groups and listed chats', async () => {
 		const channel = await h.channel();
 		const listed = h.phone();

@@ -121,6 +121,26 @@ describe.each(ADAPTERS)('AI take-over on %s', (_name, open: () => Promise<Db>) =
 		expect((await systemLines(otherId)).filter((l) => l.details?.to === 'paused')).toHaveLength(1);
 	});
 
+	it('lets a proactive send ask the AI to take the replies (aiReplies), refused with 422 on a channel without an agent', async () => {
+		const channel = await h.channel();
+		await h.agent(channel);
+		const phone = h.phone();
+		const started = await h.server.call('POST', '/api/v1/messages', h.admin, { channelId: channel.id, to: `+${phone}`, text: 'Seu boleto vence amanhã.', typing: false, aiReplies: true });
+		expect(started.statusCode).toBe(202);
+		const conversationId = started.json().conversationId as string;
+		expect((await h.server.call('GET', `/api/v1/conversations/${conversationId}/ai`, h.admin)).json()).toMatchObject({ state: 'active', reason: 'proactive_ai' });
+		await h.say(channel, phone, 'Posso pagar com cartão?');
+		await eventually(async () => expect(await h.aiMessages(conversationId)).toHaveLength(1), LONG);
+		// Its own send, heard after it was made, did not pause it.
+		expect((await h.server.call('GET', `/api/v1/conversations/${conversationId}/ai`, h.admin)).json().state).toBe('active');
+
+		const bare = await h.channel();
+		const refused = await h.server.call('POST', '/api/v1/messages/batch', h.admin, { channelId: bare.id, aiReplies: true, messages: [{ to: `+${h.phone()}`, text: 'Promoção só hoje' }] });
+		expect(refused.statusCode).toBe(422);
+		expect(refused.json().error.code).toBe('no_ai_agent');
+		expect(await h.sendsOf('Promoção só hoje')).toBe(0);
+	});
+
 	it('pauses on an assignment to a person and answers 422 when the channel has no agent', async () => {
 		const channel = await h.channel();
 		await h.agent(channel);
