@@ -4594,6 +4594,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description true: the channel's AI agent answers the contact's replies. By default a conversation we start stays with the attendants (AI off). */
+                    aiReplies?: boolean;
                     /** @description Caption of an image, video or document. */
                     caption?: string;
                     /** Format: uuid */
@@ -4890,6 +4892,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description true: the channel's AI agent answers the contact's replies. By default a conversation we start stays with the attendants (AI off). */
+                    aiReplies?: boolean;
                     /** Format: uuid */
                     channelId: string;
                     messages: {
