@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { Db } from '../db/db';
 import type { Logger } from '../logging/logger';
 import { MEDIA_WAIT_MS, mediaReadiness } from './delivery-media';
+import { startDeliveryRetention } from './delivery-retention';
 import { pendingDelivery, recordAttempt, unsettledDeliveries, updatePayload } from './webhook-deliveries';
 import { postDelivery } from './webhook-sender';
 import { DELIVERY_ID_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signDelivery, TIMESTAMP_HEADER } from './webhook-signature';
@@ -35,6 +36,7 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = { attempts: 8, retryB
 export class WebhookDeliveryQueue {
 	readonly queue: Queue<DeliveryJob>;
 	private worker?: Worker<DeliveryJob>;
+	private retention?: { stop(): void };
 	private readonly connections: Redis[] = [];
 
 	constructor(
@@ -59,6 +61,8 @@ export class WebhookDeliveryQueue {
 
 	start(): void {
 		if (this.worker) return;
+		// Settled deliveries older than two weeks are deleted, so the table does not grow for ever.
+		this.retention = startDeliveryRetention(this.deps.db, this.deps.logger);
 		this.worker = new Worker<DeliveryJob>(WEBHOOK_DELIVERY_QUEUE, (job, token) => this.run(job, token), {
 			connection: this.connection(),
 			prefix: this.deps.queuePrefix,
@@ -140,6 +144,7 @@ export class WebhookDeliveryQueue {
 	}
 
 	async close(): Promise<void> {
+		this.retention?.stop();
 		await this.worker?.close().catch(() => undefined);
 		await this.queue.close().catch(() => undefined);
 		for (const redis of this.connections) redis.disconnect();

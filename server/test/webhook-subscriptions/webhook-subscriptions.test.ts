@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Db } from '../../src/db/db';
+import { pruneSettledDeliveries } from '../../src/webhook-subscriptions/delivery-retention';
 import { ADAPTERS, eventually, openMigratedDb, seedWorkspace, signIn, startInboxApp, type HttpAnswer, type InboxApp, type SeededWorkspace } from '../inbox/support/inbox-app';
 import { API_KEY, SandboxClient } from '../sandbox/support/sandbox-client';
 
@@ -246,6 +247,71 @@ describe.each(ADAPTERS)('webhook subscriptions on %s', (_name, open) => {
 		expect(delivered).toMatchObject({ eventType: 'lead.created', payload: { type: 'lead.created', data: { lead: { id: lead.json().id } } } });
 		// The inbound message of the test before is not a lead.created: no delivery of it here.
 		expect((await deliveries(leadsOnly.id)).map((d) => d.eventType)).toEqual(['lead.created']);
+	});
+
+	it('maps a send to message sent once and each receipt to message status changed, and the attendance changes to conversation events', async () => {
+		const { id } = await subscribe(admin, {
+			url: `${receiver.url}/outbound`,
+			events: ['message.sent', 'message.status_changed', 'conversation.created', 'conversation.assigned', 'conversation.status_changed'],
+		});
+		const from = `55119${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+		await inbound(from, 'quero falar com alguém');
+		const conversationId = await eventually(async () => {
+			const { rows } = await db.query<{ id: string }>('SELECT c.id FROM whatsapp_conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.workspace_id = $1 AND ct.phone_e164 = $2', [ws.workspaceId, `+${from}`]);
+			expect(rows).toHaveLength(1);
+			return rows[0]!.id;
+		}, LONG);
+		const sent = await call('POST', `/api/v1/conversations/${conversationId}/messages`, admin, { type: 'text', text: 'Olá! Como posso ajudar?', clientId: `wh-${randomBytes(4).toString('hex')}` });
+		expect(sent.statusCode).toBe(202);
+		expect((await call('POST', `/api/v1/conversations/${conversationId}/assignment`, admin, { assigneeId: ws.agent.id })).statusCode).toBe(200);
+		expect((await call('POST', `/api/v1/conversations/${conversationId}/status`, admin, { status: 'resolved' })).statusCode).toBe(200);
+
+		const types = (events: Array<Record<string, any>>) => events.map((e) => (e.type === 'message.status_changed' ? `${e.type}:${e.data.status}` : e.type)).sort();
+		const received = await eventually(() => {
+			const events = receiver.on('/outbound').map((r) => JSON.parse(r.body));
+			expect(types(events)).toEqual(
+				expect.arrayContaining(['conversation.assigned', 'conversation.created', 'conversation.status_changed', 'message.sent', 'message.status_changed:delivered', 'message.status_changed:read']),
+			);
+			return events;
+		}, LONG);
+		// Every later announcement of the same message (each receipt re-announces it as sent) made no second "sent".
+		expect(types(received).filter((t) => t === 'message.sent')).toEqual(['message.sent']);
+		const byType = new Map(received.map((e) => [e.type === 'message.status_changed' ? `${e.type}:${e.data.status}` : e.type, e]));
+		expect(byType.get('message.sent')).toMatchObject({ conversationId, data: { message: { direction: 'outbound', body: 'Olá! Como posso ajudar?' } }, chat: { phone: `+${from}` } });
+		expect(byType.get('message.status_changed:read')!.data.message.id).toBe(byType.get('message.sent')!.data.message.id);
+		expect(byType.get('conversation.assigned')).toMatchObject({ conversationId, data: { assigneeId: ws.agent.id, conversation: { id: conversationId } } });
+		expect(byType.get('conversation.status_changed')).toMatchObject({ conversationId, data: { status: 'resolved', conversation: { status: 'resolved' } } });
+		expect(byType.get('conversation.created')).toMatchObject({ conversationId, data: { conversation: { id: conversationId } } });
+		// Each fact is one delivery; the deliveries list agrees with what the receiver got.
+		const listed = await eventually(async () => {
+			const list = await deliveries(id);
+			expect(list.every((d) => d.status === 'delivered')).toBe(true);
+			return list;
+		}, LONG);
+		expect(new Set(listed.map((d) => d.eventId)).size).toBe(listed.length);
+	});
+
+	it('prunes settled deliveries past the retention window, never pending ones', async () => {
+		const { id } = await subscribe(admin, { url: `${receiver.url}/retention`, events: ['lead.updated'], active: false });
+		const row = async (status: string, daysAgo: number) =>
+			(
+				await db.query<{ id: string }>(
+					`INSERT INTO webhook_subscription_deliveries (workspace_id, subscription_id, event_id, event_type, payload, status, created_at)
+					 VALUES ($1, $2, gen_random_uuid(), 'lead.updated', '{}', $3, now() - ($4::int * interval '1 day')) RETURNING id`,
+					[ws.workspaceId, id, status, daysAgo],
+				)
+			).rows[0]!.id;
+		const oldDelivered = await row('delivered', 20);
+		const oldFailed = await row('failed', 20);
+		const oldPending = await row('pending', 20);
+		const recent = await row('delivered', 1);
+		expect(await pruneSettledDeliveries(db, new Date(Date.now() - 14 * 86_400_000))).toBeGreaterThanOrEqual(2);
+		const left = (await deliveries(id)).map((d) => d.id);
+		expect(left).not.toContain(oldDelivered);
+		expect(left).not.toContain(oldFailed);
+		expect(left).toEqual(expect.arrayContaining([oldPending, recent]));
+		// The pending row is not for a live subscription's queue: it would be resumed at the next start; drop it.
+		expect((await call('DELETE', `/api/v1/webhook-subscriptions/${id}`, admin)).statusCode).toBe(204);
 	});
 
 	it('keeps workspaces apart: no subscription, delivery or event of one reaches another', async () => {
