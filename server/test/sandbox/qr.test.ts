@@ -45,11 +45,12 @@ describe('sandbox QR codes', () => {
 	});
 
 	it('refreshes the QR on its interval and runs the refused flow at the limit', async () => {
-		const sandbox = await SandboxClient.start({ qrRefreshMs: 30, qrLimit: 3 });
+		// A delivery that hangs on a loaded machine is given up after 2 s and sent again (not after Evolution's 30 s).
+		const sandbox = await SandboxClient.start({ qrRefreshMs: 30, qrLimit: 3, webhookRetry: { initialDelayMs: 50, maxDelayMs: 200, timeoutMs: 2000 } });
 		try {
 			await sandbox.createInstance('qr-refresh', { url: `${receiver.url}/refresh`, events: ['QRCODE_UPDATED', 'CONNECTION_UPDATE'] });
 			await sandbox.get('/instance/connect/qr-refresh');
-			await receiver.waitForEvent('connection.update', 1, (hook) => hook.body.instance === 'qr-refresh' && hook.body.data.state === 'refused');
+			await receiver.waitFor((received) => received.some((hook) => hook.body.instance === 'qr-refresh' && hook.body.event === 'connection.update' && hook.body.data.state === 'refused'), 60_000);
 			// A delivery answered late is retried byte for byte (as Evolution does): each one counts once.
 			const deliveries = new Map(receiver.received.filter((hook) => hook.body.instance === 'qr-refresh').map((hook) => [hook.raw, hook.body]));
 			const hooks = [...deliveries.values()];
