@@ -108,9 +108,16 @@ export async function prepareSend(
 			if (!m || (!m.url && !m.mediaId)) throw badRequest(`body.media: a ${input.type} needs media.url (http/https) or media.mediaId.`, 'validation_error');
 			if (m.url && m.mediaId) throw badRequest('body.media: give either media.url or media.mediaId, not both.', 'validation_error');
 			if (m.url && !/^https?:\/\//i.test(m.url)) throw badRequest('body.media.url: must be an http(s) URL.', 'validation_error');
-			if (m.mediaId) await media.resolve(caller.workspaceId, m.mediaId);
+			const stored = m.mediaId ? await media.resolve(caller.workspaceId, m.mediaId) : undefined;
 			request.media = { url: m.url, mediaId: m.mediaId, mimeType: m.mimeType, fileName: m.fileName };
-			mediaColumns = { url: m.url ?? null, mimeType: m.mimeType ?? null, fileName: m.fileName ?? null };
+			// A stored file is named on the row at once (media.id, its type and name), so the thread can show it
+			// from the first answer instead of waiting for WhatsApp's echo to be captured.
+			mediaColumns = {
+				id: m.mediaId ?? null,
+				url: m.url ?? null,
+				mimeType: m.mimeType ?? stored?.mimeType ?? null,
+				fileName: m.fileName ?? stored?.fileName ?? null,
+			};
 			body = input.type === 'audio' || input.type === 'sticker' ? null : (input.caption ?? input.text ?? null);
 			break;
 		}

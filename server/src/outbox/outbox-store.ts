@@ -34,7 +34,8 @@ export interface NewOutboxMessage {
 	/** Queued by the AI auto-reply: marked on the row, so the AI never takes its own sends for an attendant's. */
 	sentByAi?: boolean;
 	paced?: { expectedSendAt: Date } | null;
-	media?: { url: string | null; mimeType: string | null; fileName: string | null };
+	/** id: a file of the media store (sent by mediaId), tied to the message when it is created. */
+	media?: { id?: string | null; url: string | null; mimeType: string | null; fileName: string | null };
 	quotedWaMessageId?: string | null;
 	reactionTargetWaMessageId?: string | null;
 }
@@ -49,8 +50,8 @@ export async function insertOutboxMessage(tx: Tx, input: NewOutboxMessage): Prom
 	const { rows } = await tx.query<{ id: string }>(
 		`INSERT INTO whatsapp_messages (workspace_id, channel_id, conversation_id, client_message_id, direction, from_me, type, body, status,
 			origin, outbox_request, sent_by_user_id, paced, expected_send_at, media_url, media_mime_type, media_file_name,
-			quoted_wa_message_id, reaction_target_wa_message_id, sent_by_ai)
-		 VALUES ($1, $2, $3, $4, 'outbound', true, $5, $6, 'queued', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+			quoted_wa_message_id, reaction_target_wa_message_id, sent_by_ai, media_id)
+		 VALUES ($1, $2, $3, $4, 'outbound', true, $5, $6, 'queued', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 		 ON CONFLICT (workspace_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING
 		 RETURNING id`,
 		[
@@ -71,6 +72,7 @@ export async function insertOutboxMessage(tx: Tx, input: NewOutboxMessage): Prom
 			input.quotedWaMessageId ?? null,
 			input.reactionTargetWaMessageId ?? null,
 			!!input.sentByAi,
+			input.media?.id ?? null,
 		],
 	);
 	if (!rows[0]) {
@@ -79,6 +81,14 @@ export async function insertOutboxMessage(tx: Tx, input: NewOutboxMessage): Prom
 			input.clientId,
 		]);
 		return { message: existing.rows[0], created: false };
+	}
+	if (input.media?.id) {
+		// The uploaded file belongs to this message from now on (deleted for everyone → its bytes are forgotten too).
+		await tx.query('UPDATE media_files SET message_id = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2 AND message_id IS NULL', [
+			input.workspaceId,
+			input.media.id,
+			rows[0].id,
+		]);
 	}
 	if (input.type !== 'reaction') {
 		await tx.query(

@@ -40,6 +40,11 @@ describe.each(ADAPTERS)('sending a stored file by mediaId on %s', (_name, open: 
 			typing: false,
 		});
 		expect(answer.statusCode).toBe(202);
+		// The queued row names its file at once (the thread shows it before WhatsApp's echo comes back), and the file
+		// belongs to the message.
+		expect(answer.json().media).toMatchObject({ id: file.id, fileName: 'proposta.pdf', mimeType: 'application/pdf' });
+		const owner = await h.db.query<{ message_id: string }>('SELECT message_id FROM media_files WHERE id = $1', [file.id]);
+		expect(owner.rows[0].message_id).toBe(answer.json().id);
 		const sent = await h.waitRow(answer.json().id, (row) => row.wa_message_id !== null && ['sent', 'server_ack', 'delivered', 'read'].includes(row.status));
 		// What the sandbox (Evolution) keeps for that message is the file we stored.
 		const held = await h.sandbox.post(`/chat/getBase64FromMediaMessage/${channel.name}`, { message: { key: { id: sent.wa_message_id } }, convertToMp4: false });

@@ -43,7 +43,6 @@ export function Thread({ conversationId, meId, typing }: { conversationId: strin
 	const confirmed = new Set(stored.map((m) => m.clientMessageId).filter(Boolean));
 	const unconfirmed = sends.pending.filter((p) => !confirmed.has(p.clientId));
 	const messages = [...stored, ...unconfirmed.map((p) => pendingAsMessage(p, conversationId))];
-	const localUrls = new Map(unconfirmed.filter((p) => p.preview.localUrl).map((p) => [`pending-${p.clientId}`, p.preview.localUrl!]));
 	const byWaId = new Map(messages.filter((m) => m.waMessageId).map((m) => [m.waMessageId!, m]));
 	const newestId = messages.length ? messages[messages.length - 1].id : undefined;
 	// "Mensagens em fila para evitar bloqueio": this thread's sends that pacing holds back, and when the last goes.
@@ -191,7 +190,7 @@ export function Thread({ conversationId, meId, typing }: { conversationId: strin
 								message={message}
 								quoted={message.quotedWaMessageId ? byWaId.get(message.quotedWaMessageId) : undefined}
 								actions={{ onReply: setReplyTo, onRetry, retrying: retryMutation.isPending }}
-								localUrl={localUrls.get(message.id)}
+								localUrl={sends.localUrlOf(message.clientMessageId)}
 							/>
 						</Fragment>
 					))}

@@ -1,5 +1,5 @@
 import { type InfiniteData, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiFailure } from '../../lib/api-client';
 import type { Message, MessagePage } from '../../lib/api-types';
 
@@ -33,6 +33,10 @@ export function upsertThreadMessage(data: InfiniteData<MessagePage> | undefined,
 export function usePendingSends(conversationId: string, onSent: () => void) {
 	const queryClient = useQueryClient();
 	const [pending, setPending] = useState<PendingSend[]>([]);
+	// The attached file as the browser already has it, by clientId: the bubble keeps showing it once the server's
+	// row replaces the pending one (no flash, no download of what was just uploaded).
+	const localUrls = useRef(new Map<string, string>());
+	useRefCleanup(localUrls.current);
 
 	const run = useCallback(
 		async (send: PendingSend) => {
@@ -56,6 +60,7 @@ export function usePendingSends(conversationId: string, onSent: () => void) {
 	const send = useCallback(
 		(preview: PendingSend['preview'], post: PendingSend['post']) => {
 			const entry: PendingSend = { clientId: crypto.randomUUID(), preview, createdAt: new Date().toISOString(), failure: null, post };
+			if (preview.localUrl) localUrls.current.set(entry.clientId, preview.localUrl);
 			setPending((list) => [...list, entry]);
 			void run(entry);
 		},
@@ -64,7 +69,14 @@ export function usePendingSends(conversationId: string, onSent: () => void) {
 
 	const discard = useCallback((clientId: string) => setPending((list) => list.filter((p) => p.clientId !== clientId)), []);
 
-	return { pending, send, retry: run, discard };
+	const localUrlOf = useCallback((clientId: string | null) => (clientId ? localUrls.current.get(clientId) : undefined), []);
+
+	return { pending, send, retry: run, discard, localUrlOf };
+}
+
+/** Frees the browser's copies of attached files when the conversation closes. */
+function useRefCleanup(urls: Map<string, string>) {
+	useEffect(() => () => urls.forEach((url) => URL.revokeObjectURL(url)), [urls]);
 }
 
 /** A pending send drawn as a message of the thread (status queued, or failed with the reason). */
