@@ -40,6 +40,7 @@ import { OTHER_ROUTES } from './api/other-routes';
 import { registerChannelRoutes } from './channels/channels.routes';
 import { registerConversationRoutes } from './conversations/conversations.routes';
 import type { InboxApiDeps } from './inbox-deps';
+import { registerCannedResponseRoutes } from './canned-responses/canned-responses.routes';
 import { registerLeadRoutes } from './leads/leads.routes';
 import { registerNotificationRoutes } from './notifications/notifications.routes';
 import { registerWorkspaceSettingsRoutes } from './workspace/workspace-settings.routes';
@@ -210,6 +211,7 @@ export function registerApiRoutes(api: ApiRouter, deps: InboxApiDeps, services: 
 	registerSyncRoutes(api, services.sync);
 	registerWebhookSubscriptionRoutes(api, deps);
 	registerAiRoutes(api, services.ai);
+	registerCannedResponseRoutes(api, deps);
 
 	let document: Record<string, unknown> | undefined;
 	const openApiDocument = () => (document ??= buildOpenApiDocument(api.routes, OTHER_ROUTES, { version: API_VERSION }));

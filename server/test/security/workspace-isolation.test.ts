@@ -21,6 +21,7 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 	let bAgentId: string;
 	let bSecrets: string[];
 	let bSubscription: { id: string; secret: string };
+	let bCannedId: string;
 
 	beforeAll(async () => {
 		db = await openMigratedDb(open);
@@ -50,6 +51,8 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 		// B's AI agent, answering B's channel.
 		const agent = await server.call('POST', '/api/v1/ai/agents', bAdmin.authorization, { name: 'B private agent', model: 'b-model', apiKey: 'b-ai-secret-key', channelIds: [b.channelId] });
 		bAgentId = agent.json().id;
+		// A canned response of B (its text must never reach A).
+		bCannedId = (await server.call('POST', '/api/v1/canned-responses', bAdmin.authorization, { shortCode: 'b-private', content: 'b-private-canned text' })).json().id;
 		bSecrets = [
 			b.workspaceId,
 			b.admin.id,
@@ -72,6 +75,8 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 			bAgentId,
 			'B private agent',
 			'b-ai-secret-key',
+			bCannedId,
+			'b-private-canned',
 			...b.messageIds,
 		];
 	});
@@ -81,7 +86,7 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 	});
 
 	async function snapshotOfB(): Promise<string> {
-		const tables = ['users', 'whatsapp_channels', 'contacts', 'leads', 'whatsapp_conversations', 'whatsapp_messages', 'api_tokens', 'inbox_notifications', 'media_files', 'whatsapp_sync_runs', 'webhook_subscriptions', 'ai_agents'];
+		const tables = ['users', 'whatsapp_channels', 'contacts', 'leads', 'whatsapp_conversations', 'whatsapp_messages', 'api_tokens', 'inbox_notifications', 'media_files', 'whatsapp_sync_runs', 'webhook_subscriptions', 'ai_agents', 'canned_responses'];
 		const parts: string[] = [];
 		for (const table of tables) {
 			const { rows } = await db.query(`SELECT * FROM ${table} WHERE workspace_id = $1 ORDER BY id`, [b.workspaceId]);
@@ -105,6 +110,7 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 			messageId: b.messageIds[0],
 			runId: bSyncRunId,
 			subscriptionId: bSubscription.id,
+			cannedResponseId: bCannedId,
 			// The API reference's static files (GET /docs/assets/:file): public, no workspace; a name it does not serve.
 			file: 'no-such-asset.css',
 			agentId: bAgentId,
