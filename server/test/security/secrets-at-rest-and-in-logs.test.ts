@@ -72,6 +72,29 @@ describe.each(ADAPTERS)('secrets at rest and in logs on %s', (_name, open) => {
 		texts.push(nulNote);
 		expect((await h.api('POST', `/api/v1/conversations/${h.seeded.conversationId}/notes`, { body: `${nulNote}\u0000` })).statusCode).toBe(400);
 
+		// An AI agent's key, used against a model that cannot be reached: the failure is logged and handed off, never with the key.
+		const aiKey = mark('sk-AI-PROVIDER-KEY');
+		secrets.push(aiKey);
+		const agent = await h.api('POST', '/api/v1/ai/agents', {
+			name: 'IA',
+			model: 'gpt-test',
+			apiKey: aiKey,
+			baseUrl: 'http://127.0.0.1:9/v1',
+			channelIds: [h.seeded.channelId],
+			debounceMs: 0,
+			maxAttempts: 1,
+			handOffMessage: null,
+		});
+		expect(agent.statusCode).toBe(201);
+		expect(agent.body).not.toContain(aiKey);
+		const aiText = mark('texto-para-ia');
+		texts.push(aiText);
+		expect((await h.webhook({ ...textWebhook({ id: mark('3AID'), text: aiText, timestamp: Math.floor(Date.now() / 1000) }), apikey: evolutionKey })).statusCode).toBe(200);
+		await eventually(async () => {
+			const { rows } = await h.db.query<{ outcome: string }>(`SELECT outcome FROM ai_replies WHERE agent_id = $1 ORDER BY created_at`, [agent.json().id]);
+			expect(rows.map((r) => r.outcome)).toEqual(['error', 'handed_off']);
+		}, 60_000);
+
 		// What code does with a failed statement or a failed upstream call: log the error. Neither may carry its input.
 		const parameter = mark('PARAMETRO-SECRETO');
 		secrets.push(parameter);
