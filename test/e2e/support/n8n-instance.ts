@@ -21,6 +21,8 @@ export interface ExecuteResult {
 	};
 	stdout: string;
 	stderr: string;
+	/** The signal that ended the process, when it did not exit by itself. */
+	signal?: NodeJS.Signals | null;
 }
 
 export interface RunOfNode {
@@ -161,7 +163,7 @@ export class N8nInstance {
 	/** `execute --id --rawOutput`: the run, also when n8n reports failure (exit code 1). */
 	async execute(workflowId: string): Promise<ExecuteResult> {
 		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput']);
-		return { code: result.code, run: parseRawOutput(result.stdout), stdout: result.stdout, stderr: result.stderr };
+		return { code: result.code, signal: result.signal, run: parseRawOutput(result.stdout), stdout: result.stdout, stderr: result.stderr };
 	}
 
 	/** `n8n start`; resolves when the editor URL is announced (after start-up activation). */

@@ -110,7 +110,9 @@ export function describeN8nEndToEnd(flavor: N8nFlavor): void {
 
 		it('runs the send-text action workflow with `n8n execute --id`', async () => {
 			const result = await n8n.execute(SEND_TEXT_WORKFLOW);
-			expect({ code: result.code, error: result.run?.data.resultData.error?.message }).toEqual({ code: 0, error: undefined });
+			// On a failure the answer says how the CLI ended (seen once in CI: no exit code), and what it printed last.
+			const ended = result.code === 0 ? {} : { signal: result.signal ?? null, stderr: result.stderr.slice(-1500), stdout: result.stdout.slice(-500) };
+			expect({ code: result.code, error: result.run?.data.resultData.error?.message, ...ended }).toEqual({ code: 0, error: undefined });
 			const [item] = nodeOutput(result.run?.data.resultData.runData, 'Send Text');
 			expect(item.json).toMatchObject({
 				key: { remoteJid: '5511988887777@s.whatsapp.net', fromMe: true },
