@@ -1,4 +1,5 @@
 import type { Db } from '../db/db';
+import { findLead } from '../inbox/leads/leads';
 import type { Logger } from '../logging/logger';
 import type { InboxEvent, RealtimeSink } from '../realtime/inbox-events';
 import type { WebhookDeliveryQueue } from './webhook-delivery-queue';
@@ -43,6 +44,7 @@ export class WebhookDispatcher implements RealtimeSink {
 		const wanted = (types: string[], type: string) => types.length === 0 || types.includes(type);
 		if (!events.some((event) => subscriptions.some((s) => wanted(s.events, event.type)))) return 0;
 		const chats = await this.chats(workspaceId, [...new Set(events.map((e) => e.conversationId).filter((id): id is string => Boolean(id)))]);
+		await this.withLeads(workspaceId, events);
 		const deliveries: NewDelivery[] = [];
 		for (const event of events) {
 			const payload = {
@@ -65,6 +67,15 @@ export class WebhookDispatcher implements RealtimeSink {
 			written.map((row) => row.id),
 		);
 		return written.length;
+	}
+
+	/** Lead events announced with the lead's id only (ingest's attribution) carry the lead as the API shows it. */
+	private async withLeads(workspaceId: string, events: WebhookEvent[]): Promise<void> {
+		for (const event of events) {
+			if (!event.type.startsWith('lead.') || event.data.lead || typeof event.data.leadId !== 'string') continue;
+			const { leadId, ...rest } = event.data;
+			event.data = { ...rest, lead: (await findLead(this.deps.db, workspaceId, leadId)) ?? { id: leadId } };
+		}
 	}
 
 	private async chats(workspaceId: string, conversationIds: string[]): Promise<Map<string, ChatInfo>> {

@@ -88,14 +88,16 @@ export function webhookEventsOf(workspaceId: string, events: InboxEvent[]): Webh
 			case 'conversation.status_changed':
 				add('conversation.status_changed', uniqueKey(event), { ...event.data, conversation: conversations.get(event.conversationId ?? '') ?? null });
 				break;
-			case 'lead.created': {
+			case 'lead.created':
+			case 'lead.updated': {
+				// The API announces the lead itself; ingest's attribution only its id (the dispatcher reads the lead then).
 				const lead = event.data.lead as { id?: string } | undefined;
-				add('lead.created', lead?.id ? `lead.created:${lead.id}` : uniqueKey(event), { lead });
+				const leadId = lead?.id ?? (typeof event.data.id === 'string' ? event.data.id : undefined);
+				const data = lead ? { lead } : { leadId, contactId: event.data.contactId ?? null, matchMethod: event.data.matchMethod ?? null };
+				if (event.type === 'lead.created') add('lead.created', leadId ? `lead.created:${leadId}` : uniqueKey(event), data);
+				else add('lead.updated', uniqueKey(event), data);
 				break;
 			}
-			case 'lead.updated':
-				add('lead.updated', uniqueKey(event), { lead: event.data.lead });
-				break;
 			case 'channel.updated': {
 				const channel = event.data as { id?: string; status?: string; statusChangedAt?: string | null };
 				const key = `${event.channelId ?? channel.id}:${channel.statusChangedAt ?? event.at}`;

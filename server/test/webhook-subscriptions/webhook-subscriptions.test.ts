@@ -64,7 +64,7 @@ describe.each(ADAPTERS)('webhook subscriptions on %s', (_name, open) => {
 		sandbox = await SandboxClient.start({ maxSendDelayMs: 5 });
 		db = await openMigratedDb(open);
 		server = await startInboxApp(db, {
-			env: { WEBHOOK_DELIVERY_RETRY_MS: '100', WEBHOOK_DELIVERY_ATTEMPTS: '3', WEBHOOK_DELIVERY_TIMEOUT_MS: '3000', OUTBOX_TIME_SCALE: '0.01' },
+			env: { WEBHOOK_DELIVERY_RETRY_MS: '100', WEBHOOK_DELIVERY_ATTEMPTS: '3', WEBHOOK_DELIVERY_TIMEOUT_MS: '15000', OUTBOX_TIME_SCALE: '0.01' },
 			evolution: { baseUrl: sandbox.url, apiKey: API_KEY },
 			logLines,
 		});
@@ -272,6 +272,7 @@ describe.each(ADAPTERS)('webhook subscriptions on %s', (_name, open) => {
 			expect(types(events)).toEqual(
 				expect.arrayContaining(['conversation.assigned', 'conversation.created', 'conversation.status_changed', 'message.sent', 'message.status_changed:delivered', 'message.status_changed:read']),
 			);
+			expect(events.filter((e) => e.type === 'conversation.status_changed')).toHaveLength(2);
 			return events;
 		}, LONG);
 		// Every later announcement of the same message (each receipt re-announces it as sent) made no second "sent".
@@ -280,7 +281,11 @@ describe.each(ADAPTERS)('webhook subscriptions on %s', (_name, open) => {
 		expect(byType.get('message.sent')).toMatchObject({ conversationId, data: { message: { direction: 'outbound', body: 'Olá! Como posso ajudar?' } }, chat: { phone: `+${from}` } });
 		expect(byType.get('message.status_changed:read')!.data.message.id).toBe(byType.get('message.sent')!.data.message.id);
 		expect(byType.get('conversation.assigned')).toMatchObject({ conversationId, data: { assigneeId: ws.agent.id, conversation: { id: conversationId } } });
-		expect(byType.get('conversation.status_changed')).toMatchObject({ conversationId, data: { status: 'resolved', conversation: { status: 'resolved' } } });
+		// Assigning opened the pending conversation (a status change of its own), then it was resolved: deliveries may
+		// arrive in any order, so each is looked up by what it says.
+		const statuses = received.filter((e) => e.type === 'conversation.status_changed');
+		expect(statuses.map((e) => e.data.status).sort()).toEqual(['open', 'resolved']);
+		expect(statuses.find((e) => e.data.status === 'resolved')).toMatchObject({ conversationId, data: { previousStatus: 'open', conversation: { status: 'resolved' } } });
 		expect(byType.get('conversation.created')).toMatchObject({ conversationId, data: { conversation: { id: conversationId } } });
 		// Each fact is one delivery; the deliveries list agrees with what the receiver got.
 		const listed = await eventually(async () => {
@@ -289,6 +294,27 @@ describe.each(ADAPTERS)('webhook subscriptions on %s', (_name, open) => {
 			return list;
 		}, LONG);
 		expect(new Set(listed.map((d) => d.eventId)).size).toBe(listed.length);
+	});
+
+	it('gives lead events the lead itself: the one a first WhatsApp message created, and one an update through the API changed', async () => {
+		await subscribe(admin, { url: `${receiver.url}/leads-full`, events: ['lead.created', 'lead.updated'] });
+		const from = `55119${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+		await inbound(from, 'Oi, quero um orçamento');
+		const created = await eventually(() => {
+			const events = receiver.on('/leads-full').map((r) => JSON.parse(r.body));
+			expect(events.map((e) => e.type)).toContain('lead.created');
+			return events.find((e) => e.type === 'lead.created');
+		}, LONG);
+		expect(created).toMatchObject({ channelId: channel.id, data: { lead: { id: expect.any(String), phoneE164: `+${from}` } } });
+		const leadId = created.data.lead.id as string;
+
+		expect((await call('PATCH', `/api/v1/leads/${leadId}`, admin, { status: 'qualified', score: 40 })).statusCode).toBe(200);
+		const updated = await eventually(() => {
+			const event = receiver.on('/leads-full').map((r) => JSON.parse(r.body)).find((e) => e.type === 'lead.updated');
+			expect(event).toBeDefined();
+			return event;
+		}, LONG);
+		expect(updated.data.lead).toMatchObject({ id: leadId, status: 'qualified', score: 40 });
 	});
 
 	it('prunes settled deliveries past the retention window, never pending ones', async () => {

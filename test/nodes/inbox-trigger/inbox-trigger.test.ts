@@ -28,7 +28,7 @@ describe('WhatsApp Inbox Trigger with the real server', () => {
 		sandbox = await SandboxClient.start({ maxSendDelayMs: 5 });
 		db = await openMigratedDb(() => createPgliteDb());
 		server = await startInboxApp(db, {
-			env: { WEBHOOK_DELIVERY_RETRY_MS: '100', WEBHOOK_DELIVERY_ATTEMPTS: '3', WEBHOOK_DELIVERY_TIMEOUT_MS: '5000' },
+			env: { WEBHOOK_DELIVERY_RETRY_MS: '100', WEBHOOK_DELIVERY_ATTEMPTS: '6', WEBHOOK_DELIVERY_TIMEOUT_MS: '15000' },
 			evolution: { baseUrl: sandbox.url, apiKey: API_KEY },
 		});
 		const ws = await seedWorkspace(db, server.runtime.integrationsKey, { messages: 0 });

@@ -62,7 +62,12 @@ export function registerLeadRoutes(api: ApiRouter, deps: InboxApiDeps): void {
 		access: 'member',
 		params: leadParams,
 		body: updateLeadSchema,
-		handler: async ({ caller, params, body }) => updateLead(db, caller.workspaceId, params.leadId, body),
+		handler: async ({ caller, params, body }) => {
+			const lead = await updateLead(db, caller.workspaceId, params.leadId, body);
+			// Heard by the inbox pages and by webhook subscriptions ("lead updated"), like a creation.
+			await publisher.publish(caller.workspaceId, [inboxEvent('lead.updated', { data: { lead } })]);
+			return lead;
+		},
 	});
 
 	api.add({
