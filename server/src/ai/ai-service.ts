@@ -55,13 +55,14 @@ export class AiService {
 		this.counters = options.counters ?? new InMemoryAiCounters();
 		this.queue = new AiQueue({ redisUrl: options.redisUrl, prefix: options.queuePrefix, logger: options.logger, sweepMs: options.sweepMs });
 		options.onQueue?.(this.queue.queue);
+		this.trigger = new ReplyTrigger({ db: options.db, logger: options.logger, queue: this.queue });
 		this.activity = new AttendantActivity({
 			db: options.db,
 			publisher: options.publisher,
 			logger: options.logger,
 			scheduler: { schedulePhoneCheck: (input) => this.queue.addPhoneCheck(input, options.echoGraceMs) },
+			channelHasAi: (workspaceId, channelId) => this.trigger.channelHasAi(workspaceId, channelId),
 		});
-		this.trigger = new ReplyTrigger({ db: options.db, logger: options.logger, queue: this.queue });
 		this.runner = new ReplyRunner({
 			db: options.db,
 			publisher: options.publisher,

@@ -4,8 +4,13 @@ import type { Logger } from '../logging/logger';
 import type { InboxEvent, InboxPublisher, RealtimeSink } from '../realtime/inbox-events';
 import { changeAiState } from './ai-state';
 
+const ATTENDANT_EVENTS = new Set(['message.created', 'assignee.changed']);
+
 /** A private note that asks the AI to step aside ("hand off", "handoff", "assumo", "assumir"). */
 const HAND_OFF_NOTE = /\bhand[\s-]?off\b|\bassum(o|ir|indo)\b/i;
+
+/** Whether a channel has an enabled AI agent (ai/reply-trigger.ts keeps the answer cached). */
+export type ChannelAiLookup = (workspaceId: string, channelId: string) => Promise<boolean>;
 
 export interface PhoneCheckScheduler {
 	/** Looks at a fromMe message again a little later (it may be the echo of an AI send, folded into its row meanwhile). */
@@ -16,19 +21,22 @@ export interface PhoneCheckScheduler {
  * The take-over that holds: any attendant action in a conversation pauses its AI. Heard from the events every change
  * is published with (the outbox's queued sends, ingest's fromMe messages, assignments, notes), so no send path needs
  * to know about the AI. An action on a conversation the AI has not taken yet settles it on `off` (a human started it:
- * evolution#846). The AI's own sends (sentByAi) are never actions.
+ * evolution#846). The AI's own sends (sentByAi) are never actions. Only channels with an AI agent are looked at.
  */
 export class AttendantActivity {
 	constructor(
-		private readonly deps: { db: Db; publisher: InboxPublisher; logger: Logger; scheduler: PhoneCheckScheduler },
+		private readonly deps: { db: Db; publisher: InboxPublisher; logger: Logger; scheduler: PhoneCheckScheduler; channelHasAi: ChannelAiLookup },
 	) {}
 
 	sink(): RealtimeSink {
 		return {
 			send: async (workspaceId: string, events: InboxEvent[]) => {
 				for (const event of events) {
-					const work = this.classify(workspaceId, event);
-					if (work) void work.catch((error: Error) => this.deps.logger.warn({ err: error.message }, 'ai: attendant activity not recorded'));
+					if (!event.channelId || !ATTENDANT_EVENTS.has(event.type)) continue;
+					const channelId = event.channelId;
+					// Channels without an AI agent: nothing to pause, nothing to record (no statement, no job).
+					const work = this.deps.channelHasAi(workspaceId, channelId).then((hasAi) => (hasAi ? this.classify(workspaceId, event) : undefined));
+					void work.catch((error: Error) => this.deps.logger.warn({ err: error.message }, 'ai: attendant activity not recorded'));
 				}
 			},
 		};

@@ -53,6 +53,11 @@ export class ReplyTrigger {
 		await this.deps.queue.addReply(workspaceId, conversationId, ai.debounceMs, { attempts: ai.attempts, backoffMs: ai.backoffMs });
 	}
 
+	/** Whether the channel has an enabled agent (cached like the rest: attendant actions elsewhere cost nothing). */
+	async channelHasAi(workspaceId: string, channelId: string): Promise<boolean> {
+		return (await this.channelAi(workspaceId, channelId)) !== null;
+	}
+
 	private channelAi(workspaceId: string, channelId: string): Promise<ChannelAi | null> {
 		const known = this.channels.get(channelId);
 		if (known && Date.now() - known.at < CACHE_MS) return known.ai;
