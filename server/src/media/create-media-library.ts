@@ -6,6 +6,8 @@ import { MediaCapture } from './media-capture';
 import { MediaFetchJobs } from './media-fetch-jobs';
 import { MediaLibrary } from './media-library';
 import type { MediaStore } from './media-store';
+import { SupabaseMediaStore } from './supabase-media-store';
+import { createSupabaseServiceClient } from '../supabase/supabase-client';
 
 export const DEFAULT_MEDIA_SETTINGS = {
 	maxUploadBytes: 64 * 1024 * 1024,
@@ -17,8 +19,13 @@ export const DEFAULT_MEDIA_SETTINGS = {
 	fetchGraceMs: 3_000,
 };
 
-/** The configured store: a folder under DATA_DIR (DATA_DIR/media). */
+/** The configured store: a private Supabase Storage bucket when the server runs with Supabase, else a folder under DATA_DIR (DATA_DIR/media). */
 export function createMediaStore(runtime: Pick<Runtime, 'config'>): MediaStore {
+	const { supabase } = runtime.config;
+	if (supabase) {
+		const bucket = runtime.config.media?.bucket ?? DEFAULT_MEDIA_SETTINGS.bucket;
+		return new SupabaseMediaStore(createSupabaseServiceClient(supabase), { url: supabase.url, serviceRoleKey: supabase.serviceRoleKey, bucket });
+	}
 	return new LocalMediaStore(join(runtime.config.dataDir, 'media'));
 }
 

@@ -136,7 +136,15 @@ export function registerMediaRoutes(api: ApiRouter, media: MediaLibrary): void {
 			} else {
 				reply.code(200).header('content-length', size);
 			}
-			return reply.send(await media.read(file, range));
+			let bytes;
+			try {
+				bytes = await media.read(file, range);
+			} catch (error) {
+				// The row says stored but the store has no such file (removed by hand, another store's key): not a 500.
+				if ((error as { code?: string }).code === 'ENOENT') throw new ApiError(410, 'media_unavailable', 'The file is no longer in the media store.');
+				throw error;
+			}
+			return reply.send(bytes);
 		},
 	});
 }
