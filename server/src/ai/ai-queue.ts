@@ -55,7 +55,7 @@ export class AiQueue {
 	}
 
 	async addPhoneCheck(input: { workspaceId: string; conversationId: string; messageId: string; attempt: number }, delayMs: number): Promise<void> {
-		await this.queue.add('phone-check', { kind: 'phone-check', ...input }, { delay: delayMs, jobId: `phone-check:${input.messageId}:${input.attempt}`, attempts: 5, backoff: { type: 'fixed', delay: 1000 } });
+		await this.queue.add('phone-check', { kind: 'phone-check', ...input }, { delay: delayMs, jobId: `phone-check-${input.messageId}-${input.attempt}`, attempts: 5, backoff: { type: 'fixed', delay: 1000 } });
 	}
 
 	start(handlers: AiJobHandlers): void {

@@ -122,7 +122,7 @@ export class ReplyRunner {
 			if (await this.claim(job, agent, through, 'finished', {})) {
 				await this.settle(workspaceId, conversationId, { to: 'off', reason: 'finished', line: 'AI turned off: the customer ended the conversation (finish keyword)', from: ['active'] });
 				this.deps.counters.replyOutcome('finished');
-			}
+			} else await this.markHandled(workspaceId, conversationId, through);
 			return;
 		}
 		if (!withinBusinessHours(agent.businessHours)) {
@@ -158,7 +158,7 @@ export class ReplyRunner {
 
 	private async reply(job: { workspaceId: string; conversationId: string; attempt: number }, agent: RunnableAgent, through: string, answer: ModelAnswer): Promise<void> {
 		const parts = replyParts(answer.text ?? '', { split: agent.splitMessages, timePerCharMs: agent.timePerCharMs });
-		const claimed = await this.claim(job, agent, through, 'replied', answer, { requireActive: true });
+		const claimed = await this.claim(job, agent, through, 'replied', answer);
 		if (!claimed) {
 			// An attendant took over while the model was thinking (or another run already answered): nothing goes out.
 			await this.markHandled(job.workspaceId, job.conversationId, through);
@@ -185,7 +185,10 @@ export class ReplyRunner {
 
 	private async handOff(job: { workspaceId: string; conversationId: string; attempt: number }, agent: RunnableAgent, through: string, reason: string, answer: ModelAnswer | null): Promise<void> {
 		const claimed = await this.claim(job, agent, through, 'handed_off', answer ?? {}, { error: answer ? null : reason });
-		if (!claimed) return;
+		if (!claimed) {
+			await this.markHandled(job.workspaceId, job.conversationId, through);
+			return;
+		}
 		const result = await handOff(this.deps.db, { workspaceId: job.workspaceId, conversationId: job.conversationId, reason, onlineWindowMs: this.deps.onlineWindowMs });
 		if (result.events.length) await this.publish(job.workspaceId, result.events);
 		if (result.handedOff && agent.handOffMessage?.trim()) {
@@ -198,7 +201,10 @@ export class ReplyRunner {
 	/** Outside business hours: the away message, once per conversation (only while the AI holds it: no attendant is active). */
 	private async outsideHours(job: { workspaceId: string; conversationId: string; attempt: number }, agent: RunnableAgent, conversation: ConversationRow, through: string): Promise<void> {
 		const claimed = await this.claim(job, agent, through, 'away', {});
-		if (!claimed) return;
+		if (!claimed) {
+			await this.markHandled(job.workspaceId, job.conversationId, through);
+			return;
+		}
 		this.deps.counters.replyOutcome('away');
 		if (conversation.awaySentAt || !agent.awayMessage?.trim()) return;
 		const { rowCount } = await this.deps.db.query(
@@ -212,8 +218,8 @@ export class ReplyRunner {
 
 	/**
 	 * The burst's final outcome, once: inserted under the unique (conversation, burst) key with the conversation row
-	 * locked, the state still active when asked, and the burst marked handled. Answers the record's id, or null when
-	 * another run already settled this burst or the AI is no longer active.
+	 * locked and the state still active, and the burst marked handled. Answers the record's id, or null when another
+	 * run already settled this burst or the AI is no longer active.
 	 */
 	private async claim(
 		job: { workspaceId: string; conversationId: string; attempt: number },
@@ -221,14 +227,15 @@ export class ReplyRunner {
 		through: string,
 		outcome: AiOutcome,
 		usage: Partial<ModelAnswer>,
-		options: { requireActive?: boolean; error?: string | null } = {},
+		options: { error?: string | null } = {},
 	): Promise<string | null> {
 		return this.deps.db.transaction(async (tx) => {
 			const { rows } = await tx.query<{ state: string }>('SELECT ai_state AS state FROM whatsapp_conversations WHERE workspace_id = $1 AND id = $2 FOR UPDATE', [
 				job.workspaceId,
 				job.conversationId,
 			]);
-			if (!rows[0] || (options.requireActive && rows[0].state !== 'active')) return null;
+			// An attendant took over meanwhile (paused, or given to a person): the AI does nothing more here.
+			if (!rows[0] || rows[0].state !== 'active') return null;
 			const inserted = await tx.query<{ id: string }>(
 				`INSERT INTO ai_replies (workspace_id, conversation_id, agent_id, burst_through, model, tokens_in, tokens_out, latency_ms, outcome, error, attempt)
 				 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
