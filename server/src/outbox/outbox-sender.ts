@@ -99,10 +99,10 @@ export class OutboxSender {
 				return { kind: 'later', at: new Date(Date.now() + retryDelayMs(1, this.deps.timeScale)) };
 			}
 			if (found) {
-				const message = await markSent(db, row, found.waMessageId, found.waTimestamp);
+				const sent = await markSent(db, row, found.waMessageId, found.waTimestamp);
 				this.deps.counters.sendOutcome(row.channelId, 'adopted');
 				this.deps.logger.info({ messageId: row.id, waMessageId: found.waMessageId, via: found.via }, 'outbox: message in doubt had been sent; not sending again');
-				await this.announce(row, message);
+				await this.announceSent(row, sent);
 				return { kind: 'done' };
 			}
 		}
@@ -151,11 +151,11 @@ export class OutboxSender {
 				return this.retry(row, attempts, { kind: 'ambiguous', code: 'no_message_id', message: 'Evolution accepted the send without a message id.' });
 			}
 			const seconds = Number(answer.messageTimestamp);
-			const message = await markSent(db, row, waMessageId, Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : null);
+			const sent = await markSent(db, row, waMessageId, Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : null);
 			this.deps.counters.sendOutcome(row.channelId, 'sent');
 			this.deps.counters.sendLatency(row.channelId, Date.now() - row.createdAt.getTime());
 			this.deps.observer?.succeeded(row);
-			await this.announce(row, message);
+			await this.announceSent(row, sent);
 			return { kind: 'done' };
 		} catch (error) {
 			await logUpstreamCall(db, { workspaceId: row.workspaceId, channelId: row.channelId, messageId: row.id, operation: 'outbox_send', method: 'POST', endpoint, startedAt, request: call.body, error });
@@ -201,6 +201,19 @@ export class OutboxSender {
 	}
 
 	/** Every change of an outbox row is published in the REST shape (message.updated). */
+	/**
+	 * The send's new state, and the removal of the copy ingest had made of its echo when the echo came first: a page
+	 * that was shown that copy (message.created) drops it, or the thread would show the message twice.
+	 */
+	private async announceSent(row: SendRow, sent: Awaited<ReturnType<typeof markSent>>): Promise<void> {
+		const events: InboxEvent[] = sent.removedCopies.map((copy) =>
+			inboxEvent('message.removed', { conversationId: copy.conversationId, channelId: row.channelId, data: { id: copy.id, conversationId: copy.conversationId, replacedBy: row.id } }),
+		);
+		if (sent.message) events.push(inboxEvent('message.updated', { conversationId: row.conversationId, channelId: row.channelId, data: { message: sent.message } }));
+		if (!events.length) return;
+		await this.deps.publisher.publish(row.workspaceId, events).catch((error: Error) => this.deps.logger.warn({ err: error.message }, 'outbox: realtime publish failed'));
+	}
+
 	private async announce(row: SendRow, message: ThreadMessage | undefined): Promise<void> {
 		if (!message) return;
 		const event: InboxEvent = inboxEvent('message.updated', { conversationId: row.conversationId, channelId: row.channelId, data: { message } });

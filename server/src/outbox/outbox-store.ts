@@ -168,14 +168,20 @@ export async function markSending(db: Queryable, messageId: string): Promise<num
  * The send went out as WhatsApp message `waMessageId`: stored on the row, so the `send.message` echo and the
  * `messages.update` acks land here. If the echo came first, ingest stored it as a row of its own (it could not know
  * it was ours): that copy is folded in (its status kept if ahead) and removed, and so are acks waiting for the id.
- * Status only moves forward.
+ * Status only moves forward. The removed copies are returned: pages that were shown them must drop them.
  */
-export async function markSent(db: Db, ref: { workspaceId: string; channelId: string; id: string }, waMessageId: string, waTimestamp: Date | null): Promise<ThreadMessage | undefined> {
+export async function markSent(
+	db: Db,
+	ref: { workspaceId: string; channelId: string; id: string },
+	waMessageId: string,
+	waTimestamp: Date | null,
+): Promise<{ message: ThreadMessage | undefined; removedCopies: Array<{ id: string; conversationId: string }> }> {
 	for (let attempt = 0; ; attempt++) {
 		try {
 			return await db.transaction(async (tx) => {
-				const copy = await tx.query<{ status: string }>(
-					`DELETE FROM whatsapp_messages WHERE workspace_id = $1 AND channel_id = $2 AND wa_message_id = $3 AND id <> $4 AND origin IS NULL RETURNING status`,
+				const copy = await tx.query<{ status: string; id: string; conversationId: string }>(
+					`DELETE FROM whatsapp_messages WHERE workspace_id = $1 AND channel_id = $2 AND wa_message_id = $3 AND id <> $4 AND origin IS NULL
+					 RETURNING status, id, conversation_id AS "conversationId"`,
 					[ref.workspaceId, ref.channelId, waMessageId, ref.id],
 				);
 				const early = await tx.query<{ status: string | null }>(
@@ -198,7 +204,7 @@ export async function markSent(db: Db, ref: { workspaceId: string; channelId: st
 					`UPDATE whatsapp_messages AS m SET sent_at = COALESCE(m.sent_at, now()) WHERE m.workspace_id = $1 AND m.id = $2 RETURNING ${MESSAGE_COLUMNS}`,
 					[ref.workspaceId, ref.id],
 				);
-				return rows[0];
+				return { message: rows[0], removedCopies: copy.rows.map(({ id, conversationId }) => ({ id, conversationId })) };
 			});
 		} catch (error) {
 			// The echo being written by ingest at this very moment: once it commits, the copy can be folded in.

@@ -13,7 +13,9 @@ export type InboxEventType =
 	/** Proactive sends held back by pacing: which, until when, and the sentence to show the sender. */
 	| 'message.paced'
 	/** The AI auto-reply's state of a conversation changed (active, paused, handed_off, off), with the reason. */
-	| 'conversation.ai_changed';
+	| 'conversation.ai_changed'
+	/** A row that is no more: the early copy of a send's echo, folded into the send's own row. */
+	| 'message.removed';
 
 export interface InboxEvent {
 	type: InboxEventType;
