@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Message } from '../../lib/api-types';
 import { clock } from './format';
@@ -44,11 +45,17 @@ export interface BubbleActions {
 	/** Sends a failed message again (a server row by POST /retry, a refused POST by posting it again). */
 	onRetry(message: Message): void;
 	retrying?: boolean;
+	/** Reacts to the message (an empty emoji takes our reaction back). */
+	onReact(message: Message, emoji: string): void;
 }
+
+// WhatsApp's quick reactions.
+const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
 /** One message: text as text (never markup), its media, quote, reactions, ticks, and a failed send's retry. */
 export function Bubble({ message, quoted, actions, localUrl }: { message: Message; quoted?: Message; actions: BubbleActions; localUrl?: string }) {
 	const { t } = useTranslation();
+	const [reacting, setReacting] = useState(false);
 	if (message.type === 'system' || (message.direction === 'internal' && message.type !== 'note')) {
 		return (
 			<li className="system-line" role="note">
@@ -120,9 +127,37 @@ export function Bubble({ message, quoted, actions, localUrl }: { message: Messag
 				)}
 			</div>
 			{!note && !message.isDeleted && !message.id.startsWith('pending-') && (
-				<button type="button" className="reply-button" aria-label={t('thread.reply')} onClick={() => actions.onReply(message)}>
-					↩
-				</button>
+				<span className="bubble-actions">
+					<button type="button" className="reply-button" aria-label={t('thread.reply')} onClick={() => actions.onReply(message)}>
+						↩
+					</button>
+					{message.waMessageId && (
+						<button type="button" className="react-button" aria-label={t('thread.react')} aria-expanded={reacting} onClick={() => setReacting((open) => !open)}>
+							☺
+						</button>
+					)}
+					{reacting && (
+						<span className="quick-reactions" role="group" aria-label={t('thread.react')}>
+							{QUICK_REACTIONS.map((emoji) => {
+								const mine = message.reactions.some((r) => r.fromMe && r.emoji === emoji);
+								return (
+									<button
+										key={emoji}
+										type="button"
+										aria-label={mine ? t('thread.unreact', { emoji }) : emoji}
+										aria-pressed={mine}
+										onClick={() => {
+											actions.onReact(message, mine ? '' : emoji);
+											setReacting(false);
+										}}
+									>
+										{emoji}
+									</button>
+								);
+							})}
+						</span>
+					)}
+				</span>
 			)}
 		</li>
 	);

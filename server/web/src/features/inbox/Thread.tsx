@@ -6,7 +6,7 @@ import type { Attendant, ConversationStatus, Message } from '../../lib/api-types
 import { Bubble } from './Bubble';
 import { Composer } from './Composer';
 import { clock, contactName, dayLabel, sameDay } from './format';
-import { addNote, assign, changeStatus, type FileType, getConversation, listAttendants, listMessages, markRead, retryMessage, sendMedia, sendText } from './inbox-api';
+import { addNote, assign, changeStatus, type FileType, getConversation, listAttendants, listMessages, markRead, react, retryMessage, sendMedia, sendText } from './inbox-api';
 import { uploadMedia } from './media-api';
 import { pendingAsMessage, upsertThreadMessage, usePendingSends } from './pending-sends';
 
@@ -55,6 +55,10 @@ export function Thread({ conversationId, meId, typing }: { conversationId: strin
 			queryClient.setQueryData(['thread', conversationId], (data: Parameters<typeof upsertThreadMessage>[0]) => upsertThreadMessage(data, message));
 			refresh();
 		},
+	});
+	const reactMutation = useMutation({
+		mutationFn: ({ message, emoji }: { message: Message; emoji: string }) => react(conversationId, message.id, emoji, crypto.randomUUID()),
+		onSuccess: refresh,
 	});
 	const onRetry = (message: Message) => {
 		const pending = sends.pending.find((p) => `pending-${p.clientId}` === message.id);
@@ -189,7 +193,7 @@ export function Thread({ conversationId, meId, typing }: { conversationId: strin
 							<Bubble
 								message={message}
 								quoted={message.quotedWaMessageId ? byWaId.get(message.quotedWaMessageId) : undefined}
-								actions={{ onReply: setReplyTo, onRetry, retrying: retryMutation.isPending }}
+								actions={{ onReply: setReplyTo, onRetry, retrying: retryMutation.isPending, onReact: (target, emoji) => reactMutation.mutate({ message: target, emoji }) }}
 								localUrl={sends.localUrlOf(message.clientMessageId)}
 							/>
 						</Fragment>
@@ -201,8 +205,14 @@ export function Thread({ conversationId, meId, typing }: { conversationId: strin
 					{t('outbox.pacedHere', { count: heldBack.length, time: clock(lastHeldAt) })}
 				</p>
 			)}
+			{reactMutation.isError && (
+				<p role="alert" className="form-error">
+					{t('thread.reactFailed')}
+				</p>
+			)}
 			<Composer
 				conversationId={conversationId}
+				contact={c.contact}
 				replyTo={replyTo}
 				onCancelReply={() => setReplyTo(null)}
 				onSendText={onSendText}
