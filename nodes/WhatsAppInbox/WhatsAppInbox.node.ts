@@ -1,11 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as contact from './actions/contact/Contact.resource';
+import * as conversation from './actions/conversation/Conversation.resource';
 import * as lead from './actions/lead/Lead.resource';
 import { router } from './actions/router';
 import { whatsAppInboxApiTest } from './methods/credentialTest';
 import { searchAttendants, searchChannels, searchConversations } from './methods/listSearch';
-import { getAttendants } from './methods/loadOptions';
+import { getAttendants, getChannels } from './methods/loadOptions';
 
 /**
  * The WhatsApp Inbox companion server from n8n: leads, contacts, conversations, sends through its outbox (pacing,
@@ -31,16 +33,22 @@ export class WhatsAppInbox implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Lead', value: 'lead' }],
+				options: [
+					{ name: 'Contact', value: 'contact' },
+					{ name: 'Conversation', value: 'conversation' },
+					{ name: 'Lead', value: 'lead' },
+				],
 				default: 'lead',
 			},
+			...contact.description,
+			...conversation.description,
 			...lead.description,
 		],
 	};
 
 	methods = {
 		listSearch: { searchAttendants, searchChannels, searchConversations },
-		loadOptions: { getAttendants },
+		loadOptions: { getAttendants, getChannels },
 		credentialTest: { whatsAppInboxApiTest },
 	};
 

@@ -1,10 +1,14 @@
 import type { IExecuteFunctions, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { operations as contact } from './contact/Contact.resource';
+import { operations as conversation } from './conversation/Conversation.resource';
 import { operations as lead } from './lead/Lead.resource';
 import type { ResourceOperations } from './types';
 
 const resources: Record<string, ResourceOperations> = {
+	contact,
+	conversation,
 	lead,
 };
 

@@ -16,7 +16,15 @@ interface Page {
  */
 export async function listPages(
 	this: IExecuteFunctions,
-	options: { path: string; qs?: IDataObject; limit?: number; itemIndex: number; cursorParameter?: string },
+	options: {
+		path: string;
+		qs?: IDataObject;
+		limit?: number;
+		itemIndex: number;
+		cursorParameter?: string;
+		/** Pages whose rows run oldest to newest while the pages go back in time (a thread): each is reversed. */
+		newestLastPages?: boolean;
+	},
 ): Promise<IDataObject[]> {
 	const rows: IDataObject[] = [];
 	let cursor: string | undefined;
@@ -26,7 +34,7 @@ export async function listPages(
 		if (cursor) qs[options.cursorParameter ?? 'cursor'] = cursor;
 		const page = (await inboxApiRequest.call(this, { method: 'GET', path: options.path, qs, itemIndex: options.itemIndex })) as Page;
 		const data = Array.isArray(page?.data) ? (page.data as IDataObject[]) : [];
-		rows.push(...data);
+		rows.push(...(options.newestLastPages ? [...data].reverse() : data));
 		cursor = page?.meta?.nextCursor ?? undefined;
 		if (!cursor || data.length === 0) break;
 		if (options.limit !== undefined && rows.length >= options.limit) break;

@@ -41,7 +41,9 @@ import { registerChannelRoutes } from './channels/channels.routes';
 import { registerConversationRoutes } from './conversations/conversations.routes';
 import type { InboxApiDeps } from './inbox-deps';
 import { registerCannedResponseRoutes } from './canned-responses/canned-responses.routes';
+import { registerContactRoutes } from './contacts/contacts.routes';
 import { registerLeadRoutes } from './leads/leads.routes';
+import { registerMessageRoutes } from './messages/messages.routes';
 import { registerNotificationRoutes } from './notifications/notifications.routes';
 import { registerWorkspaceSettingsRoutes } from './workspace/workspace-settings.routes';
 
@@ -201,6 +203,8 @@ export function registerApiRoutes(api: ApiRouter, deps: InboxApiDeps, services: 
 	registerChannelRoutes(api, deps);
 	registerConversationRoutes(api, deps);
 	registerLeadRoutes(api, deps);
+	registerContactRoutes(api, deps);
+	registerMessageRoutes(api, deps);
 	registerNotificationRoutes(api, deps);
 	registerOutboxRoutes(api, services.outbox, {
 		check: (workspaceId, channelId) => services.ai.requireAgent(workspaceId, channelId),

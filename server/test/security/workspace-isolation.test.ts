@@ -103,6 +103,7 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 		const idsOfB: Record<string, string> = {
 			conversationId: b.conversationId,
 			leadId: b.leadId,
+			contactId: b.contactId,
 			channelId: b.channelId,
 			attendantId: b.agent.id,
 			tokenId: bTokenId,

@@ -126,6 +126,21 @@ describe.each(ADAPTERS)('WhatsApp Inbox credential and Lead resource (%s)', (_ad
 			expect(gone.error(NODE_NAME)?.message).toBe('Not found: Lead not found in your workspace.');
 		});
 
+		it('creates or updates a lead by phone, keeping the first touch, and says which it did', async () => {
+			const [created] = await runOk(
+				{ resource: 'lead', operation: 'upsert', phone: '+55 21 97000-1111', fields: { name: 'Rafa', source: 'ctwa_ad', firstTouch: 'vm88', utmSource: 'meta' } },
+				{ credentials: stack.inbox },
+			);
+			expect(created).toMatchObject({ created: true, name: 'Rafa', phoneE164: '+5521970001111', source: 'ctwa_ad', firstTouchToken: 'vm88', utmSource: 'meta' });
+			const [updated] = await runOk(
+				{ resource: 'lead', operation: 'upsert', phone: '5521970001111', fields: { status: 'won', source: 'form', utmSource: 'google', utmCampaign: 'later' } },
+				{ credentials: stack.inbox },
+			);
+			expect(updated).toMatchObject({ created: false, id: created.id, name: 'Rafa', status: 'won', source: 'ctwa_ad', utmSource: 'meta', utmCampaign: 'later' });
+			const bad = await runInboxNode({ resource: 'lead', operation: 'upsert', phone: 'not a phone', fields: {} }, { credentials: stack.inbox });
+			expect(bad.error(NODE_NAME)?.message).toBe('phone is not a valid phone number; include the country code (e.g. +55 11 98888-7777).');
+		});
+
 		it('creates with source n8n by default, one lead per item, each paired with its item', async () => {
 			const result = await runInboxNode(
 				{ resource: 'lead', operation: 'create', name: '={{ $json.name }}', phone: '={{ $json.phone }}' },

@@ -6,8 +6,9 @@ import * as deleteLead from './delete.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as update from './update.operation';
+import * as upsert from './upsert.operation';
 
-export const operations: ResourceOperations = { create, delete: deleteLead, get, getAll, update };
+export const operations: ResourceOperations = { create, delete: deleteLead, get, getAll, update, upsert };
 
 export const description: INodeProperties[] = [
 	{
@@ -18,6 +19,12 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['lead'] } },
 		options: [
 			{ name: 'Create', value: 'create', action: 'Create a lead' },
+			{
+				name: 'Create or Update',
+				value: 'upsert',
+				action: 'Create or update a lead by phone',
+				description: 'Create a new record, or update the current one if it already exists (upsert)',
+			},
 			{ name: 'Delete', value: 'delete', action: 'Delete a lead' },
 			{ name: 'Get', value: 'get', action: 'Get a lead' },
 			{ name: 'Get Many', value: 'getAll', action: 'Get many leads' },
@@ -29,5 +36,6 @@ export const description: INodeProperties[] = [
 	...get.description,
 	...getAll.description,
 	...update.description,
+	...upsert.description,
 	...deleteLead.description,
 ];

@@ -3,8 +3,8 @@ import { inboxEvent } from '../../realtime/inbox-events';
 import { notFound } from '../api/api-error';
 import type { ApiRouter } from '../api/api-router';
 import type { InboxApiDeps } from '../inbox-deps';
-import { createLeadSchema, listLeadsQuerySchema, updateLeadSchema } from './lead-schemas';
-import { createLead, deleteLead, findLead, listLeads, updateLead } from './leads';
+import { createLeadSchema, leadFieldsSchema, listLeadsQuerySchema, updateLeadSchema } from './lead-schemas';
+import { createLead, deleteLead, findLead, listLeads, updateLead, upsertLeadByPhone } from './leads';
 
 const leadParams = z.object({ leadId: z.uuid() });
 
@@ -37,6 +37,21 @@ export function registerLeadRoutes(api: ApiRouter, deps: InboxApiDeps): void {
 			const lead = await createLead(db, caller.workspaceId, body);
 			await publisher.publish(caller.workspaceId, [inboxEvent('lead.created', { data: { lead } })]);
 			return lead;
+		},
+	});
+
+	api.add({
+		method: 'POST',
+		url: '/api/v1/leads/upsert',
+		summary:
+			'Create or update the lead of a phone number (n8n): fields are set on the existing lead, attribution (source, firstTouchToken, UTM) only where still empty; answers {lead, created}',
+		tag: 'leads',
+		access: 'member',
+		body: leadFieldsSchema.partial().extend({ phone: z.string().trim().min(5).max(40).describe('Any format; the lead is found by it (Brazilian mobiles with or without the ninth digit).') }),
+		handler: async ({ caller, body }) => {
+			const result = await upsertLeadByPhone(db, caller.workspaceId, body);
+			await publisher.publish(caller.workspaceId, [inboxEvent(result.created ? 'lead.created' : 'lead.updated', { data: { lead: result.lead } })]);
+			return result;
 		},
 	});
 

@@ -1,5 +1,5 @@
-import { canonicalPhone } from '../../contacts/phone-number';
-import type { Queryable } from '../../db/db';
+import { canonicalPhone, phoneVariants } from '../../contacts/phone-number';
+import type { Db, Queryable } from '../../db/db';
 import { badRequest, conflict, notFound } from '../api/api-error';
 import { cursorKeySql, decodeCursor, encodeCursor, withoutSortKey } from '../api/cursor';
 import type { CreateLead, ListLeadsQuery, UpdateLead } from './lead-schemas';
@@ -164,4 +164,38 @@ export async function listLeads(db: Queryable, workspaceId: string, query: ListL
 		items: page.map(withoutSortKey),
 		nextCursor: rows.length > query.limit && last ? encodeCursor(last.sortKey, last.id) : null,
 	};
+}
+
+/** First-touch attribution: set when a lead is created, never overwritten by a later upsert of the same person. */
+const ATTRIBUTION: Array<keyof UpdateLead> = ['source', 'firstTouchToken', 'utmSource', 'utmMedium', 'utmCampaign', 'utmContent', 'utmTerm'];
+
+/**
+ * Upsert by phone (n8n's "create or update"): the oldest lead with this phone (a Brazilian mobile with or without its
+ * ninth digit) gets the given fields; without one, a lead is created with them and its attribution (source default
+ * manual). On an existing lead the attribution fields only fill what is still empty (the first touch wins). Upserts of
+ * one phone are serialised by a transaction-scoped advisory lock, so concurrent calls make one lead.
+ */
+export async function upsertLeadByPhone(
+	db: Db,
+	workspaceId: string,
+	input: Partial<UpdateLead> & { phone: string },
+): Promise<{ lead: Lead; created: boolean }> {
+	const e164 = canonicalPhone(input.phone);
+	if (!e164) throw badRequest('phone is not a valid phone number; include the country code (e.g. +55 11 98888-7777).', 'invalid_phone');
+	return db.transaction(async (tx) => {
+		await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`lead-phone:${workspaceId}:${e164}`]);
+		const { rows } = await tx.query<{ id: string }>(
+			'SELECT id FROM leads WHERE workspace_id = $1 AND phone_e164 = ANY($2::text[]) ORDER BY created_at, id LIMIT 1',
+			[workspaceId, phoneVariants(e164)],
+		);
+		if (!rows[0]) {
+			const lead = await createLead(tx, workspaceId, { ...input, phone: e164, source: input.source ?? 'manual', status: input.status ?? 'new' });
+			return { lead, created: true };
+		}
+		const existing = (await findLead(tx, workspaceId, rows[0].id)) as Lead;
+		const kept = new Set<string>(['phone', ...ATTRIBUTION.filter((key) => key === 'source' || existing[key as keyof Lead] !== null)]);
+		const patch = Object.fromEntries(Object.entries(input).filter(([key]) => !kept.has(key))) as Partial<UpdateLead>;
+		const changed = Object.values(patch).some((value) => value !== undefined);
+		return { lead: changed ? await updateLead(tx, workspaceId, existing.id, patch) : existing, created: false };
+	});
 }

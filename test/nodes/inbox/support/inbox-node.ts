@@ -42,8 +42,8 @@ export interface InboxStack extends Omit<OutboxHarness, 'admin'> {
 	admin: InboxCredentials & { session: string };
 }
 
-export async function startInboxStack(open: () => Promise<Db>, env: Record<string, string> = {}): Promise<InboxStack> {
-	const harness = await startOutboxHarness(open, env);
+export async function startInboxStack(open: () => Promise<Db>, env: Record<string, string> = {}, seed: { messages?: number } = {}): Promise<InboxStack> {
+	const harness = await startOutboxHarness(open, env, seed);
 	const token = async (scopes: string[]) => {
 		const answer = await harness.server.call('POST', '/api/v1/api-tokens', harness.admin, { name: `n8n ${scopes.join('+')}`, scopes });
 		if (answer.statusCode !== 201) throw new Error(`api token: ${answer.statusCode} ${answer.body}`);
