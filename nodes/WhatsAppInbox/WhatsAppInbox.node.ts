@@ -4,6 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as contact from './actions/contact/Contact.resource';
 import * as conversation from './actions/conversation/Conversation.resource';
 import * as lead from './actions/lead/Lead.resource';
+import * as message from './actions/message/Message.resource';
 import { router } from './actions/router';
 import { whatsAppInboxApiTest } from './methods/credentialTest';
 import { searchAttendants, searchChannels, searchConversations } from './methods/listSearch';
@@ -37,12 +38,14 @@ export class WhatsAppInbox implements INodeType {
 					{ name: 'Contact', value: 'contact' },
 					{ name: 'Conversation', value: 'conversation' },
 					{ name: 'Lead', value: 'lead' },
+					{ name: 'Message', value: 'message' },
 				],
 				default: 'lead',
 			},
 			...contact.description,
 			...conversation.description,
 			...lead.description,
+			...message.description,
 		],
 	};
 

@@ -4,12 +4,14 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { operations as contact } from './contact/Contact.resource';
 import { operations as conversation } from './conversation/Conversation.resource';
 import { operations as lead } from './lead/Lead.resource';
+import { operations as message } from './message/Message.resource';
 import type { ResourceOperations } from './types';
 
 const resources: Record<string, ResourceOperations> = {
 	contact,
 	conversation,
 	lead,
+	message,
 };
 
 /** An n8n error that names the item, whatever was thrown. */
@@ -55,6 +57,17 @@ async function runItem(this: IExecuteFunctions, itemIndex: number): Promise<INod
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const all = resources[resource]?.[operation]?.executeAll;
+	if (all && items.length > 0) {
+		try {
+			return [await all.call(this)];
+		} catch (error) {
+			const itemIndex = (error as { context?: { itemIndex?: number } }).context?.itemIndex ?? 0;
+			throw asItemError(this.getNode(), error, itemIndex);
+		}
+	}
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) output.push(...(await runItem.call(this, itemIndex)));
 	return [output];
