@@ -1,6 +1,7 @@
 import type { Db } from '../db/db';
 import { isDbUnavailableError, isRetryableDbError } from '../db/retryable-error';
 import type { Logger } from '../logging/logger';
+import { findConversation } from '../inbox/conversations/conversation-view';
 import { settlePendingUpdates } from '../messages/pending-update-sweep';
 import type { RealtimeEvent, RealtimePublisher } from '../realtime/publisher';
 import type { Delivery, DeliveryOutcome } from './delivery';
@@ -202,11 +203,15 @@ export class WriteBatcher {
 
 	private async sweep(): Promise<void> {
 		try {
-			const messages = await settlePendingUpdates(this.db);
-			const events = messages.map(({ workspaceId, ...message }) => ({
+			const { messages, previewsChanged } = await settlePendingUpdates(this.db);
+			const events: PersistResult['events'] = messages.map(({ workspaceId, ...message }) => ({
 				workspaceId,
 				event: { type: 'message.updated' as const, channelId: message.channelId, conversationId: message.conversationId, data: { message } },
 			}));
+			for (const { workspaceId, conversationId } of previewsChanged) {
+				const conversation = await findConversation(this.db, workspaceId, conversationId);
+				if (conversation) events.push({ workspaceId, event: { type: 'conversation.updated', channelId: conversation.channelId, conversationId, data: { conversation } } });
+			}
 			this.settle([], [], events);
 		} catch (error) {
 			this.logger.warn({ err: error }, 'settling waiting message updates failed; trying again later');

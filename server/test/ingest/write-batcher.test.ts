@@ -1,3 +1,4 @@
+import { DELETED_MESSAGE_PREVIEW } from '../../src/messages/message-preview';
 import type { WebhookChannel } from '../../src/channels/channel-webhook-directory';
 import { createWebhookIngest } from '../../src/ingest/create-webhook-ingest';
 import { createLogger } from '../../src/logging/logger';
@@ -129,6 +130,27 @@ describe.each(ADAPTERS)('webhook writer background work on %s', (_name, open) =>
 			expect(rows[0]).toEqual({ status: 'read', read_at: expect.any(Date) });
 			const left = await h.db.query<{ wa_message_id: string }>('SELECT wa_message_id FROM whatsapp_pending_message_updates WHERE workspace_id = $1', [h.workspaceId]);
 			expect(left.rows).toEqual([{ wa_message_id: 'NEVER-NEW' }]);
+		} finally {
+			await h.close();
+		}
+	});
+
+	it('settles a delete that raced its message: content forgotten, and the preview no longer shows the text', async () => {
+		const h = await startIngestHarness(open, 'evolution', { sweepIntervalMs: 100 });
+		try {
+			await h.deliver(textWebhook({ id: 'D1', fromMe: false, text: 'meu CPF é 123.456.789-00' }));
+			const before = await h.db.query<{ last_message_preview: string }>('SELECT last_message_preview FROM whatsapp_conversations WHERE workspace_id = $1', [h.workspaceId]);
+			expect(before.rows[0].last_message_preview).toContain('123.456.789-00');
+			// The delete committed by another server process while this one inserted the message.
+			await h.db.query('INSERT INTO whatsapp_pending_message_updates (workspace_id, channel_id, wa_message_id, deleted_at) VALUES ($1, $2, $3, now())', [h.workspaceId, h.channelId, 'D1']);
+			const deadline = Date.now() + 10_000;
+			while (!h.events.some((e) => e.type === 'conversation.updated' && String((e.data.conversation as { lastMessagePreview?: string })?.lastMessagePreview).includes('deleted')) && Date.now() < deadline) {
+				await new Promise((resolve) => setTimeout(resolve, 25));
+			}
+			const { rows } = await h.db.query('SELECT m.is_deleted, m.body, c.last_message_preview FROM whatsapp_messages m JOIN whatsapp_conversations c ON c.id = m.conversation_id WHERE m.wa_message_id = $1', ['D1']);
+			expect(rows[0]).toEqual({ is_deleted: true, body: null, last_message_preview: DELETED_MESSAGE_PREVIEW });
+			expect(h.events.some((e) => e.type === 'message.updated' && (e.data.message as { isDeleted: boolean }).isDeleted)).toBe(true);
+			expect(h.events.some((e) => e.type === 'conversation.updated' && (e.data.conversation as { lastMessagePreview: string }).lastMessagePreview === DELETED_MESSAGE_PREVIEW)).toBe(true);
 		} finally {
 			await h.close();
 		}
