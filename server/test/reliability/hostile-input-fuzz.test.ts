@@ -13,7 +13,7 @@ import { scaled } from './scale';
  * hostile), the answer is 2xx or 4xx (a 502 naming Evolution counts: the sandbox upstream refused), the process
  * stays up, its heap does not grow with the inputs, and /health is green afterwards. On PGlite and PostgreSQL.
  */
-const INPUTS = scaled(150, 5_000); // per adapter, split between the webhook and the REST routes: ≥ 10,000 at full size
+const INPUTS = scaled(150, 10_000); // per adapter, split between the webhook and the REST routes: 10,000 on each at full size
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
