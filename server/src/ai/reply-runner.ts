@@ -314,6 +314,8 @@ export class ReplyRunner {
 			`SELECT m.id, m.type, m.body, m.transcript, m.media_id AS "mediaId", m.created_at::text AS "createdAt" FROM whatsapp_messages m
 			 WHERE m.workspace_id = $1 AND m.conversation_id = $2 AND m.direction = 'inbound' AND NOT m.from_me AND NOT m.is_deleted
 				AND m.type NOT IN ('reaction', 'unknown') AND m.created_at > coalesce($3::timestamptz, now() - interval '15 minutes')
+				-- A reply an n8n workflow waited for (Send and Wait for Reply) is the workflow's, not the AI's.
+				AND NOT EXISTS (SELECT 1 FROM reply_waits w WHERE w.workspace_id = m.workspace_id AND w.reply_message_id = m.id)
 			 ORDER BY m.created_at, m.id LIMIT 100`,
 			[workspaceId, conversationId, after],
 		);

@@ -30,16 +30,18 @@ export class ReplyTrigger {
 	sink(): RealtimeSink {
 		return {
 			send: async (workspaceId: string, events: InboxEvent[]) => {
-				const conversations = new Map<string, string>();
+				const conversations = new Map<string, { channelId: string; messageIds: string[] }>();
 				for (const event of events) {
 					if (event.type !== 'message.created' || !event.conversationId || !event.channelId) continue;
 					const message = event.data.message as ThreadMessage | undefined;
 					if (!message || message.direction !== 'inbound' || message.fromMe || NOT_CUSTOMER_TEXT.has(message.type)) continue;
 					if (Date.now() - Date.parse(message.threadAt) > LIVE_WINDOW_MS) continue;
-					conversations.set(event.conversationId, event.channelId);
+					const entry = conversations.get(event.conversationId) ?? { channelId: event.channelId, messageIds: [] };
+					entry.messageIds.push(message.id);
+					conversations.set(event.conversationId, entry);
 				}
-				for (const [conversationId, channelId] of conversations) {
-					void this.enqueue(workspaceId, channelId, conversationId).catch((error: Error) =>
+				for (const [conversationId, { channelId, messageIds }] of conversations) {
+					void this.enqueue(workspaceId, channelId, conversationId, messageIds).catch((error: Error) =>
 						this.deps.logger.warn({ err: error.message, conversationId }, 'ai: reply job not added'),
 					);
 				}
@@ -47,10 +49,24 @@ export class ReplyTrigger {
 		};
 	}
 
-	private async enqueue(workspaceId: string, channelId: string, conversationId: string): Promise<void> {
+	private async enqueue(workspaceId: string, channelId: string, conversationId: string, messageIds: string[]): Promise<void> {
 		const ai = await this.channelAi(workspaceId, channelId);
 		if (!ai) return;
+		if (await this.awaitedByWorkflow(workspaceId, conversationId, messageIds)) return;
 		await this.deps.queue.addReply(workspaceId, conversationId, ai.debounceMs, { attempts: ai.attempts, backoffMs: ai.backoffMs });
+	}
+
+	/**
+	 * Whether an n8n workflow waits for these messages (Send and Wait for Reply): a wait still open on the conversation,
+	 * or one these very messages answered (the reply-wait listener hears the same event and may have closed it first).
+	 * The workflow owns that reply, so the AI stays out of it.
+	 */
+	private async awaitedByWorkflow(workspaceId: string, conversationId: string, messageIds: string[]): Promise<boolean> {
+		const { rows } = await this.deps.db.query(
+			`SELECT 1 FROM reply_waits WHERE workspace_id = $1 AND conversation_id = $2 AND (status = 'open' OR reply_message_id = ANY($3::uuid[])) LIMIT 1`,
+			[workspaceId, conversationId, messageIds],
+		);
+		return rows.length > 0;
 	}
 
 	/** Whether the channel has an enabled agent (cached like the rest: attendant actions elsewhere cost nothing). */

@@ -31,6 +31,9 @@ import { DOCS_ASSETS_PATH, OPENAPI_JSON_PATH, sendViewerAsset, sendViewerPage, w
 import { ApiError } from './api/api-error';
 import { DEFAULT_DELIVERY_SETTINGS, WebhookDeliveryQueue } from '../webhook-subscriptions/webhook-delivery-queue';
 import { WebhookDispatcher } from '../webhook-subscriptions/webhook-dispatcher';
+import { ReplyListener } from '../reply-waits/reply-listener';
+import { ReplyWaitQueue } from '../reply-waits/reply-wait-queue';
+import { registerReplyWaitRoutes } from '../reply-waits/reply-waits.routes';
 import { registerWebhookSubscriptionRoutes } from '../webhook-subscriptions/webhook-subscriptions.routes';
 import { installApiErrorHandler } from './api/api-error-handler';
 import { ApiRouter } from './api/api-router';
@@ -117,6 +120,27 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extr
 		await webhookDispatcher.drain();
 		await webhookQueue.close();
 	});
+	// Reply waits (n8n's Send and Wait for Reply): a contact's message closes the conversation's open waits, and a
+	// BullMQ job POSTs it (or the timeout) to the execution's resume URL.
+	const replyWaits = new ReplyWaitQueue({
+		db: runtime.db,
+		integrationsKey: runtime.integrationsKey,
+		logger: runtime.logger,
+		redisUrl: runtime.redis.url,
+		queuePrefix: runtime.config.queuePrefix,
+		settings: runtime.config.webhookDeliveries ?? DEFAULT_DELIVERY_SETTINGS,
+	});
+	runtime.queues.push(replyWaits.queue);
+	const replyListener = new ReplyListener({ db: runtime.db, logger: runtime.logger, queue: replyWaits });
+	publisher.addSink(replyListener);
+	app.addHook('onReady', async () => {
+		replyWaits.start();
+		void replyWaits.recover().catch((error: Error) => runtime.logger.warn({ err: error.message }, 'reply waits: recovery failed'));
+	});
+	app.addHook('onClose', async () => {
+		await replyListener.drain();
+		await replyWaits.close();
+	});
 	// Run by main.ts once listening (a process start, not every app a test builds): stored channel states are re-checked.
 	runtime.startupTasks?.push(() => channels.recheckAtStart());
 	app.addHook('onClose', () => jobs.close());
@@ -184,7 +208,7 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extr
 		});
 		// Uploads to the media store (POST /api/v1/media); each route states its own file size limit.
 		await scope.register(multipart, { limits: { fileSize: extras.media.limits.maxUploadBytes, files: 1 } });
-		registerApiRoutes(new ApiRouter(scope), deps, { outbox, media: extras.media, sync, ai });
+		registerApiRoutes(new ApiRouter(scope), deps, { outbox, media: extras.media, sync, ai, replyWaits });
 	});
 
 	app.register(async (scope) => {
@@ -196,7 +220,7 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extr
  * Every REST route of the inbox API, and /docs describing them. Registration only reads deps.auth (rate limits) and
  * the media store's upload limit; the handlers use the rest, which is what lets offline-openapi.ts build the document with no database.
  */
-export function registerApiRoutes(api: ApiRouter, deps: InboxApiDeps, services: { outbox: Outbox; media: MediaLibrary; sync: SyncService; ai: AiService }): void {
+export function registerApiRoutes(api: ApiRouter, deps: InboxApiDeps, services: { outbox: Outbox; media: MediaLibrary; sync: SyncService; ai: AiService; replyWaits: ReplyWaitQueue }): void {
 	registerAuthRoutes(api, deps);
 	registerAttendantRoutes(api, deps);
 	registerApiTokenRoutes(api, deps);
@@ -214,6 +238,7 @@ export function registerApiRoutes(api: ApiRouter, deps: InboxApiDeps, services: 
 	registerWorkspaceSettingsRoutes(api, deps);
 	registerSyncRoutes(api, services.sync);
 	registerWebhookSubscriptionRoutes(api, deps);
+	registerReplyWaitRoutes(api, deps, services.replyWaits);
 	registerAiRoutes(api, services.ai);
 	registerCannedResponseRoutes(api, deps);
 

@@ -7,7 +7,7 @@ import { ADAPTERS } from '../support/ingest-database';
 
 const TABLES = ['workspaces', 'users', 'user_sessions', 'api_tokens', 'whatsapp_channels', 'contacts', 'leads', 'whatsapp_conversations', 'whatsapp_messages',
 	'whatsapp_message_reactions', 'whatsapp_pending_message_updates', 'whatsapp_logs', 'webhook_deliveries', 'media_files',
-	'webhook_subscriptions', 'webhook_subscription_deliveries', 'webhook_subscription_attempts', 'canned_responses'];
+	'webhook_subscriptions', 'webhook_subscription_deliveries', 'webhook_subscription_attempts', 'canned_responses', 'reply_waits'];
 
 describe.each(ADAPTERS)('migrations on %s', (_name, open) => {
 	it('create every table once; workspace tables carry workspace_id and their indexes start with it', async () => {

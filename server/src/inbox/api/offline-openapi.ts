@@ -5,6 +5,7 @@ import type { AiService } from '../../ai/ai-service';
 import type { Outbox } from '../../outbox/outbox';
 import type { SyncService } from '../../sync/sync-service';
 import type { InboxApiDeps } from '../inbox-deps';
+import type { ReplyWaitQueue } from '../../reply-waits/reply-wait-queue';
 import { API_VERSION, DEFAULT_AUTH, registerApiRoutes } from '../inbox-server';
 import { ApiRouter } from './api-router';
 import { buildOpenApiDocument } from './openapi-document';
@@ -18,6 +19,6 @@ import { OTHER_ROUTES } from './other-routes';
 export function buildOfflineOpenApiDocument(): Record<string, unknown> {
 	const api = new ApiRouter(Fastify());
 	// Registration reads only the auth settings and the upload limit; the handlers, which never run here, use the rest.
-	registerApiRoutes(api, { auth: DEFAULT_AUTH } as InboxApiDeps, { outbox: {} as Outbox, media: { limits: DEFAULT_MEDIA_SETTINGS } as unknown as MediaLibrary, sync: {} as SyncService, ai: {} as AiService });
+	registerApiRoutes(api, { auth: DEFAULT_AUTH } as InboxApiDeps, { outbox: {} as Outbox, media: { limits: DEFAULT_MEDIA_SETTINGS } as unknown as MediaLibrary, sync: {} as SyncService, ai: {} as AiService, replyWaits: {} as ReplyWaitQueue });
 	return buildOpenApiDocument(api.routes, OTHER_ROUTES, { version: API_VERSION });
 }
