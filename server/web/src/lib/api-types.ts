@@ -55,6 +55,7 @@ export interface Conversation {
 	assigneeId: string | null;
 	status: ConversationStatus;
 	snoozedUntil: string | null;
+	/** The AI auto-reply here: active, paused (an attendant acted), handed_off, off. */
 	aiState: string;
 	unreadCount: number;
 	lastMessageAt: string | null;
@@ -109,6 +110,10 @@ export interface Message {
 	paced: boolean;
 	expectedSendAt: string | null;
 	sentByUserId: string | null;
+	/** Queued by the AI auto-reply. */
+	sentByAi?: boolean;
+	/** A voice note's transcript (when the AI transcribed it). */
+	transcript?: string | null;
 	isEdited: boolean;
 	isDeleted: boolean;
 	waTimestamp: string | null;

@@ -98,9 +98,15 @@ export function Bubble({ message, quoted, actions, localUrl }: { message: Messag
 							</span>
 						)}
 						{message.body && <span className="text">{message.body}</span>}
+						{message.transcript && (
+							<span className="transcript" aria-label={t('ai.transcript')}>
+								📝 {message.transcript}
+							</span>
+						)}
 					</>
 				)}
 				<span className="meta">
+					{message.sentByAi && <span className="by-ai">{t('ai.sentByAi')}</span>}
 					{heldBack && <span className="held-back">{t('outbox.heldUntil', { time: clock(message.expectedSendAt!) })}</span>}
 					{message.isEdited && !message.isDeleted && <span className="edited">{t('thread.edited')}</span>}
 					<time dateTime={message.waTimestamp ?? message.threadAt}>{clock(message.waTimestamp ?? message.threadAt)}</time>

@@ -6,7 +6,7 @@ import type { Attendant, ConversationStatus, Message } from '../../lib/api-types
 import { Bubble } from './Bubble';
 import { Composer } from './Composer';
 import { clock, contactName, dayLabel, sameDay } from './format';
-import { addNote, assign, changeStatus, type FileType, getConversation, listAttendants, listMessages, markRead, react, retryMessage, sendMedia, sendText } from './inbox-api';
+import { addNote, assign, changeStatus, type FileType, getConversation, listAttendants, listMessages, markRead, react, retryMessage, sendMedia, sendText, setAiState } from './inbox-api';
 import { uploadMedia } from './media-api';
 import { pendingAsMessage, upsertThreadMessage, usePendingSends } from './pending-sends';
 
@@ -99,6 +99,7 @@ export function Thread({ conversationId, meId, typing }: { conversationId: strin
 		);
 	const assignMutation = useMutation({ mutationFn: (assigneeId: string | null) => assign(conversationId, assigneeId), onSuccess: refresh });
 	const statusMutation = useMutation({ mutationFn: (status: ConversationStatus) => changeStatus(conversationId, status), onSuccess: refresh });
+	const aiMutation = useMutation({ mutationFn: (state: 'active' | 'paused') => setAiState(conversationId, state), onSuccess: refresh });
 
 	// Opening a conversation reads it (for the attendants only: nothing goes to WhatsApp).
 	const unread = conversation.data?.unreadCount ?? 0;
@@ -150,6 +151,14 @@ export function Thread({ conversationId, meId, typing }: { conversationId: strin
 						</span>
 					)}
 				</div>
+				{c.aiState !== 'off' && (
+					<span className={`ai-state ${c.aiState}`} role="status">
+						{t(`ai.state.${c.aiState}`)}
+						<button type="button" disabled={aiMutation.isPending} onClick={() => aiMutation.mutate(c.aiState === 'active' ? 'paused' : 'active')}>
+							{t(c.aiState === 'active' ? 'ai.pause' : 'ai.giveBack')}
+						</button>
+					</span>
+				)}
 				<span className="assignee">{assignee ? t('thread.assignedTo', { name: assignee.name }) : t('thread.unassigned')}</span>
 				{meId && c.assigneeId !== meId && (
 					<button type="button" onClick={() => assignMutation.mutate(meId)}>

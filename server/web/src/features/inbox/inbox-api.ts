@@ -38,6 +38,10 @@ export const listMessages = (conversationId: string, before?: string) =>
 export const assign = (conversationId: string, assigneeId: string | null) =>
 	unwrap<Conversation>(api.POST('/api/v1/conversations/{conversationId}/assignment', { params: { path: { conversationId } }, body: { assigneeId } }));
 
+/** Give the conversation back to the AI (active), or pause it. */
+export const setAiState = (conversationId: string, state: 'active' | 'paused') =>
+	unwrap<Conversation>(api.POST('/api/v1/conversations/{conversationId}/ai', { params: { path: { conversationId } }, body: { state } }));
+
 export const changeStatus = (conversationId: string, status: ConversationStatus, snoozedUntil?: string) =>
 	unwrap<Conversation>(
 		api.POST('/api/v1/conversations/{conversationId}/status', { params: { path: { conversationId } }, body: { status, ...(snoozedUntil ? { snoozedUntil } : {}) } }),

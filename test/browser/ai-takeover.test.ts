@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { eventually } from '../../server/test/inbox/support/inbox-app';
+import { FakeOpenAi } from '../../server/test/ai/support/fake-openai';
+import { type Browser, openBrowser, screenshot } from './support/browser';
+import { wav } from './support/media-files';
+import { ADAPTERS, startStack, type Stack } from './support/stack';
+
+const CUSTOMER = '5511955550077';
+
+/**
+ * The AI auto-reply in the inbox page: its replies marked "🤖 IA", a voice note's transcript under the player, and the
+ * conversation's AI state in the header with the attendant's "Pausar IA" / "Devolver à IA".
+ */
+describe.each(ADAPTERS.slice(0, 1))('the AI in the browser on %s', (_driver, open) => {
+	let stack: Stack;
+	let model: FakeOpenAi;
+	let ana: Browser;
+	let instance: string;
+
+	beforeAll(async () => {
+		model = await FakeOpenAi.start();
+		stack = await startStack(open, { OUTBOX_TIME_SCALE: '0.01' });
+		const { server, sandbox } = stack;
+		const registered = await server.call('POST', '/api/v1/auth/register', undefined, { workspaceName: 'Loja', name: 'Ana', email: 'ana@example.com', password: 'uma senha comprida' });
+		const admin = `Bearer ${registered.json().token}`;
+		instance = `ai-${randomBytes(3).toString('hex')}`;
+		const created = await server.call('POST', '/api/v1/channels', admin, { name: 'Vendas', instanceName: instance });
+		const channelId = created.json().channel.id as string;
+		await sandbox.post(`/_sandbox/instances/${instance}/scan`, { number: '5511999990000', profileName: 'Loja Vendas' });
+		await eventually(async () => expect((await server.call('GET', `/api/v1/channels/${channelId}`, admin)).json().status).toBe('connected'), 60_000);
+		const agent = await server.call('POST', '/api/v1/ai/agents', admin, {
+			name: 'Assistente',
+			baseUrl: model.url,
+			apiKey: 'sk-browser',
+			model: 'gpt-test',
+			channelIds: [channelId],
+			debounceMs: 300,
+			splitMessages: false,
+			transcribeAudio: true,
+		});
+		expect(agent.statusCode).toBe(201);
+		ana = await openBrowser();
+		await ana.page.goto(server.url);
+		await ana.page.getByLabel('E-mail').fill('ana@example.com');
+		await ana.page.getByLabel('Senha').fill('uma senha comprida');
+		await ana.page.getByRole('button', { name: 'Entrar' }).click();
+		await ana.page.getByText('Nenhuma conversa por aqui.').waitFor();
+	});
+	afterAll(async () => {
+		await ana?.close();
+		await stack?.close();
+		await model?.close();
+	});
+
+	it('shows the AI reply, the transcript and the AI state; the attendant pauses it and gives it back', async () => {
+		const { page } = ana;
+		model.transcript = 'quero saber o horário de sábado';
+		model.respond = () => ({ reply: 'Sábado abrimos das 9h às 13h.' });
+		await stack.sandbox.post(`/_sandbox/instances/${instance}/messages`, { from: CUSTOMER, pushName: 'João Lima', type: 'audio', media: wav(1).toString('base64'), mimetype: 'audio/wav', ptt: true });
+		await page.getByRole('button', { name: 'João Lima' }).click();
+		const thread = page.getByRole('list', { name: 'Mensagens' });
+		await thread.getByText('Sábado abrimos das 9h às 13h.').waitFor({ timeout: 60_000 });
+		await thread.getByText('🤖 IA', { exact: true }).waitFor();
+		await thread.getByLabel('Transcrição').getByText('quero saber o horário de sábado').waitFor({ timeout: 60_000 });
+		const state = page.getByRole('status').filter({ hasText: '🤖 IA respondendo' });
+		await state.waitFor();
+		await screenshot(page, 'ai-reply');
+
+		await state.getByRole('button', { name: 'Pausar IA' }).click();
+		const paused = page.getByRole('status').filter({ hasText: '🤖 IA pausada' });
+		await paused.waitFor();
+		await thread.getByText(/paused the AI$/).waitFor();
+		await paused.getByRole('button', { name: 'Devolver à IA' }).click();
+		await page.getByRole('status').filter({ hasText: '🤖 IA respondendo' }).waitFor();
+		await thread.getByText(/gave the conversation back to the AI$/).waitFor();
+	});
+});
