@@ -54,7 +54,10 @@ async function main(): Promise<void> {
 		await evolution.request('GET', '/instance/connect', undefined, { instance: 'bench' });
 		await evolution.request('POST', '/_sandbox/instances/bench/scan', {});
 		let started = performance.now();
-		await evolution.request('POST', '/_sandbox/instances/bench/history', { messages: MESSAGES, chats: CHATS });
+		// Spread over the last 29 days: the run imports 30 days back from when it starts (a second or so after the
+		// seeding), so a history seeded over exactly 30 days would leave its oldest message just outside.
+		const now = Math.floor(Date.now() / 1000);
+		await evolution.request('POST', '/_sandbox/instances/bench/history', { messages: MESSAGES, chats: CHATS, since: now - 29 * 86_400, until: now });
 		console.log(`  seeded the sandbox: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
 		const key = randomBytes(32);
