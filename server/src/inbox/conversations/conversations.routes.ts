@@ -3,6 +3,7 @@ import { forbidden, notFound } from '../api/api-error';
 import type { ApiRouter } from '../api/api-router';
 import type { InboxApiDeps } from '../inbox-deps';
 import { markConversationRead } from '../messages/mark-read';
+import { markConversationUnread } from '../messages/mark-unread';
 import { addPrivateNote } from '../messages/private-note';
 import { listThread } from '../messages/thread';
 import { assignConversation } from './assignment';
@@ -149,6 +150,20 @@ export function registerConversationRoutes(api: ApiRouter, deps: InboxApiDeps): 
 			const result = await markConversationRead(db, caller, params.conversationId);
 			await publisher.publish(caller.workspaceId, result.events);
 			return { conversationId: params.conversationId, unreadCount: result.unreadCount, agentLastSeenAt: result.agentLastSeenAt };
+		},
+	});
+
+	api.add({
+		method: 'POST',
+		url: '/api/v1/conversations/:conversationId/unread',
+		summary: 'Mark unread for the attendants (the badge shows again, at least 1); sends nothing to WhatsApp',
+		tag: 'conversations',
+		access: 'member',
+		params: conversationParams,
+		handler: async ({ caller, params }) => {
+			const result = await markConversationUnread(db, caller, params.conversationId);
+			await publisher.publish(caller.workspaceId, result.events);
+			return { conversationId: params.conversationId, unreadCount: result.unreadCount };
 		},
 	});
 

@@ -1,12 +1,15 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { addHours, format } from 'date-fns';
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useRealtime } from '../../app/realtime-context';
+import { navigate } from '../../app/router';
 import type { Attendant, ConversationStatus, Message } from '../../lib/api-types';
 import { Bubble } from './Bubble';
 import { Composer } from './Composer';
-import { clock, contactName, dayLabel, sameDay } from './format';
-import { addNote, assign, changeStatus, type FileType, getConversation, listAttendants, listMessages, markRead, react, retryMessage, sendMedia, sendText, setAiState } from './inbox-api';
+import { ContactPanel } from './ContactPanel';
+import { clock, contactName, dateLocale, dayLabel, sameDay } from './format';
+import { addNote, assign, changeStatus, type FileType, getConversation, listAttendants, listMessages, markRead, markUnread, react, retryMessage, sendMedia, sendText, setAiState } from './inbox-api';
 import { uploadMedia } from './media-api';
 import { pendingAsMessage, upsertThreadMessage, usePendingSends } from './pending-sends';
 
@@ -98,7 +101,24 @@ export function Thread({ conversationId, meId, typing }: { conversationId: strin
 			sendText(conversationId, text, clientId, replyTo?.id),
 		);
 	const assignMutation = useMutation({ mutationFn: (assigneeId: string | null) => assign(conversationId, assigneeId), onSuccess: refresh });
-	const statusMutation = useMutation({ mutationFn: (status: ConversationStatus) => changeStatus(conversationId, status), onSuccess: refresh });
+	const statusMutation = useMutation({
+		mutationFn: ({ status, until }: { status: ConversationStatus; until?: string }) => changeStatus(conversationId, status, until),
+		onSuccess: () => {
+			setSnoozing(false);
+			refresh();
+		},
+	});
+	// "Mark as unread" leaves the chat (an open chat is read by whoever looks at it), as WhatsApp Web does.
+	const unreadMutation = useMutation({
+		mutationFn: () => markUnread(conversationId),
+		onSuccess: () => {
+			void queryClient.invalidateQueries({ queryKey: ['conversations'] });
+			navigate({ name: 'inbox' });
+		},
+	});
+	const [snoozing, setSnoozing] = useState(false);
+	const [snoozeUntil, setSnoozeUntil] = useState(() => format(addHours(new Date(), 1), "yyyy-MM-dd'T'HH:mm"));
+	const [panelOpen, setPanelOpen] = useState(false);
 	const aiMutation = useMutation({ mutationFn: (state: 'active' | 'paused') => setAiState(conversationId, state), onSuccess: refresh });
 
 	// Opening a conversation reads it (for the attendants only: nothing goes to WhatsApp).
@@ -176,38 +196,85 @@ export function Thread({ conversationId, meId, typing }: { conversationId: strin
 							</option>
 						))}
 				</select>
-				<select aria-label={t('thread.status')} value={c.status} onChange={(e) => statusMutation.mutate(e.target.value as ConversationStatus)}>
+				<select
+					aria-label={t('thread.status')}
+					value={snoozing ? 'snoozed' : c.status}
+					onChange={(e) => {
+						const next = e.target.value as ConversationStatus;
+						if (next === 'snoozed') setSnoozing(true);
+						else statusMutation.mutate({ status: next });
+					}}
+				>
 					{(['pending', 'open', 'resolved'] as const).map((status) => (
 						<option key={status} value={status}>
 							{t(`status.${status}`)}
 						</option>
 					))}
-					{c.status === 'snoozed' && <option value="snoozed">{t('status.snoozed')}</option>}
+					<option value="snoozed">{c.status === 'snoozed' ? t('status.snoozed') : t('thread.snoozeOption')}</option>
 				</select>
+				<button type="button" onClick={() => unreadMutation.mutate()} disabled={unreadMutation.isPending}>
+					{t('thread.markUnread')}
+				</button>
+				<button type="button" aria-expanded={panelOpen} onClick={() => setPanelOpen((open) => !open)}>
+					{t('contact.title')}
+				</button>
 			</header>
-			<div className="messages" ref={scroller} onScroll={onScroll}>
-				{thread.hasNextPage && (
-					<button type="button" className="older" onClick={() => void thread.fetchNextPage()}>
-						{t('thread.older')}
+			{snoozing && (
+				<form
+					className="snooze-form"
+					onSubmit={(e) => {
+						e.preventDefault();
+						statusMutation.mutate({ status: 'snoozed', until: new Date(snoozeUntil).toISOString() });
+					}}
+				>
+					<label>
+						{t('thread.snoozeUntil')}
+						<input type="datetime-local" value={snoozeUntil} min={format(new Date(), "yyyy-MM-dd'T'HH:mm")} onChange={(e) => setSnoozeUntil(e.target.value)} required />
+					</label>
+					<button type="submit" className="primary" disabled={statusMutation.isPending}>
+						{t('thread.snooze')}
 					</button>
-				)}
-				<ol aria-label={t('thread.messages')}>
-					{messages.map((message, index) => (
-						<Fragment key={message.id}>
-							{(index === 0 || !sameDay(messages[index - 1].threadAt, message.threadAt)) && (
-								<li className="day-separator" role="separator">
-									<span>{dayLabel(message.threadAt, i18n.language, t('thread.today'), t('inbox.yesterday'))}</span>
-								</li>
-							)}
-							<Bubble
-								message={message}
-								quoted={message.quotedWaMessageId ? byWaId.get(message.quotedWaMessageId) : undefined}
-								actions={{ onReply: setReplyTo, onRetry, retrying: retryMutation.isPending, onReact: (target, emoji) => reactMutation.mutate({ message: target, emoji }) }}
-								localUrl={sends.localUrlOf(message.clientMessageId)}
-							/>
-						</Fragment>
-					))}
-				</ol>
+					<button type="button" onClick={() => setSnoozing(false)}>
+						{t('thread.cancel')}
+					</button>
+				</form>
+			)}
+			{c.status === 'snoozed' && c.snoozedUntil && !snoozing && (
+				<p className="snoozed-notice" role="status">
+					{t('thread.snoozedUntil', { when: format(new Date(c.snoozedUntil), 'Pp', { locale: dateLocale(i18n.language) }) })}
+				</p>
+			)}
+			{(statusMutation.isError || unreadMutation.isError) && (
+				<p role="alert" className="form-error">
+					{t('errors.unexpected')}
+				</p>
+			)}
+			<div className="chat-body">
+				<div className="messages" ref={scroller} onScroll={onScroll}>
+					{thread.hasNextPage && (
+						<button type="button" className="older" onClick={() => void thread.fetchNextPage()}>
+							{t('thread.older')}
+						</button>
+					)}
+					<ol aria-label={t('thread.messages')}>
+						{messages.map((message, index) => (
+							<Fragment key={message.id}>
+								{(index === 0 || !sameDay(messages[index - 1].threadAt, message.threadAt)) && (
+									<li className="day-separator" role="separator">
+										<span>{dayLabel(message.threadAt, i18n.language, t('thread.today'), t('inbox.yesterday'))}</span>
+									</li>
+								)}
+								<Bubble
+									message={message}
+									quoted={message.quotedWaMessageId ? byWaId.get(message.quotedWaMessageId) : undefined}
+									actions={{ onReply: setReplyTo, onRetry, retrying: retryMutation.isPending, onReact: (target, emoji) => reactMutation.mutate({ message: target, emoji }) }}
+									localUrl={sends.localUrlOf(message.clientMessageId)}
+								/>
+							</Fragment>
+						))}
+					</ol>
+				</div>
+				{panelOpen && <ContactPanel conversation={c} onClose={() => setPanelOpen(false)} />}
 			</div>
 			{lastHeldAt && (
 				<p className="paced-notice" role="status">

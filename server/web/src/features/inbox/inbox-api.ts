@@ -49,6 +49,9 @@ export const changeStatus = (conversationId: string, status: ConversationStatus,
 
 export const markRead = (conversationId: string) => unwrap<unknown>(api.POST('/api/v1/conversations/{conversationId}/read', { params: { path: { conversationId } } }));
 
+/** Mark unread for the team (the badge shows again); nothing goes to WhatsApp. */
+export const markUnread = (conversationId: string) => unwrap<unknown>(api.POST('/api/v1/conversations/{conversationId}/unread', { params: { path: { conversationId } } }));
+
 export const addNote = (conversationId: string, body: string) =>
 	unwrap<Message>(api.POST('/api/v1/conversations/{conversationId}/notes', { params: { path: { conversationId } }, body: { body } }));
 

@@ -1,0 +1,132 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap } from '../../lib/api-client';
+import type { Conversation } from '../../lib/api-types';
+import { contactName } from './format';
+
+const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'won', 'lost'] as const;
+type LeadStatus = (typeof LEAD_STATUSES)[number];
+
+/** The lead fields the panel shows (server/src/inbox/leads/leads.ts). */
+interface Lead {
+	id: string;
+	name: string | null;
+	email: string | null;
+	source: string;
+	status: LeadStatus;
+	firstTouchToken: string | null;
+	utmSource: string | null;
+	utmMedium: string | null;
+	utmCampaign: string | null;
+	ctwaClid: string | null;
+	adSourceType: string | null;
+	adSourceUrl: string | null;
+	adHeadline: string | null;
+	firstMessageAt: string | null;
+}
+
+const getLead = (leadId: string) => unwrap<Lead>(api.GET('/api/v1/leads/{leadId}', { params: { path: { leadId } } }));
+const setLeadStatus = (leadId: string, status: LeadStatus) => unwrap<Lead>(api.PATCH('/api/v1/leads/{leadId}', { params: { path: { leadId } }, body: { status } }));
+
+/**
+ * The side panel: who the customer is (name, WhatsApp name, phone) and, when the conversation has a lead, its
+ * status (editable), where it came from and its attribution (click-to-WhatsApp ad, UTM, the first-touch token).
+ * Everything is text; an ad's URL is shown, never followed.
+ */
+export function ContactPanel({ conversation, onClose }: { conversation: Conversation; onClose: () => void }) {
+	const { t } = useTranslation();
+	const queryClient = useQueryClient();
+	const leadId = conversation.leadId;
+	const lead = useQuery({ queryKey: ['lead', leadId], queryFn: () => getLead(leadId!), enabled: !!leadId });
+	const status = useMutation({
+		mutationFn: (next: LeadStatus) => setLeadStatus(leadId!, next),
+		onSuccess: (saved) => queryClient.setQueryData(['lead', leadId], saved),
+	});
+	const c = conversation.contact;
+	const l = lead.data;
+	const attribution: Array<[string, string | null | undefined]> = l
+		? [
+				['adHeadline', l.adHeadline],
+				['adSourceType', l.adSourceType],
+				['adSourceUrl', l.adSourceUrl],
+				['ctwaClid', l.ctwaClid],
+				['utmSource', l.utmSource],
+				['utmMedium', l.utmMedium],
+				['utmCampaign', l.utmCampaign],
+				['firstTouchToken', l.firstTouchToken],
+			]
+		: [];
+	const shown = attribution.filter(([, value]) => value);
+	return (
+		<aside className="contact-panel" aria-label={t('contact.title')}>
+			<header>
+				<h3>{t('contact.title')}</h3>
+				<button type="button" aria-label={t('media.close')} onClick={onClose}>
+					✕
+				</button>
+			</header>
+			<dl>
+				<dt>{t('contact.name')}</dt>
+				<dd>{contactName(c)}</dd>
+				{c.pushName && c.pushName !== c.name && (
+					<>
+						<dt>{t('contact.pushName')}</dt>
+						<dd>{c.pushName}</dd>
+					</>
+				)}
+				<dt>{t('contact.phone')}</dt>
+				<dd>{c.phoneE164 ?? c.waJid ?? '—'}</dd>
+			</dl>
+			{!leadId && <p className="hint">{t('contact.noLead')}</p>}
+			{l && (
+				<>
+					<h4>{t('contact.lead')}</h4>
+					<label className="lead-status">
+						{t('contact.status')}
+						<select value={l.status} onChange={(e) => status.mutate(e.target.value as LeadStatus)} disabled={status.isPending}>
+							{LEAD_STATUSES.map((value) => (
+								<option key={value} value={value}>
+									{t(`contact.statuses.${value}`)}
+								</option>
+							))}
+						</select>
+					</label>
+					{status.isError && (
+						<p role="alert" className="form-error">
+							{t('errors.unexpected')}
+						</p>
+					)}
+					<dl>
+						{l.name && (
+							<>
+								<dt>{t('contact.leadName')}</dt>
+								<dd>{l.name}</dd>
+							</>
+						)}
+						<dt>{t('contact.source')}</dt>
+						<dd>{t(`contact.sources.${l.source}`, { defaultValue: l.source })}</dd>
+						{l.email && (
+							<>
+								<dt>{t('contact.email')}</dt>
+								<dd>{l.email}</dd>
+							</>
+						)}
+					</dl>
+					<h4>{t('contact.attribution')}</h4>
+					{shown.length === 0 ? (
+						<p className="hint">{t('contact.noAttribution')}</p>
+					) : (
+						<dl className="attribution">
+							{shown.map(([key, value]) => (
+								<div key={key} className="attribution-row">
+									<dt>{t(`contact.fields.${key}`)}</dt>
+									<dd>{value}</dd>
+								</div>
+							))}
+						</dl>
+					)}
+				</>
+			)}
+		</aside>
+	);
+}
