@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as channel from './actions/channel/Channel.resource';
 import * as contact from './actions/contact/Contact.resource';
 import * as conversation from './actions/conversation/Conversation.resource';
 import * as lead from './actions/lead/Lead.resource';
@@ -35,6 +36,7 @@ export class WhatsAppInbox implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Channel', value: 'channel' },
 					{ name: 'Contact', value: 'contact' },
 					{ name: 'Conversation', value: 'conversation' },
 					{ name: 'Lead', value: 'lead' },
@@ -42,6 +44,7 @@ export class WhatsAppInbox implements INodeType {
 				],
 				default: 'lead',
 			},
+			...channel.description,
 			...contact.description,
 			...conversation.description,
 			...lead.description,

@@ -59,4 +59,32 @@ describe('Built package', () => {
 		expect(locator?.default).toEqual({ mode: 'list', value: '' });
 		expect(credentialTypes.evolutionApi.authenticate).toEqual({ type: 'generic', properties: { headers: { apikey: '={{$credentials.apiKey}}' } } });
 	});
+
+	it('registers the WhatsApp Inbox node and credential: usable as a tool, light/dark icons, only n8n-workflow imported', async () => {
+		expect(pkg.n8n.nodes).toContain('dist/nodes/WhatsAppInbox/WhatsAppInbox.node.js');
+		expect(pkg.n8n.credentials).toContain('dist/credentials/WhatsAppInboxApi.credentials.js');
+		expect(pkg.scripts.prepublishOnly).toBe('npm test');
+		const codex = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'dist/nodes/WhatsAppInbox/WhatsAppInbox.node.json'), 'utf8'));
+		expect(codex).toMatchObject({ node: 'n8n-nodes-evolution-whatsapp.whatsAppInbox', categories: ['Communication'] });
+		const { nodeTypes, credentialTypes } = await loadBuiltPackage();
+		const description = (nodeTypes.getByNameAndVersion('n8n-nodes-evolution-whatsapp.whatsAppInbox', 1) as { description: Record<string, any> }).description;
+		expect(description).toMatchObject({ name: 'whatsAppInbox', version: 1, usableAsTool: true });
+		expect(description.iconUrl.light).toMatch(/dist\/icons\/whatsapp-inbox\.svg$/);
+		expect(description.iconUrl.dark).toMatch(/dist\/icons\/whatsapp-inbox\.dark\.svg$/);
+		const resource = description.properties.find((property: { name: string }) => property.name === 'resource');
+		expect(resource.options.map((option: { value: string }) => option.value)).toEqual(['channel', 'contact', 'conversation', 'lead', 'message']);
+		expect(credentialTypes.whatsAppInboxApi.authenticate).toEqual({ type: 'generic', properties: { headers: { Authorization: '=Bearer {{$credentials.apiToken}}' } } });
+		const requires = new Set<string>();
+		const visit = (dir: string) => {
+			for (const entry of readdirSync(dir)) {
+				const path = join(dir, entry);
+				if (statSync(path).isDirectory()) visit(path);
+				else if (path.endsWith('.js')) for (const match of readFileSync(path, 'utf8').matchAll(/require\("([^"]+)"\)/g)) if (!match[1].startsWith('.')) requires.add(match[1]);
+			}
+		};
+		visit(join(PACKAGE_ROOT, 'dist/nodes/WhatsAppInbox'));
+		// Only n8n-workflow and the built-ins the n8n lint allows (crypto, for the trigger's signatures).
+		for (const name of requires) expect(['crypto', 'n8n-workflow']).toContain(name);
+		expect(requires.has('n8n-workflow')).toBe(true);
+	});
 });

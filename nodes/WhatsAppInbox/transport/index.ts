@@ -26,6 +26,8 @@ export interface InboxRequest {
 	timeout?: number;
 	/** Answer the raw bytes (a PNG, a media file) instead of parsed JSON. */
 	binary?: boolean;
+	/** Answer undefined for a 404 instead of failing (something that may not exist yet, like a QR). */
+	notFoundIsEmpty?: boolean;
 }
 
 export type InboxContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
@@ -147,6 +149,7 @@ export async function inboxApiRequest(this: InboxContext, request: InboxRequest)
 	}
 
 	const body = request.binary && response.statusCode < 400 ? response.body : parseBody(response.body);
+	if (response.statusCode === 404 && request.notFoundIsEmpty) return undefined;
 	if (response.statusCode >= 400) {
 		const explained = explainInboxError(response.statusCode, body, request.method, request.path);
 		throw new NodeApiError(this.getNode(), (typeof body === 'object' && body !== null ? body : { body }) as JsonObject, {
