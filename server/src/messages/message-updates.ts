@@ -17,14 +17,27 @@ async function messageExists(tx: Tx, ref: MessageRef): Promise<boolean> {
  * changed (duplicate, out of order, or early: then it waits in the pending table, see pending-update-sweep.ts).
  */
 export async function applyStatus(tx: Tx, ref: MessageRef, status: MessageStatus): Promise<ThreadMessage | undefined> {
-	const { rows } = await tx.query<ThreadMessage>(
-		`UPDATE whatsapp_messages AS m SET ${statusAdvanceSet('m', '$4::text')}
-		 WHERE ${WHERE_REF} AND whatsapp_message_status_rank($4::text) > whatsapp_message_status_rank(m.status)
-		 RETURNING ${MESSAGE_COLUMNS}`,
+	const advance = () =>
+		tx.query<ThreadMessage>(
+			`UPDATE whatsapp_messages AS m SET ${statusAdvanceSet('m', '$4::text')}
+			 WHERE ${WHERE_REF} AND whatsapp_message_status_rank($4::text) > whatsapp_message_status_rank(m.status)
+			 RETURNING ${MESSAGE_COLUMNS}`,
+			[ref.workspaceId, ref.channelId, ref.waMessageId, status],
+		);
+	const { rows } = await advance();
+	if (rows[0]) return rows[0];
+	const { rows: current } = await tx.query<{ behind: boolean }>(
+		`SELECT whatsapp_message_status_rank($4::text) > whatsapp_message_status_rank(m.status) AS behind FROM whatsapp_messages m WHERE ${WHERE_REF}`,
 		[ref.workspaceId, ref.channelId, ref.waMessageId, status],
 	);
-	if (rows[0]) return rows[0];
-	if (!(await messageExists(tx, ref))) await savePendingUpdate(tx, ref, { status });
+	if (!current.length) {
+		await savePendingUpdate(tx, ref, { status });
+		return undefined;
+	}
+	// Behind the ack although the update changed nothing: the id moved to another row while the update waited for its
+	// lock (the outbox folding the echo's early copy into the send's own row, PostgreSQL). The update saw the copy,
+	// found it deleted, and skipped; on a fresh snapshot it finds the send's row. (Seen: a reply stuck at delivered.)
+	if (current.some((row) => row.behind)) return (await advance()).rows[0];
 	return undefined;
 }
 
