@@ -22,6 +22,7 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 	let bSecrets: string[];
 	let bSubscription: { id: string; secret: string };
 	let bCannedId: string;
+	let bWaitId: string;
 
 	beforeAll(async () => {
 		db = await openMigratedDb(open);
@@ -53,6 +54,10 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 		bAgentId = agent.json().id;
 		// A canned response of B (its text must never reach A).
 		bCannedId = (await server.call('POST', '/api/v1/canned-responses', bAdmin.authorization, { shortCode: 'b-private', content: 'b-private-canned text' })).json().id;
+		// A reply wait of B (an n8n execution waiting for the contact's answer).
+		const wait = await server.call('POST', `/api/v1/conversations/${b.conversationId}/reply-waits`, bAdmin.authorization, { resumeUrl: 'http://127.0.0.1:9/b-private-wait', timeoutSeconds: 3600 });
+		if (wait.statusCode !== 201) throw new Error(`reply wait: ${wait.statusCode} ${wait.body}`);
+		bWaitId = wait.json().wait.id;
 		bSecrets = [
 			b.workspaceId,
 			b.admin.id,
@@ -115,6 +120,7 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 			// The API reference's static files (GET /docs/assets/:file): public, no workspace; a name it does not serve.
 			file: 'no-such-asset.css',
 			agentId: bAgentId,
+			waitId: bWaitId,
 		};
 		// One body that satisfies every route's schema (zod drops the keys a route does not use), all references to B.
 		const body = {
@@ -142,6 +148,7 @@ describe.each(ADAPTERS)('workspace isolation on %s', (_driver, open) => {
 			'POST /api/v1/ai/agents': { name: 'Walk', model: 'walk', channelIds: [b.channelId] },
 			'PATCH /api/v1/ai/agents/:agentId': { name: 'Walk', channelIds: [a.channelId] },
 			'POST /api/v1/conversations/:conversationId/ai': { state: 'active' },
+			'POST /api/v1/conversations/:conversationId/reply-waits': { resumeUrl: 'http://127.0.0.1:9/walk', timeoutSeconds: 60 },
 		};
 
 		const routes = listRoutes(server.app).filter((r) => !r.websocket);
