@@ -6,6 +6,7 @@ import * as contact from './actions/contact/Contact.resource';
 import * as conversation from './actions/conversation/Conversation.resource';
 import * as lead from './actions/lead/Lead.resource';
 import * as message from './actions/message/Message.resource';
+import { sendAndWaitWebhook, sendAndWaitWebhooks } from './actions/message/sendAndWait.webhook';
 import { router } from './actions/router';
 import { whatsAppInboxApiTest } from './methods/credentialTest';
 import { searchAttendants, searchChannels, searchConversations } from './methods/listSearch';
@@ -29,6 +30,8 @@ export class WhatsAppInbox implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'whatsAppInboxApi', required: true, testedBy: 'whatsAppInboxApiTest' }],
+		// Send and Wait for Reply resumes through this (n8n's wait/resume mechanism).
+		webhooks: sendAndWaitWebhooks,
 		properties: [
 			{
 				displayName: 'Resource',
@@ -57,6 +60,8 @@ export class WhatsAppInbox implements INodeType {
 		loadOptions: { getAttendants, getChannels },
 		credentialTest: { whatsAppInboxApiTest },
 	};
+
+	webhook = sendAndWaitWebhook;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
