@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import send from '@fastify/send';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { streamedReplyOver } from '../http/streamed-reply';
 
 /** Where the OpenAPI document stays as JSON, whatever /docs shows a person: clients and code generators read it here. */
 export const OPENAPI_JSON_PATH = '/docs/openapi.json';
@@ -93,6 +94,7 @@ export async function sendViewerAsset(request: FastifyRequest, reply: FastifyRep
 		return false;
 	}
 	reply.code(result.statusCode).headers(result.headers).header('x-content-type-options', 'nosniff');
-	await reply.send(result.stream);
+	reply.send(result.stream);
+	await streamedReplyOver(reply);
 	return true;
 }

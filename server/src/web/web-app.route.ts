@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import send from '@fastify/send';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { streamedReplyOver } from '../http/streamed-reply';
 
 /** URL prefixes the server answers itself: an unknown path under them is a JSON 404, never the web app's page. */
 export const SERVER_PREFIXES = ['/api/', '/realtime', '/webhooks/', '/docs', '/health', '/admin/'];
@@ -53,7 +54,8 @@ async function sendFile(request: FastifyRequest, reply: FastifyReply, root: stri
 	if (!immutable) reply.header('cache-control', 'no-cache');
 	if (page) reply.header('content-security-policy', PAGE_POLICY).header('referrer-policy', 'same-origin');
 	reply.header('x-content-type-options', 'nosniff');
-	await reply.send(result.stream);
+	reply.send(result.stream);
+	await streamedReplyOver(reply);
 	return true;
 }
 
@@ -75,8 +77,8 @@ export function registerWebApp(app: FastifyInstance, root: string | undefined = 
 				.type('text/plain; charset=utf-8')
 				.send('The web app is not built: run `npm run build` (or `npm start`, which builds it), then reload.');
 		}
-		if (path !== '/' && path !== '/index.html' && (await sendFile(request, reply, root, path, false))) return reply;
+		if (path !== '/' && path !== '/index.html' && (await sendFile(request, reply, root, path, false))) return undefined;
 		await sendFile(request, reply, root, '/index.html', true);
-		return reply;
+		return undefined;
 	});
 }

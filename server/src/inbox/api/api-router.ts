@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod/v4';
 import type { Caller } from '../../auth/caller';
 import { JsonBodyError, storableJson } from '../../http/bounded-json';
+import { streamedReplyOver } from '../../http/streamed-reply';
 import { ApiError, forbidden, unauthorized } from './api-error';
 
 /** Who may call a route: anyone, any signed-in attendant or API token of the workspace, or only its admins. */
@@ -90,8 +91,12 @@ export class ApiRouter {
 					reply,
 				} as RouteContext<A, z.infer<P>, z.infer<Q>, z.infer<B>>;
 				const result = await route.handler(context);
-				// A handler that answered itself (a file stream) returns the reply.
-				if (reply.sent || result === reply) return reply;
+				// A handler that answered itself (a file stream) returns the reply: wait for the answer to be over and
+				// hand Fastify nothing (see streamedReplyOver for why the reply itself must not be returned).
+				if (reply.sent || result === reply || reply.raw.headersSent) {
+					await streamedReplyOver(reply);
+					return undefined;
+				}
 				reply.code(route.successStatus ?? 200);
 				return result === undefined ? reply.send() : reply.send(result);
 			},
