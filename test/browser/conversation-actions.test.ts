@@ -74,6 +74,30 @@ describe.each(ADAPTERS.slice(0, 1))('conversation actions in the browser on %s',
 		await page.getByRole('complementary', { name: 'Dados do contato' }).getByRole('button', { name: 'Fechar' }).click();
 	});
 
+	it('renames the contact from the panel: the list and the thread show the new name, and an empty name returns to the WhatsApp one', async () => {
+		const { page } = ana;
+		await page.getByRole('button', { name: 'Dados do contato' }).click();
+		const panel = page.getByRole('complementary', { name: 'Dados do contato' });
+		await panel.getByRole('button', { name: 'Editar nome' }).click();
+		// A name holding markup stays text.
+		await panel.getByLabel('Nome do contato').fill('Paula <b>VIP</b> Nunes');
+		await panel.getByRole('button', { name: 'Salvar nome' }).click();
+		await page.getByRole('button', { name: 'Paula <b>VIP</b> Nunes' }).waitFor();
+		await panel.getByText('Paula <b>VIP</b> Nunes', { exact: true }).waitFor();
+		await page.locator('.chat-header').getByText('Paula <b>VIP</b> Nunes').waitFor();
+		const contactId = (await stack.server.call('GET', `/api/v1/conversations/${conversationId}`, admin)).json().contactId as string;
+		expect((await stack.server.call('GET', `/api/v1/contacts/${contactId}`, admin)).json().name).toBe('Paula <b>VIP</b> Nunes');
+		expect(await page.locator('b', { hasText: 'VIP' }).count()).toBe(0);
+		await screenshot(page, 'contact-rename');
+
+		await panel.getByRole('button', { name: 'Editar nome' }).click();
+		await panel.getByLabel('Nome do contato').fill('');
+		await panel.getByRole('button', { name: 'Salvar nome' }).click();
+		await page.getByRole('button', { name: 'Paula', exact: true }).waitFor();
+		expect((await stack.server.call('GET', `/api/v1/contacts/${contactId}`, admin)).json().name).toBeNull();
+		await panel.getByRole('button', { name: 'Fechar' }).click();
+	});
+
 	it('snoozes until a chosen time: the thread says until when and the default list lets it go', async () => {
 		const { page } = ana;
 		await page.getByLabel('Status da conversa').selectOption('snoozed');

@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../lib/api-client';
 import type { Conversation } from '../../lib/api-types';
@@ -27,6 +28,79 @@ interface Lead {
 
 const getLead = (leadId: string) => unwrap<Lead>(api.GET('/api/v1/leads/{leadId}', { params: { path: { leadId } } }));
 const setLeadStatus = (leadId: string, status: LeadStatus) => unwrap<Lead>(api.PATCH('/api/v1/leads/{leadId}', { params: { path: { leadId } }, body: { status } }));
+
+/** Renames the contact for the team (null: back to the name they gave WhatsApp); nothing goes to WhatsApp. */
+const renameContact = (contactId: string, name: string | null) =>
+	unwrap<unknown>(api.PATCH('/api/v1/contacts/{contactId}', { params: { path: { contactId } }, body: { name } }));
+
+/** The contact's name, and a small form to change it (an empty name returns to the WhatsApp name). */
+function ContactNameField({ conversation }: { conversation: Conversation }) {
+	const { t } = useTranslation();
+	const queryClient = useQueryClient();
+	const [editing, setEditing] = useState(false);
+	const [draft, setDraft] = useState('');
+	const c = conversation.contact;
+	const rename = useMutation({
+		mutationFn: (name: string | null) => renameContact(c.id, name),
+		onSuccess: async () => {
+			setEditing(false);
+			await Promise.all([
+				queryClient.invalidateQueries({ queryKey: ['conversation', conversation.id] }),
+				queryClient.invalidateQueries({ queryKey: ['conversations'] }),
+			]);
+		},
+	});
+	const submit = (event: FormEvent) => {
+		event.preventDefault();
+		rename.mutate(draft.trim() ? draft.trim() : null);
+	};
+	if (!editing) {
+		return (
+			<>
+				<dt>{t('contact.name')}</dt>
+				<dd className="contact-name">
+					<span>{contactName(c)}</span>
+					<button
+						type="button"
+						className="link-button"
+						onClick={() => {
+							setDraft(c.name ?? '');
+							rename.reset();
+							setEditing(true);
+						}}
+					>
+						{t('contact.editName')}
+					</button>
+				</dd>
+			</>
+		);
+	}
+	return (
+		<>
+			<dt>{t('contact.name')}</dt>
+			<dd>
+				<form className="contact-name-form" onSubmit={submit}>
+					<label>
+						{t('contact.newName')}
+						<input autoFocus maxLength={200} value={draft} placeholder={c.pushName ?? ''} onChange={(e) => setDraft(e.target.value)} />
+					</label>
+					<p className="hint">{t('contact.nameHint')}</p>
+					<button type="submit" className="primary" disabled={rename.isPending}>
+						{t('contact.saveName')}
+					</button>
+					<button type="button" onClick={() => setEditing(false)}>
+						{t('contact.cancel')}
+					</button>
+					{rename.isError && (
+						<p role="alert" className="form-error">
+							{t('contact.nameFailed')}
+						</p>
+					)}
+				</form>
+			</dd>
+		</>
+	);
+}
 
 /**
  * The side panel: who the customer is (name, WhatsApp name, phone) and, when the conversation has a lead, its
@@ -66,8 +140,7 @@ export function ContactPanel({ conversation, onClose }: { conversation: Conversa
 				</button>
 			</header>
 			<dl>
-				<dt>{t('contact.name')}</dt>
-				<dd>{contactName(c)}</dd>
+				<ContactNameField conversation={conversation} />
 				{c.pushName && c.pushName !== c.name && (
 					<>
 						<dt>{t('contact.pushName')}</dt>
