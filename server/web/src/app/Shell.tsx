@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { AgentsPage } from '../features/ai/AgentsPage';
 import { ChannelsPage } from '../features/channels/ChannelsPage';
 import { InboxPage } from '../features/inbox/InboxPage';
 import { PacedBanner } from '../features/inbox/PacedBanner';
@@ -43,6 +44,11 @@ function ShellFrame({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
 					<button type="button" aria-current={place.name === 'channels' ? 'page' : undefined} onClick={() => navigate({ name: 'channels' })}>
 						{t('app.channels')}
 					</button>
+					{me.role === 'admin' && (
+						<button type="button" aria-current={place.name === 'ai' ? 'page' : undefined} onClick={() => navigate({ name: 'ai' })}>
+							{t('app.ai')}
+						</button>
+					)}
 				</nav>
 				<span className="spacer" />
 				<span className="who" title={me.user?.email}>
@@ -56,7 +62,9 @@ function ShellFrame({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
 			<ConnectionBanner />
 			<PacedBanner />
 			<main className="place">
-				{place.name === 'inbox' ? <InboxPage conversationId={place.conversationId} meId={me.user?.id ?? null} /> : <ChannelsPage />}
+				{place.name === 'inbox' && <InboxPage conversationId={place.conversationId} meId={me.user?.id ?? null} />}
+				{place.name === 'channels' && <ChannelsPage />}
+				{place.name === 'ai' && <AgentsPage isAdmin={me.role === 'admin'} />}
 			</main>
 		</div>
 	);
