@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as ai from './actions/ai/Ai.resource';
 import * as channel from './actions/channel/Channel.resource';
 import * as contact from './actions/contact/Contact.resource';
 import * as conversation from './actions/conversation/Conversation.resource';
@@ -24,7 +25,7 @@ export class WhatsAppInbox implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Manage leads, conversations and sends of the WhatsApp Inbox server',
+		description: 'Manage leads, conversations, sends and the AI auto-reply of the WhatsApp Inbox server',
 		defaults: { name: 'WhatsApp Inbox' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -39,6 +40,7 @@ export class WhatsAppInbox implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'AI', value: 'ai' },
 					{ name: 'Channel', value: 'channel' },
 					{ name: 'Contact', value: 'contact' },
 					{ name: 'Conversation', value: 'conversation' },
@@ -47,6 +49,7 @@ export class WhatsAppInbox implements INodeType {
 				],
 				default: 'lead',
 			},
+			...ai.description,
 			...channel.description,
 			...contact.description,
 			...conversation.description,

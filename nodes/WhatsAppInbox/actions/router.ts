@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { operations as ai } from './ai/Ai.resource';
 import { operations as channel } from './channel/Channel.resource';
 import { operations as contact } from './contact/Contact.resource';
 import { operations as conversation } from './conversation/Conversation.resource';
@@ -9,6 +10,7 @@ import { operations as message } from './message/Message.resource';
 import type { ResourceOperations } from './types';
 
 const resources: Record<string, ResourceOperations> = {
+	ai,
 	channel,
 	contact,
 	conversation,

@@ -5,6 +5,11 @@ import { readId, segment, toItems } from '../../helpers/items';
 import { inboxApiRequest } from '../../transport';
 import { attendantLocator, conversationLocator } from '../common.descriptions';
 
+/** The note the team sees with the assignment line (Assign, and the AI's Hand Off). */
+export function assignmentNoteField(placeholder: string, description: string): INodeProperties {
+	return { displayName: 'Note', name: 'note', type: 'string', typeOptions: { rows: 2 }, default: '', placeholder, description };
+}
+
 const properties: INodeProperties[] = [
 	conversationLocator(),
 	{
@@ -18,15 +23,7 @@ const properties: INodeProperties[] = [
 		description: 'Who takes the conversation: assigns it, or transfers it from the current attendant',
 		displayOptions: { show: { unassign: [false] } },
 	}),
-	{
-		displayName: 'Note',
-		name: 'note',
-		type: 'string',
-		typeOptions: { rows: 2 },
-		default: '',
-		placeholder: 'e.g. Customer asked about invoices',
-		description: 'Shown to the team in the conversation with the assignment line (a transfer note)',
-	},
+	assignmentNoteField('e.g. Customer asked about invoices', 'Shown to the team in the conversation with the assignment line (a transfer note)'),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['assign'] } }, properties);
@@ -34,10 +31,13 @@ export const description = updateDisplayOptions({ show: { resource: ['conversati
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const conversationId = readId.call(this, 'conversationId', itemIndex, 'Conversation');
 	const unassign = this.getNodeParameter('unassign', itemIndex, false) as boolean;
-	const body: IDataObject = { assigneeId: unassign ? null : readId.call(this, 'attendantId', itemIndex, 'Attendant') };
+	return toItems(await assignConversation.call(this, conversationId, unassign ? null : readId.call(this, 'attendantId', itemIndex, 'Attendant'), itemIndex));
+}
+
+/** Assigns (or with null unassigns) the conversation, with the item's Note when there is one; answers the conversation. */
+export async function assignConversation(this: IExecuteFunctions, conversationId: string, assigneeId: string | null, itemIndex: number): Promise<unknown> {
+	const body: IDataObject = { assigneeId };
 	const note = (this.getNodeParameter('note', itemIndex, '') as string).trim();
 	if (note !== '') body.note = note;
-	return toItems(
-		await inboxApiRequest.call(this, { method: 'POST', path: `/api/v1/conversations/${segment(conversationId)}/assignment`, body, itemIndex }),
-	);
+	return await inboxApiRequest.call(this, { method: 'POST', path: `/api/v1/conversations/${segment(conversationId)}/assignment`, body, itemIndex });
 }
