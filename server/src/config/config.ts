@@ -88,6 +88,13 @@ const envSchema = z.object({
 	AI_ONLINE_WINDOW_MINUTES: z.coerce.number().positive().max(24 * 60).default(10),
 	// Operations (README "Operations"): /metrics wants "Authorization: Bearer <METRICS_TOKEN>" when set.
 	METRICS_TOKEN: optionalString,
+	// The workspaces whose admins operate the whole server (README "Operations"): on /admin/queues they see every queue,
+	// the shared ones included; any other admin sees only the outbox queues of their own workspace's channels.
+	OPERATOR_WORKSPACE_IDS: z
+		.string()
+		.default('')
+		.transform((v) => v.split(',').map((id) => id.trim().toLowerCase()).filter(Boolean))
+		.pipe(z.array(z.string().uuid({ message: 'must be workspace ids (UUIDs, comma-separated), e.g. the "workspace.id" that /api/v1/auth/me answers' }))),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -136,6 +143,8 @@ export interface Config {
 	ai?: { sweepMs: number; echoGraceMs: number; onlineWindowMs: number };
 	/** Bearer token /metrics asks for; open when unset. */
 	metricsToken?: string;
+	/** Workspaces whose admins see every queue on the dashboard (server operators); none when absent. */
+	operatorWorkspaceIds?: string[];
 	/** Set when SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY are: Realtime broadcast and Supabase Auth sign-in. */
 	supabase?: { url: string; serviceRoleKey: string; privateChannels: boolean };
 }
@@ -200,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		webhookBodyLimit: Math.round(e.WEBHOOK_BODY_LIMIT_MB * 1024 * 1024),
 		ai: { sweepMs: e.AI_SWEEP_MS, echoGraceMs: e.AI_ECHO_GRACE_MS, onlineWindowMs: Math.round(e.AI_ONLINE_WINDOW_MINUTES * 60_000) },
 		metricsToken: e.METRICS_TOKEN,
+		operatorWorkspaceIds: e.OPERATOR_WORKSPACE_IDS,
 		supabase:
 			e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY
 				? { url: e.SUPABASE_URL.replace(/\/+$/, ''), serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY, privateChannels: e.SUPABASE_REALTIME_PRIVATE === 'true' }

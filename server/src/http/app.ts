@@ -34,7 +34,12 @@ export function buildApp(runtime: Runtime): FastifyInstance {
 		if (url.startsWith('/webhooks/')) metrics.webhookAnswered(url.split('/')[2] ?? 'unknown', reply.statusCode);
 	});
 	registerMetricsRoute(app, metrics, runtime.config.metricsToken);
-	registerQueueDashboard(app, { db: runtime.db, queues: runtime.queues, secureCookie: (runtime.config.publicUrl ?? '').startsWith('https:') });
+	registerQueueDashboard(app, {
+		db: runtime.db,
+		queues: runtime.queues,
+		secureCookie: (runtime.config.publicUrl ?? '').startsWith('https:'),
+		operatorWorkspaceIds: runtime.config.operatorWorkspaceIds ?? [],
+	});
 	const media = createMediaLibrary(runtime);
 	// Inbound media: ingest hands webhook base64 to a bounded in-memory buffer (never awaiting disk or Redis); the
 	// background fetch (BullMQ, driven by database rows) gets the rest.

@@ -8,6 +8,7 @@ import type { Caller } from '../auth/caller';
 import { SESSION_TOKEN_PREFIX } from '../auth/secret-token';
 import { resolveSessionToken } from '../auth/sessions';
 import type { Queryable } from '../db/db';
+import { type DashboardScope, dashboardScopeOf, mayRequest, mayView } from './queue-dashboard-scope';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 export const ADMIN_LOGIN_PATH = '/admin/login';
@@ -52,11 +53,15 @@ document.getElementById('login').addEventListener('submit', async (event) => {
 </script></body></html>`;
 
 /**
- * The bull-board dashboard over every queue of the server (runtime.queues) at /admin/queues, for workspace admins
- * only: a request without an admin's session (the cookie /admin/login sets, or a bearer session token) is sent to
- * the sign-in page (pages) or refused (its API), and an agent's session is refused. Never open without a login.
+ * The bull-board dashboard at /admin/queues, for admins only: a request without an admin's session (the cookie
+ * /admin/login sets, or a bearer session token) is sent to the sign-in page (pages) or refused (its API), and an
+ * agent's session is refused. Never open without a login. What an admin sees is scoped (queue-dashboard-scope.ts):
+ * their own workspace's outbox queues, or every queue for a server operator (OPERATOR_WORKSPACE_IDS).
  */
-export function registerQueueDashboard(app: FastifyInstance, deps: { db: Queryable; queues: Queue[]; secureCookie: boolean }): void {
+export function registerQueueDashboard(
+	app: FastifyInstance,
+	deps: { db: Queryable; queues: Queue[]; secureCookie: boolean; operatorWorkspaceIds: readonly string[] },
+): void {
 	app.route({
 		method: 'GET',
 		url: ADMIN_LOGIN_PATH,
@@ -85,6 +90,9 @@ export function registerQueueDashboard(app: FastifyInstance, deps: { db: Queryab
 	// @bull-board/fastify pins its own patch of @bull-board/api: the same interface under two declarations.
 	const serverAdapter = adapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'];
 	const board = createBullBoard({ queues: [], serverAdapter, options: { uiConfig: { boardTitle: 'WhatsApp Inbox' } } });
+	// The scope of each request in flight, found by bull-board's visibility guards through the headers object it is
+	// handed (the request's own, so it cannot be forged: a guard without a scope shows nothing).
+	const scopes = new WeakMap<object, DashboardScope>();
 	let shown = -1;
 	app.register(async (scope) => {
 		scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -95,9 +103,26 @@ export function registerQueueDashboard(app: FastifyInstance, deps: { db: Queryab
 				return reply.code(401).send({ error: { code: 'unauthorized', message: `Sign in at ${ADMIN_LOGIN_PATH} as a workspace admin.` } });
 			}
 			if (admin === 'not_admin') return reply.code(403).send({ error: { code: 'forbidden', message: 'The queue dashboard is for workspace admins.' } });
+			const allowed = await dashboardScopeOf(deps.db, admin, deps.operatorWorkspaceIds);
+			const route = (request.routeOptions.url ?? '').slice(QUEUE_DASHBOARD_PATH.length);
+			if (!mayRequest(allowed, request.method, route)) {
+				return reply.code(403).send({
+					error: {
+						code: 'forbidden',
+						message: 'Workspace admins may retry, clean, promote, pause, resume and empty their queues; other changes are for server operators (OPERATOR_WORKSPACE_IDS).',
+					},
+				});
+			}
+			scopes.set(request.headers, allowed);
 			// Queues appear while the server runs (the outbox makes one per channel): show the current list.
 			if (deps.queues.length !== shown) {
-				board.replaceQueues(deps.queues.map((queue) => new BullMQAdapter(queue)));
+				board.replaceQueues(
+					deps.queues.map((queue) => {
+						const view = new BullMQAdapter(queue);
+						view.setVisibilityGuard((bullRequest) => mayView(scopes.get(bullRequest.headers), queue.name));
+						return view;
+					}),
+				);
 				shown = deps.queues.length;
 			}
 			return undefined;

@@ -31,7 +31,8 @@ export class OutboxQueues {
 			logger: Logger;
 			/** Where new queues are announced (runtime.queues, for the dashboard). */
 			onQueue?: (queue: Queue) => void;
-			step(messageId: string): Promise<SendStep>;
+			/** One step of a message, run by the queue of `channelId` (the step ignores a message of another channel). */
+			step(messageId: string, channelId: string): Promise<SendStep>;
 		},
 	) {
 		this.shared = this.connection();
@@ -99,7 +100,7 @@ export class OutboxQueues {
 
 	ensureWorker(channelId: string): void {
 		if (this.closed || this.workers.has(channelId)) return;
-		const worker = new Worker<OutboxJob>(outboxQueueName(channelId), (job, token) => this.run(job, token), {
+		const worker = new Worker<OutboxJob>(outboxQueueName(channelId), (job, token) => this.run(channelId, job, token), {
 			connection: this.shared,
 			prefix: this.options.prefix,
 			concurrency: 1,
@@ -113,8 +114,8 @@ export class OutboxQueues {
 		this.workers.set(channelId, worker);
 	}
 
-	private async run(job: Job<OutboxJob>, token?: string): Promise<void> {
-		const step = await this.options.step(job.data.messageId);
+	private async run(channelId: string, job: Job<OutboxJob>, token?: string): Promise<void> {
+		const step = await this.options.step(String(job.data?.messageId ?? ''), channelId);
 		if (step.kind === 'later') {
 			await job.moveToDelayed(step.at.getTime(), token);
 			throw new DelayedError();

@@ -51,6 +51,7 @@ export interface OutboxSenderDeps {
 // A send call lasts at most the timeout plus the longest typing delay; an attempt marked in flight for longer than
 // this (plus a margin) was cut short by a crash.
 const MAX_TYPING_MS = 20_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CALL_MARGIN_MS = 5_000;
 
 /**
@@ -69,11 +70,20 @@ export class OutboxSender {
 		return this.deps.sendTimeoutMs + MAX_TYPING_MS + CALL_MARGIN_MS;
 	}
 
-	async step(messageId: string): Promise<SendStep> {
+	/**
+	 * `channelId` is the channel whose queue runs the step: a job naming another channel's message (added or edited by
+	 * hand on the queue dashboard) is not this queue's to send, and sending it here would break that channel's
+	 * one-send-at-a-time rule; its own queue (or the reconciler) sends it.
+	 */
+	async step(messageId: string, channelId?: string): Promise<SendStep> {
 		const { db } = this.deps;
-		const row = await loadSendRow(db, messageId);
+		const row = UUID.test(messageId) ? await loadSendRow(db, messageId) : undefined;
 		// Not an outbox row (a note, an inbound message: never sent), or already sent / failed: nothing to do.
 		if (!row || row.status !== 'queued') return { kind: 'done' };
+		if (channelId !== undefined && row.channelId !== channelId) {
+			this.deps.logger.warn({ messageId, channelId, messageChannelId: row.channelId }, "outbox: a job named another channel's message; ignored");
+			return { kind: 'done' };
+		}
 		if (row.provider !== 'evolution') return this.fail(row, 'unsupported_provider', 'Only Evolution channels send through the outbox.');
 
 		// Another attempt may still be running (a crashed worker's lock expired early): wait until it cannot be.

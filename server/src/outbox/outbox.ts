@@ -99,7 +99,7 @@ export class Outbox {
 			prefix: options.queuePrefix,
 			logger: options.logger,
 			onQueue: options.onQueue,
-			step: (messageId) => this.sender.step(messageId),
+			step: (messageId, channelId) => this.sender.step(messageId, channelId),
 		});
 		this.reconciler = new OutboxReconciler({ db: options.db, queues: this.queues, logger: options.logger, periodMs: options.reconcileMs ?? 30_000 });
 	}

@@ -56,6 +56,14 @@ describe('loadConfig', () => {
 		});
 	});
 
+	it('reads OPERATOR_WORKSPACE_IDS as a list of workspace ids, refusing anything else by name', () => {
+		expect(loadConfig({}).operatorWorkspaceIds).toEqual([]);
+		const a = '6f1c1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f';
+		const b = '0b9e8d7c-6b5a-4f3e-9d2c-1b0a9f8e7d6c';
+		expect(loadConfig({ OPERATOR_WORKSPACE_IDS: ` ${a.toUpperCase()} ,${b},` }).operatorWorkspaceIds).toEqual([a, b]);
+		expect(() => loadConfig({ OPERATOR_WORKSPACE_IDS: 'ops@example.com' })).toThrow(/OPERATOR_WORKSPACE_IDS.*must be workspace ids/);
+	});
+
 	it('requires INTEGRATIONS_KEY in production', () => {
 		expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/INTEGRATIONS_KEY/);
 		expect(loadConfig({ NODE_ENV: 'production', INTEGRATIONS_KEY: 'a'.repeat(64) }).env).toBe('production');
