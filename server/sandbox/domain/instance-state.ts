@@ -144,6 +144,11 @@ export class InstanceState {
 	settings: SettingsRow;
 	readonly messages: StoredMessage[] = [];
 	readonly messagesByKeyId = new Map<string, StoredMessage>();
+	/**
+	 * The rows of each chat JID (remoteJid and remoteJidAlt both), in insertion order: findMessages by chat reads its
+	 * chat's rows, as Evolution's indexed table does, instead of scanning every message of the instance on each page.
+	 */
+	readonly messagesByChatJid = new Map<string, StoredMessage[]>();
 	readonly chats = new Map<string, ChatRow>();
 	readonly contacts = new Map<string, ContactRow>();
 	readonly groups = new Map<string, GroupRow>();
@@ -209,6 +214,12 @@ export class InstanceState {
 	addMessage(message: StoredMessage): void {
 		this.messages.push(message);
 		this.messagesByKeyId.set(message.key.id, message);
+		for (const jid of new Set([message.key.remoteJid, message.key.remoteJidAlt])) {
+			if (!jid) continue;
+			const rows = this.messagesByChatJid.get(jid);
+			if (rows) rows.push(message);
+			else this.messagesByChatJid.set(jid, [message]);
+		}
 	}
 
 	isSubscribedTo(event: string): boolean {

@@ -25,7 +25,9 @@ export function findMessages(instance: InstanceState, query: FindMessagesQuery) 
 	let range: [number, number] | undefined;
 	if (where.messageTimestamp?.gte !== undefined && where.messageTimestamp?.lte !== undefined)
 		range = [toSeconds(where.messageTimestamp.gte), toSeconds(where.messageTimestamp.lte)];
-	const matches = instance.messages.filter(
+	// By chat: only that chat's rows (same order as instance.messages, so the newest-first tie-break below holds).
+	const rows = key.remoteJid ? (instance.messagesByChatJid.get(key.remoteJid) ?? []) : instance.messages;
+	const matches = rows.filter(
 		(row) =>
 			(!where.id || row.id === where.id) &&
 			(!where.messageType || row.messageType === where.messageType) &&

@@ -8,6 +8,8 @@ export interface ConversationInput {
 	chatJid: string;
 	chatLid?: string;
 	isGroup: boolean;
+	/** The status of a conversation this creates (an existing one keeps its own): default `pending`; history imports create them `resolved`. */
+	initialStatus?: 'pending' | 'resolved';
 }
 
 export interface ConversationRow {
@@ -41,15 +43,15 @@ export async function upsertConversations(tx: Tx, inputs: ConversationInput[]): 
 	const list = keys.map((k) => byKey.get(k) as ConversationInput);
 	const match = 'c.workspace_id = v.w AND c.channel_id = v.ch AND c.contact_id = v.ct';
 	const { rows } = await tx.query<ConversationRow & { created: boolean }>(
-		`WITH v AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::boolean[]) AS v(w, ch, ct, l, j, jl, g)),
+		`WITH v AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::boolean[], $8::text[]) AS v(w, ch, ct, l, j, jl, g, st)),
 		 found AS (SELECT ${COLUMNS} FROM whatsapp_conversations c JOIN v ON ${match}),
 		 ins AS (
-			INSERT INTO whatsapp_conversations (workspace_id, channel_id, contact_id, lead_id, chat_jid, chat_lid, is_group)
-			SELECT * FROM v WHERE NOT EXISTS (SELECT 1 FROM found c WHERE ${match})
+			INSERT INTO whatsapp_conversations (workspace_id, channel_id, contact_id, lead_id, chat_jid, chat_lid, is_group, status)
+			SELECT w, ch, ct, l, j, jl, g, st FROM v WHERE NOT EXISTS (SELECT 1 FROM found c WHERE ${match})
 			ON CONFLICT DO NOTHING RETURNING ${COLUMNS}
 		 )
 		 SELECT *, false AS created FROM found UNION ALL SELECT *, true AS created FROM ins`,
-		[list.map((i) => i.workspaceId), list.map((i) => i.channelId), list.map((i) => i.contactId), list.map((i) => i.leadId ?? null), list.map((i) => i.chatJid), list.map((i) => i.chatLid ?? null), list.map((i) => i.isGroup)],
+		[list.map((i) => i.workspaceId), list.map((i) => i.channelId), list.map((i) => i.contactId), list.map((i) => i.leadId ?? null), list.map((i) => i.chatJid), list.map((i) => i.chatLid ?? null), list.map((i) => i.isGroup), list.map((i) => i.initialStatus ?? 'pending')],
 	);
 	const result = new Map<string, { row: ConversationRow; created: boolean }>();
 	for (const { created, ...row } of rows) result.set(conversationKey(row.workspace_id, row.channel_id, row.contact_id), { row, created });

@@ -13,6 +13,12 @@ export interface MessageWrite {
 	workspaceId: string;
 	channelId: string;
 	message: IncomingMessage;
+	/**
+	 * The message's conversation, when the caller resolved its chat itself in the same transaction (history sync:
+	 * the same upserts, cached for the run): the statement then takes it by id instead of finding the contact and the
+	 * conversation again, message by message.
+	 */
+	conversationId?: string;
 }
 
 /** The audit row of a delivery of chat messages; its outcome is decided with the writes (processed or duplicate). */
@@ -40,8 +46,11 @@ export interface ConversationChange {
 }
 
 export interface MessageWriteResult {
-	/** Per input message: whether its chat was found, and its row if this statement inserted or changed it. */
-	items: Array<{ resolved: boolean; stored?: StoredMessage }>;
+	/**
+	 * Per input message: whether its chat was found, whether this statement inserted it, and its row if this
+	 * statement inserted or changed it (without `messageRows`, never: the caller only counts).
+	 */
+	items: Array<{ resolved: boolean; inserted: boolean; stored?: StoredMessage }>;
 	conversations: ConversationChange[];
 	/** Outcomes of the audited deliveries (see `onlyKnownChats`). */
 	outcomes: Map<number, 'processed' | 'duplicate'>;
@@ -54,7 +63,8 @@ const CONVERSATION_PREFIX = 'conversation.';
 
 /*
  * The statement, in the order PostgreSQL applies its parts:
- * - v: the messages; found: each one's contact (by phone, @lid, or group JID) and conversation on its channel. In
+ * - v: the messages; found: each one's contact (by phone, @lid, or group JID) and conversation on its channel, or
+ *   (kind 'c') the conversation the caller named, taken by id. In
  *   strict mode a message is left out when its chat needs more than a lookup: a lead to attribute (a live inbound
  *   message and no lead on the conversation), or contact details to learn (an @lid, a JID, a new push name).
  * - early: acks / edits / deletes that arrived before their message, folded into the new row; ins: the messages,
@@ -68,8 +78,8 @@ const CONVERSATION_PREFIX = 'conversation.';
 const SQL = `WITH v AS (
 	SELECT * FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::text[], $9::text[], $10::text[],
 		$11::text[], $12::text[], $13::bigint[], $14::int[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[],
-		$21::timestamptz[], $22::boolean[], $23::text[], $24::text[], $25::boolean[], $26::text[], $27::text[]) WITH ORDINALITY
-	AS v(d, w, c, kind, k, wid, fm, t, b, mu, mm, mf, ms, md, dt, q, rt, sj, sn, st, ts, needs_lead, push, lid, live, preview, bell, ord)
+		$21::timestamptz[], $22::boolean[], $23::text[], $24::text[], $25::boolean[], $26::text[], $27::text[], $40::uuid[]) WITH ORDINALITY
+	AS v(d, w, c, kind, k, wid, fm, t, b, mu, mm, mf, ms, md, dt, q, rt, sj, sn, st, ts, needs_lead, push, lid, live, preview, bell, named, ord)
  ),
  contact AS (
 	SELECT v.ord, ct.id, ct.lid, ct.wa_jid, ct.push_name FROM v JOIN contacts ct ON ct.workspace_id = v.w AND ct.phone_e164 = v.k WHERE v.kind = 'p'
@@ -84,6 +94,12 @@ const SQL = `WITH v AS (
 		AND NOT (v.lid IS NOT NULL AND ct.lid IS NULL)
 		AND NOT (v.kind = 'p' AND ct.wa_jid IS NULL)
 		AND NOT (v.push IS NOT NULL AND v.push IS DISTINCT FROM ct.push_name))
+	UNION ALL
+	-- Named by the caller: by primary key only. Workspace and channel are checked with IS NOT DISTINCT FROM, which no
+	-- index serves, so that no statistics can make the planner prefer a (workspace_id, …) index: a table that grew
+	-- from empty during an import has none yet, and such a plan scans every conversation of the workspace per message.
+	SELECT v.*, cv.id AS cv FROM v JOIN whatsapp_conversations cv ON cv.id = v.named
+	WHERE (cv.workspace_id, cv.channel_id) IS NOT DISTINCT FROM (v.w, v.c)
  ),
  early AS (
 	DELETE FROM whatsapp_pending_message_updates p USING found f WHERE p.workspace_id = f.w AND p.channel_id = f.c AND p.wa_message_id = f.wid
@@ -102,7 +118,7 @@ const SQL = `WITH v AS (
 	ON CONFLICT (workspace_id, channel_id, wa_message_id) WHERE wa_message_id IS NOT NULL
 	DO UPDATE SET STATUS_ADVANCE
 	WHERE whatsapp_message_status_rank(EXCLUDED.status) > whatsapp_message_status_rank(m.status)
-	RETURNING m.*, (m.xmax = 0) AS inserted
+	RETURNING INSERTED_COLUMNS, (m.xmax = 0) AS inserted
  ),
  fresh AS MATERIALIZED (
 	SELECT f.cv AS id, f.d, f.ord, f.ts, f.fm, f.live, CASE WHEN ins.is_deleted THEN $39::text ELSE f.preview END AS preview,
@@ -174,7 +190,14 @@ const SQL = `WITH v AS (
 
 // The message view reads `m`: the row inserted or moved forward (all null when the message changed nothing).
 const STATEMENT = SQL.replace('STATUS_ADVANCE', statusAdvanceSet('m', 'EXCLUDED.status'))
+	.replace('INSERTED_COLUMNS', 'm.*')
 	.replace('MESSAGE_VIEW', messageColumns(MESSAGE_PREFIX))
+	.replace('CONVERSATION_VIEW', conversationColumns(CONVERSATION_PREFIX));
+// The same statement for a caller that only counts what was stored (history sync): the inserted rows are not sent
+// back — at 500 messages a page, reading every row's view back cost the import more than writing it.
+const COUNTING_STATEMENT = SQL.replace('STATUS_ADVANCE', statusAdvanceSet('m', 'EXCLUDED.status'))
+	.replace('INSERTED_COLUMNS', 'm.workspace_id, m.channel_id, m.wa_message_id, m.is_deleted')
+	.replace('MESSAGE_VIEW, ', '')
 	.replace('CONVERSATION_VIEW', conversationColumns(CONVERSATION_PREFIX));
 
 
@@ -199,17 +222,24 @@ type Row = Record<string, unknown> & {
  * is left out and reported unresolved, and deliveries with such a message are not audited: the caller writes those
  * through the upserts, then calls this again without the flag. Returns rows in the shapes the REST API returns.
  */
-export async function writeMessages(db: Queryable, writes: MessageWrite[], audits: MessageDeliveryAudit[], options: { onlyKnownChats: boolean }): Promise<MessageWriteResult> {
+export async function writeMessages(
+	db: Queryable,
+	writes: MessageWrite[],
+	audits: MessageDeliveryAudit[],
+	options: { onlyKnownChats: boolean; /** Send the stored rows back (default); false: only whether each was inserted. */ messageRows?: boolean },
+): Promise<MessageWriteResult> {
+	const messageRows = options.messageRows ?? true;
 	const col = <T>(pick: (w: MessageWrite) => T) => writes.map(pick);
 	const identities = writes.map((w) => contactIdentity(w.message.chat));
 	const now = Date.now();
 	const { rows } = await db.query<Row>(
-		STATEMENT,
+		messageRows ? STATEMENT : COUNTING_STATEMENT,
 		[
 			col((w) => w.delivery),
 			col((w) => w.workspaceId),
 			col((w) => w.channelId),
-			identities.map((i) => i.kind),
+			// A named conversation replaces the contact lookup (kind 'c').
+			identities.map((i, index) => (writes[index].conversationId ? 'c' : i.kind)),
 			identities.map((i) => i.value),
 			col((w) => w.message.waMessageId),
 			col((w) => w.message.fromMe),
@@ -246,6 +276,7 @@ export async function writeMessages(db: Queryable, writes: MessageWrite[], audit
 			audits.map((a) => a.changed),
 			options.onlyKnownChats,
 			DELETED_MESSAGE_PREVIEW,
+			col((w) => w.conversationId ?? null),
 		],
 		{ prepare: true },
 	);
@@ -253,8 +284,12 @@ export async function writeMessages(db: Queryable, writes: MessageWrite[], audit
 	const result: MessageWriteResult = { items: [], conversations: [], outcomes: new Map() };
 	for (const row of rows) {
 		const index = Number(row._ord) - 1;
-		const message = messageFromRow(row, MESSAGE_PREFIX);
-		result.items[index] = { resolved: row._found, stored: message ? { ...message, waMessageId: message.waMessageId as string, inserted: Boolean(row._inserted) } : undefined };
+		const message = messageRows ? messageFromRow(row, MESSAGE_PREFIX) : undefined;
+		result.items[index] = {
+			resolved: row._found,
+			inserted: Boolean(row._inserted),
+			stored: message ? { ...message, waMessageId: message.waMessageId as string, inserted: Boolean(row._inserted) } : undefined,
+		};
 		if (row._outcome) result.outcomes.set(writes[index].delivery, row._outcome);
 		const conversation = conversationFromRow(row, CONVERSATION_PREFIX);
 		if (!conversation) continue;

@@ -1,6 +1,6 @@
 import { contactKey, upsertContacts, type ContactInput } from '../contacts/contact-upsert';
-import { upsertConversations } from '../conversations/conversation-upsert';
-import type { Db } from '../db/db';
+import { conversationKey, upsertConversations } from '../conversations/conversation-upsert';
+import type { Db, Queryable, Tx } from '../db/db';
 import { isRetryableDbError } from '../db/retryable-error';
 import type { ConversationSummary } from '../inbox/conversations/conversation-view';
 import { writeMessages, type MessageWrite } from '../messages/message-batch-write';
@@ -40,6 +40,10 @@ export function historyMessage(record: EvolutionHistoryRecord): IncomingMessage 
  * every message marked history — so not unread, no bell, no lead attribution, no reopening — and idempotent on the
  * WhatsApp id: a message already stored (an earlier run, or live meanwhile) is not stored again. Contact and
  * conversation ids are cached for the run, so a chat costs its upserts once, not once per chunk.
+ *
+ * A chunk is one transaction: the chats' upserts, the messages and the caller's bookkeeping (the page's cursor and
+ * counters, `recordPage`) commit together — one commit per page, and a cursor never moves past rows that were not
+ * stored, nor rows stored without their cursor (a resumed run reads no page twice and skips none).
  */
 export class HistoryImporter {
 	/** contactKey → conversation id of this channel, for the chats already resolved in this run. */
@@ -51,7 +55,7 @@ export class HistoryImporter {
 		private readonly channelId: string,
 	) {}
 
-	async importChunk(records: EvolutionHistoryRecord[]): Promise<ChunkResult> {
+	async importChunk(records: EvolutionHistoryRecord[], recordPage: (tx: Queryable, chunk: ChunkResult) => Promise<void>): Promise<ChunkResult> {
 		const messages: IncomingMessage[] = [];
 		let unreadable = 0;
 		const ids = new Set<string>();
@@ -63,10 +67,18 @@ export class HistoryImporter {
 				messages.push(message);
 			}
 		}
-		if (!messages.length) return { seen: records.length, imported: 0, unreadable, conversations: [] };
 		for (let attempt = 1; ; attempt++) {
+			// Chats resolved by this attempt: known to the run only once their transaction has committed.
+			const resolved = new Map<string, string>();
 			try {
-				return { ...(await this.write(messages)), seen: records.length, unreadable };
+				const chunk = await this.db.transaction(async (tx) => {
+					const written = messages.length ? await this.write(tx, messages, resolved) : { imported: 0, conversations: [] };
+					const result: ChunkResult = { ...written, seen: records.length, unreadable };
+					await recordPage(tx, result);
+					return result;
+				});
+				for (const [key, conversationId] of resolved) this.known.set(key, conversationId);
+				return chunk;
 			} catch (error) {
 				// A live message creating the same contact or conversation meanwhile: run again, it is found this time.
 				if (attempt >= 4 || !isRetryableDbError(error)) throw error;
@@ -75,65 +87,61 @@ export class HistoryImporter {
 		}
 	}
 
-	private async write(messages: IncomingMessage[]): Promise<Omit<ChunkResult, 'seen' | 'unreadable'>> {
-		await this.resolveChats(messages);
-		const writes: MessageWrite[] = messages.map((message) => ({ delivery: 0, workspaceId: this.workspaceId, channelId: this.channelId, message }));
-		const result = await writeMessages(this.db, writes, [], { onlyKnownChats: false });
+	private async write(tx: Tx, messages: IncomingMessage[], resolved: Map<string, string>): Promise<Omit<ChunkResult, 'seen' | 'unreadable'>> {
+		await this.resolveChats(tx, messages, resolved);
+		// Each message names its conversation, resolved above or earlier in the run: the write takes it by id.
+		const writes: MessageWrite[] = messages.map((message) => {
+			const key = contactKey(this.workspaceId, message.chat);
+			return { delivery: 0, workspaceId: this.workspaceId, channelId: this.channelId, message, conversationId: resolved.get(key) ?? this.known.get(key) };
+		});
+		// Only counts come back (messageRows: false): the import never shows the rows it stored.
+		const result = await writeMessages(tx, writes, [], { onlyKnownChats: false, messageRows: false });
 		if (result.items.some((item) => !item.resolved)) {
 			// A conversation removed since it was cached: resolve again next time.
 			this.known.clear();
 			throw Object.assign(new Error('a conversation vanished during the import'), { code: '40001' });
 		}
 		return {
-			imported: result.items.filter((item) => item.stored?.inserted).length,
+			imported: result.items.filter((item) => item.inserted).length,
 			conversations: result.conversations.map((c) => c.conversation),
 		};
 	}
 
 	/**
-	 * The contacts and conversations of the chats not yet resolved in this run, in one transaction. Conversations
-	 * the import creates are history, nothing to attend to: they start resolved (a live message reopens them).
+	 * The contacts and conversations of the chats not yet resolved in this run, in the chunk's transaction; noted in
+	 * `resolved`. Conversations the import creates are history, nothing to attend to: they start resolved (a live
+	 * message reopens them).
 	 */
-	private async resolveChats(messages: IncomingMessage[]): Promise<void> {
+	private async resolveChats(tx: Tx, messages: IncomingMessage[], resolved: Map<string, string>): Promise<void> {
 		const pending = new Map<string, ContactInput>();
 		for (const message of messages) {
 			const key = contactKey(this.workspaceId, message.chat);
-			if (this.known.has(key)) continue;
+			if (this.known.has(key) || resolved.has(key)) continue;
 			const seen = pending.get(key);
 			// The person's newest name in the chunk (pages are newest first): what they are called now.
 			pending.set(key, { workspaceId: this.workspaceId, chat: seen ? { ...seen.chat, lid: seen.chat.lid ?? message.chat.lid } : message.chat, pushName: seen?.pushName ?? (message.fromMe ? undefined : message.pushName) });
 		}
 		if (!pending.size) return;
-		await this.db.transaction(async (tx) => {
-			const contacts = await upsertContacts(tx, [...pending.values()]);
-			const inputs = [...pending.entries()].map(([key, input]) => {
-				const contact = contacts.get(key)!;
-				return {
-					key,
-					input: {
-						workspaceId: this.workspaceId,
-						channelId: this.channelId,
-						contactId: contact.row.id,
-						leadId: contact.leadId,
-						chatJid: input.chat.jid,
-						chatLid: input.chat.lid,
-						isGroup: input.chat.isGroup,
-					},
-				};
-			});
-			const conversations = await upsertConversations(tx, inputs.map((i) => i.input));
-			const created: string[] = [];
-			for (const { key, input } of inputs) {
-				const conversation = [...conversations.values()].find((c) => c.row.contact_id === input.contactId)!;
-				this.known.set(key, conversation.row.id);
-				if (conversation.created) created.push(conversation.row.id);
-			}
-			if (created.length) {
-				await tx.query(`UPDATE whatsapp_conversations SET status = 'resolved', updated_at = now() WHERE workspace_id = $1 AND id = ANY($2::uuid[]) AND status = 'pending'`, [
-					this.workspaceId,
-					created,
-				]);
-			}
+		const contacts = await upsertContacts(tx, [...pending.values()]);
+		const inputs = [...pending.entries()].map(([key, input]) => {
+			const contact = contacts.get(key)!;
+			return {
+				key,
+				input: {
+					workspaceId: this.workspaceId,
+					channelId: this.channelId,
+					contactId: contact.row.id,
+					leadId: contact.leadId,
+					chatJid: input.chat.jid,
+					chatLid: input.chat.lid,
+					isGroup: input.chat.isGroup,
+					initialStatus: 'resolved' as const,
+				},
+			};
 		});
+		const conversations = await upsertConversations(tx, inputs.map((i) => i.input));
+		for (const { key, input } of inputs) {
+			resolved.set(key, conversations.get(conversationKey(this.workspaceId, this.channelId, input.contactId))!.row.id);
+		}
 	}
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../db/db';
+import type { Db, Queryable } from '../db/db';
 import type { Logger } from '../logging/logger';
 import type { EvolutionClient } from '../providers/evolution/evolution-client';
 import type { InboxPublisher } from '../realtime/inbox-events';
@@ -111,7 +111,7 @@ interface ChatContext {
 	state: { cancelled: boolean };
 }
 
-/** One chat, from its cursor to its last page; each page's result and the next cursor are stored before going on. */
+/** One chat, from its cursor to its last page; each page's result and the next cursor are stored with its messages. */
 async function syncChat(deps: SyncRunDeps, ctx: ChatContext, chat: { remoteJid: string; nextPage: number }): Promise<void> {
 	let page = chat.nextPage;
 	for (;;) {
@@ -120,13 +120,25 @@ async function syncChat(deps: SyncRunDeps, ctx: ChatContext, chat: { remoteJid: 
 		try {
 			outcome = await withRetries(deps, async () => {
 				const answer = await fetchHistoryPage(ctx.evolution.client, ctx.evolution.instance, chat.remoteJid, ctx.window, page);
-				const chunk = await ctx.importer.importChunk(answer.records);
-				return { ...chunk, last: answer.records.length === 0 || page >= answer.pages };
+				const last = answer.records.length === 0 || page >= answer.pages;
+				// The page's cursor and counters are written in the transaction that stores its messages.
+				const chunk = await ctx.importer.importChunk(answer.records, (tx, stored) =>
+					record(tx, ctx, chat.remoteJid, {
+						nextPage: page + 1,
+						seen: stored.seen,
+						imported: stored.imported,
+						status: last ? 'done' : 'pending',
+						errors: stored.unreadable,
+						error: stored.unreadable ? `${chat.remoteJid}: ${stored.unreadable} unreadable message(s) skipped` : null,
+					}),
+				);
+				return { ...chunk, last };
 			});
 		} catch (error) {
 			const message = `${chat.remoteJid}: ${(error as Error).message}`.slice(0, 500);
 			deps.logger.warn({ runId: ctx.runId, chat: chat.remoteJid, err: (error as Error).message }, 'history sync: chat failed');
-			await record(deps, ctx, chat.remoteJid, { nextPage: page, seen: 0, imported: 0, status: 'failed', errors: 1, error: message });
+			await record(deps.db, ctx, chat.remoteJid, { nextPage: page, seen: 0, imported: 0, status: 'failed', errors: 1, error: message });
+			await ctx.progress.publish(true);
 			return;
 		}
 		if (outcome.conversations.length) {
@@ -139,15 +151,8 @@ async function syncChat(deps: SyncRunDeps, ctx: ChatContext, chat: { remoteJid: 
 			}));
 			await deps.publisher.publish(ctx.workspaceId, events).catch((error: Error) => deps.logger.warn({ err: error.message }, 'history sync: publish failed'));
 		}
-		const unreadable = outcome.unreadable ? `${chat.remoteJid}: ${outcome.unreadable} unreadable message(s) skipped` : null;
-		await record(deps, ctx, chat.remoteJid, {
-			nextPage: page + 1,
-			seen: outcome.seen,
-			imported: outcome.imported,
-			status: outcome.last ? 'done' : 'pending',
-			errors: outcome.unreadable,
-			error: unreadable,
-		});
+		// Progress per page (at most every 250 ms), not per message.
+		await ctx.progress.publish(outcome.last);
 		if (outcome.last) return;
 		page++;
 	}
@@ -166,12 +171,12 @@ async function withRetries<T>(deps: SyncRunDeps, work: () => Promise<T>): Promis
 
 /** Stores a page's result on the chat (its cursor) and the run (its counters) in one statement; notes a cancel. */
 async function record(
-	deps: SyncRunDeps,
+	db: Queryable,
 	ctx: ChatContext,
 	remoteJid: string,
 	change: { nextPage: number; seen: number; imported: number; status: 'pending' | 'done' | 'failed'; errors: number; error: string | null },
 ): Promise<void> {
-	const { rows } = await deps.db.query<{ cancelRequested: boolean }>(
+	const { rows } = await db.query<{ cancelRequested: boolean }>(
 		`WITH chat AS (
 			UPDATE whatsapp_sync_chats SET next_page = $3, messages_seen = messages_seen + $4, messages_imported = messages_imported + $5, status = $6,
 				error = COALESCE($8, error), updated_at = now()
@@ -182,9 +187,9 @@ async function record(
 			errors = errors + $7, last_error = COALESCE($8, last_error), updated_at = now()
 		 WHERE workspace_id = $1 AND id = $2 RETURNING cancel_requested AS "cancelRequested"`,
 		[ctx.workspaceId, ctx.runId, change.nextPage, change.seen, change.imported, change.status, change.errors, change.error, remoteJid],
+		{ prepare: true },
 	);
 	if (rows[0]?.cancelRequested) ctx.state.cancelled = true;
-	await ctx.progress.publish(change.status !== 'pending');
 }
 
 async function finish(deps: SyncRunDeps, progress: ProgressPublisher, workspaceId: string, runId: string, status: 'completed' | 'cancelled' | 'failed'): Promise<SyncRunView | undefined> {
