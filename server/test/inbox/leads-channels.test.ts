@@ -104,6 +104,23 @@ describe.each(ADAPTERS)('leads and channels API on %s', (_driver, open) => {
 			expect(answer.body).not.toContain(rotatedKey);
 			expect(answer.body).not.toContain(webhookSecret);
 		}
+		// The sending pace is checked (a 400 naming the field) and merged; other settings keys pass through untouched.
+		for (const outbox of [
+			{ perMinute: 0 },
+			{ dailyCap: 2.5 },
+			{ warmup: 'yes' },
+			{ sendWindow: { startHour: 18, endHour: 9 } },
+			{ sendWindow: { startHour: 8, endHour: 18, timeZone: 'Marte/Base_Alfa' } },
+			{ sendWindow: { startHour: 8, endHour: 18, days: [7] } },
+		]) {
+			const refused = await server.call('PATCH', `/api/v1/channels/${channel.id}`, admin.authorization, { settings: { outbox } });
+			expect(refused.statusCode).toBe(400);
+			expect(refused.json().error.message).toMatch(/outbox/);
+		}
+		const pace = { perMinute: 12, dailyCap: 200, warmup: false, sendWindow: { startHour: 8, endHour: 18, days: [1, 2, 3, 4, 5], timeZone: 'America/Sao_Paulo' } };
+		const paced = await server.call('PATCH', `/api/v1/channels/${channel.id}`, admin.authorization, { settings: { outbox: pace } });
+		expect(paced.statusCode).toBe(200);
+		expect(paced.json().settings).toEqual({ groups: false, outbox: pace });
 		const rotated = await server.call('POST', `/api/v1/channels/${channel.id}/webhook-secret`, admin.authorization);
 		expect(rotated.json().webhookSecret).not.toBe(webhookSecret);
 		// The ingest route accepts the new secret and refuses the old one.

@@ -63,7 +63,7 @@ function ShellFrame({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
 			<PacedBanner />
 			<main className="place">
 				{place.name === 'inbox' && <InboxPage conversationId={place.conversationId} meId={me.user?.id ?? null} />}
-				{place.name === 'channels' && <ChannelsPage />}
+				{place.name === 'channels' && <ChannelsPage isAdmin={me.role === 'admin'} />}
 				{place.name === 'ai' && <AgentsPage isAdmin={me.role === 'admin'} />}
 			</main>
 		</div>

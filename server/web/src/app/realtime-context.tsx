@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { type SyncRun, syncRunsKey } from '../features/channels/sync-api';
 import { type ConnectionState, RealtimeConnection, type RealtimeFrame } from '../lib/realtime';
 
 /** Proactive sends held back by pacing (the message.paced event): how many, and when the last should go. */
@@ -92,6 +93,18 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
 			if (frame.event.startsWith('channel.')) {
 				void queryClient.invalidateQueries({ queryKey: ['channels'] });
 				void queryClient.invalidateQueries({ queryKey: ['channel'] });
+				return;
+			}
+			if (frame.event === 'sync.progress') {
+				// The run itself rides on the event: the progress bar moves without asking the server again.
+				const run = (frame.data as { run?: SyncRun }).run;
+				if (run?.channelId) {
+					queryClient.setQueryData<{ data: SyncRun[] }>(syncRunsKey(run.channelId), (current) => {
+						const others = (current?.data ?? []).filter((r) => r.id !== run.id);
+						return { data: [run, ...others].sort((a, b) => b.createdAt.localeCompare(a.createdAt)) };
+					});
+				}
+				refreshLists();
 				return;
 			}
 			if (frame.event.startsWith('notification.')) {

@@ -2973,7 +2973,29 @@ export interface operations {
                     /** Format: uri */
                     baseUrl?: string;
                     name?: string;
+                    /** @description Merged into the stored settings; outbox is the sending pace. */
                     settings?: {
+                        outbox?: {
+                            /** @description Proactive sends per day at most (null: none). */
+                            dailyCap?: number | null;
+                            numberSince?: string | null;
+                            /** @description Proactive sends per minute at most (default 30). */
+                            perMinute?: number;
+                            /** @description Proactive sends only inside these hours (null: any time). */
+                            sendWindow?: {
+                                /** @description Weekdays, 0 = Sunday (default: every day). */
+                                days?: number[];
+                                endHour: number;
+                                startHour: number;
+                                timeZone?: string;
+                            } | null;
+                            typing?: boolean;
+                            /** @description Warm-up by the number's age (default on). */
+                            warmup?: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    } & {
                         [key: string]: unknown;
                     };
                 };

@@ -141,5 +141,7 @@ export interface Channel {
 	profilePictureUrl: string | null;
 	connectedAt: string | null;
 	lastEventAt: string | null;
+	/** Free-form per channel; settings.outbox holds the pacing (server/src/outbox/outbox-settings.ts). */
+	settings?: Record<string, unknown>;
 	createdAt: string;
 }

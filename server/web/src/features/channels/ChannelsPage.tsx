@@ -4,6 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../lib/api-client';
 import type { Channel } from '../../lib/api-types';
 import { clock } from '../inbox/format';
+import { PacingSettings } from './PacingSettings';
+import { SyncPanel } from './SyncPanel';
 
 interface QrView {
 	code: string | null;
@@ -77,8 +79,8 @@ function runAction(channelId: string, verb: Verb) {
 	return unwrap(api.POST('/api/v1/channels/{channelId}/reconnect', path));
 }
 
-/** "Canais": the numbers, their state, and adding one by QR. */
-export function ChannelsPage() {
+/** "Canais": the numbers, their state, adding one by QR, importing their history and their sending pace. */
+export function ChannelsPage({ isAdmin }: { isAdmin: boolean }) {
 	const { t, i18n } = useTranslation();
 	const queryClient = useQueryClient();
 	const channels = useQuery({ queryKey: ['channels'], queryFn: listChannels });
@@ -150,6 +152,8 @@ export function ChannelsPage() {
 								{t('channels.delete')}
 							</button>
 						</div>
+						<SyncPanel channel={channel} isAdmin={isAdmin} />
+						<PacingSettings key={channel.id} channel={channel} isAdmin={isAdmin} />
 						<ChannelLog channelId={channel.id} />
 					</li>
 				))}
