@@ -72,7 +72,7 @@ describe('Built package', () => {
 		expect(description.iconUrl.light).toMatch(/dist\/icons\/whatsapp-inbox\.svg$/);
 		expect(description.iconUrl.dark).toMatch(/dist\/icons\/whatsapp-inbox\.dark\.svg$/);
 		const resource = description.properties.find((property: { name: string }) => property.name === 'resource');
-		expect(resource.options.map((option: { value: string }) => option.value)).toEqual(['channel', 'contact', 'conversation', 'lead', 'message']);
+		expect(resource.options.map((option: { value: string }) => option.value)).toEqual(['ai', 'channel', 'contact', 'conversation', 'lead', 'message']);
 		expect(credentialTypes.whatsAppInboxApi.authenticate).toEqual({ type: 'generic', properties: { headers: { Authorization: '=Bearer {{$credentials.apiToken}}' } } });
 		const requires = new Set<string>();
 		const visit = (dir: string) => {
