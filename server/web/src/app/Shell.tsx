@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { AgentsPage } from '../features/ai/AgentsPage';
 import { ChannelsPage } from '../features/channels/ChannelsPage';
+import { Bell } from '../features/notifications/Bell';
 import { InboxPage } from '../features/inbox/InboxPage';
 import { PacedBanner } from '../features/inbox/PacedBanner';
 import type { Me } from '../lib/api-types';
@@ -51,6 +52,7 @@ function ShellFrame({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
 					)}
 				</nav>
 				<span className="spacer" />
+				<Bell signedInUser={me.user !== null} />
 				<span className="who" title={me.user?.email}>
 					{me.user?.name ?? me.workspace.name} · {me.workspace.name}
 				</span>
