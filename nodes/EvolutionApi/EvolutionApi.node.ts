@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { resourceProperty } from '../shared/router';
 import * as chat from './actions/chat/Chat.resource';
 import * as group from './actions/group/Group.resource';
 import * as history from './actions/history/History.resource';
@@ -29,12 +30,8 @@ export class EvolutionApi implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'evolutionApi', required: true, testedBy: 'evolutionApiConnectionTest' }],
 		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
+			resourceProperty(
+				[
 					{ name: 'Chat', value: 'chat' },
 					{ name: 'Group', value: 'group' },
 					{ name: 'History', value: 'history' },
@@ -45,8 +42,8 @@ export class EvolutionApi implements INodeType {
 					{ name: 'Setting', value: 'settings' },
 					{ name: 'Webhook', value: 'webhook' },
 				],
-				default: 'message',
-			},
+				'message',
+			),
 			...instance.description,
 			...message.description,
 			...chat.description,

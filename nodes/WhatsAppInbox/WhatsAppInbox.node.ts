@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { resourceProperty } from '../shared/router';
 import * as ai from './actions/ai/Ai.resource';
 import * as channel from './actions/channel/Channel.resource';
 import * as contact from './actions/contact/Contact.resource';
@@ -34,12 +35,8 @@ export class WhatsAppInbox implements INodeType {
 		// Send and Wait for Reply resumes through this (n8n's wait/resume mechanism).
 		webhooks: sendAndWaitWebhooks,
 		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
+			resourceProperty(
+				[
 					{ name: 'AI', value: 'ai' },
 					{ name: 'Channel', value: 'channel' },
 					{ name: 'Contact', value: 'contact' },
@@ -47,8 +44,8 @@ export class WhatsAppInbox implements INodeType {
 					{ name: 'Lead', value: 'lead' },
 					{ name: 'Message', value: 'message' },
 				],
-				default: 'lead',
-			},
+				'lead',
+			),
 			...ai.description,
 			...channel.description,
 			...contact.description,

@@ -83,6 +83,8 @@ describe('Built package', () => {
 			}
 		};
 		visit(join(PACKAGE_ROOT, 'dist/nodes/WhatsAppInbox'));
+		// What both nodes share is built beside them and loads the same way.
+		visit(join(PACKAGE_ROOT, 'dist/nodes/shared'));
 		// Only n8n-workflow and the built-ins the n8n lint allows (crypto, for the trigger's signatures).
 		for (const name of requires) expect(['crypto', 'n8n-workflow']).toContain(name);
 		expect(requires.has('n8n-workflow')).toBe(true);

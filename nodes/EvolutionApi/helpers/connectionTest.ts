@@ -1,37 +1,6 @@
 import type { INodeCredentialTestResult } from 'n8n-workflow';
 
-export interface ProbeResponse {
-	statusCode: number;
-	body: unknown;
-}
-
-/** Performs one GET; rejects only when no answer arrived (the error's `code` says why). */
-export type Probe = (url: string, headers: Record<string, string>) => Promise<ProbeResponse>;
-
-const NETWORK_REASONS: Record<string, string> = {
-	ECONNREFUSED: 'the connection was refused (nothing listens there)',
-	ENOTFOUND: 'the host name does not resolve',
-	EAI_AGAIN: 'the host name could not be resolved right now',
-	ETIMEDOUT: 'the connection timed out',
-	ECONNABORTED: 'the connection timed out',
-	ECONNRESET: 'the connection was reset',
-	EHOSTUNREACH: 'the host is unreachable',
-	CERT_HAS_EXPIRED: 'its TLS certificate has expired',
-	DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed',
-};
-
-function parse(body: unknown): unknown {
-	if (typeof body !== 'string') return body;
-	try {
-		return JSON.parse(body) as unknown;
-	} catch {
-		return body;
-	}
-}
-
-function field(body: unknown, key: string): unknown {
-	return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : undefined;
-}
+import { field, parse, unreachable, type Probe, type ProbeResponse } from '../../shared/connectionTest';
 
 /**
  * Tests an Evolution credential in two steps so the failure says which part is wrong:
@@ -52,12 +21,7 @@ export async function testEvolutionConnection(
 	try {
 		welcome = await probe(`${baseUrl}/`, {});
 	} catch (error) {
-		const code = String((error as { code?: unknown }).code ?? '');
-		const reason = NETWORK_REASONS[code] ?? (error as Error).message ?? 'no answer';
-		return {
-			status: 'Error',
-			message: `Cannot reach ${baseUrl}: ${reason}${code ? ` (${code})` : ''}. Check the Base URL and that the server is running.`,
-		};
+		return unreachable(baseUrl, error, 'Base URL');
 	}
 
 	const body = parse(welcome.body);

@@ -1,19 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { normalizeWhatsAppAddress } from './phone';
 
-/** Evolution answers with an object, an array or (rarely) a bare value; make output items of it. */
-export function toItems(data: unknown): INodeExecutionData[] {
-	if (Array.isArray(data)) return data.map((entry) => ({ json: asObject(entry) }));
-	return [{ json: asObject(data) }];
-}
-
-export function asObject(value: unknown): IDataObject {
-	if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as IDataObject;
-	if (value === undefined || value === '') return {};
-	return { value: value as IDataObject[keyof IDataObject] };
-}
+export { asObject, compact, toItems } from '../../shared/items';
 
 /** Reads a phone/JID parameter and normalises it, naming the item when it is unusable. */
 export function readAddress(
@@ -30,13 +20,4 @@ export function readAddress(
 		});
 	}
 	return address;
-}
-
-/** Drops keys whose value is undefined or an empty string, so optional fields are not sent. */
-export function compact<T extends IDataObject>(object: T): T {
-	const result: IDataObject = {};
-	for (const [key, value] of Object.entries(object)) {
-		if (value !== undefined && value !== '') result[key] = value;
-	}
-	return result as T;
 }

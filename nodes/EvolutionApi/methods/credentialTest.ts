@@ -1,30 +1,9 @@
-import type {
-	ICredentialsDecrypted,
-	ICredentialTestFunctions,
-	INodeCredentialTestResult,
-} from 'n8n-workflow';
+import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 
-import type { Probe } from '../helpers/connectionTest';
+import { requestProbe } from '../../shared/connectionTest';
 import { testEvolutionConnection } from '../helpers/connectionTest';
 
-/**
- * The credential test. n8n gives credential tests only the request-style helper (there is no
- * `httpRequest` on ICredentialTestFunctions), so the two probes go through it.
- */
-export async function evolutionApiConnectionTest(
-	this: ICredentialTestFunctions,
-	credential: ICredentialsDecrypted,
-): Promise<INodeCredentialTestResult> {
-	const { helpers } = this;
-	const probe: Probe = async (url, headers) =>
-		(await helpers.request({
-			method: 'GET',
-			uri: url,
-			headers,
-			json: true,
-			simple: false,
-			resolveWithFullResponse: true,
-			timeout: 15000,
-		})) as { statusCode: number; body: unknown };
-	return await testEvolutionConnection(credential.data ?? {}, probe);
+/** The credential test: the probes go through n8n's credential-test request helper. */
+export async function evolutionApiConnectionTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	return await testEvolutionConnection(credential.data ?? {}, requestProbe(this));
 }

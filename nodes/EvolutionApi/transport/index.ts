@@ -1,5 +1,4 @@
 import type {
-	ICredentialDataDecryptedObject,
 	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
@@ -10,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { oncePerRun, readCredential, requestWithCredential } from '../../shared/transport';
 import { explainEvolutionError } from '../helpers/errors';
 
 export const CREDENTIAL_NAME = 'evolutionApi';
@@ -36,33 +36,15 @@ export interface EvolutionConnection {
 	credentials: ICredentialsDecrypted;
 }
 
-/**
- * One read per node run (n8n gives every run its own context object): in n8n each `getCredentials` is a
- * database read plus a decryption, and a run of 1,000 items used to make three of them per item (base URL,
- * default instance, and the one inside `httpRequestWithAuthentication`).
- */
-const connections = new WeakMap<object, Promise<EvolutionConnection>>();
-
-async function readConnection(this: RequestContext): Promise<EvolutionConnection> {
-	const data = await this.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_NAME);
-	const reference = this.getNode().credentials?.[CREDENTIAL_NAME];
+/** Read once per node run (a run of 1,000 items used to read it three times per item). */
+export const getConnection = oncePerRun(async function (): Promise<EvolutionConnection> {
+	const { data, credentials } = await readCredential.call(this, CREDENTIAL_NAME);
 	return {
 		baseUrl: String(data.baseUrl ?? '').trim().replace(/\/+$/, ''),
 		defaultInstance: String(data.defaultInstance ?? '').trim(),
-		credentials: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_NAME, data },
+		credentials,
 	};
-}
-
-export async function getConnection(this: RequestContext): Promise<EvolutionConnection> {
-	let connection = connections.get(this);
-	if (!connection) {
-		connection = readConnection.call(this);
-		connections.set(this, connection);
-		// A failed read is not remembered: the next item asks again and gets its own error.
-		connection.catch(() => connections.delete(this));
-	}
-	return await connection;
-}
+});
 
 /** The credential's base URL without trailing slashes. */
 export async function getBaseUrl(this: RequestContext): Promise<string> {
@@ -97,32 +79,11 @@ export async function evolutionApiRequest(
 	if (request.body === undefined) delete options.body;
 	if (request.qs === undefined) delete options.qs;
 
-	let response: { statusCode: number; body: unknown };
-	try {
-		response = (await this.helpers.httpRequestWithAuthentication.call(
-			this,
-			CREDENTIAL_NAME,
-			options,
-			// The credential read once for this run, not again for every request. A copy, because n8n may merge
-			// pre-authentication data into what it is given.
-			{ credentialsDecrypted: { ...credentials, data: { ...credentials.data } } },
-		)) as { statusCode: number; body: unknown };
-	} catch (error) {
-		// n8n has already wrapped the network error; its low-level text ("connect ECONNREFUSED …")
-		// survives in `messages`.
-		const wrapped = error as { message?: string; messages?: string[] };
-		const lowLevel = [...(wrapped.messages ?? []), wrapped.message ?? ''].filter((text) => text !== '');
-		// No `code` in the error object: NodeApiError would replace our message with its generic one.
-		throw new NodeApiError(
-			this.getNode(),
-			{ message: lowLevel[0] ?? 'Request failed' },
-			{
-				message: `Cannot reach the Evolution API at ${baseUrl}`,
-				description: `${request.method} ${request.path} failed before an answer arrived (${lowLevel[0] ?? 'no answer'}). Check the Base URL in the credential and that the server is running.`,
-				itemIndex: request.itemIndex,
-			},
-		);
-	}
+	const response = (await requestWithCredential.call(
+		this,
+		{ credentialName: CREDENTIAL_NAME, credentials, options, itemIndex: request.itemIndex },
+		{ service: 'the Evolution API', baseUrl, urlField: 'Base URL', method: request.method, path: request.path },
+	)) as { statusCode: number; body: unknown };
 
 	const body = parseBody(response.body);
 	if (response.statusCode >= 400 || isErrorFlag(body)) {

@@ -1,6 +1,6 @@
-import type { IExecuteFunctions, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { asItemError, chosenOperation, runItem } from '../../shared/router';
 import { operations as ai } from './ai/Ai.resource';
 import { operations as channel } from './channel/Channel.resource';
 import { operations as contact } from './contact/Contact.resource';
@@ -18,41 +18,6 @@ const resources: Record<string, ResourceOperations> = {
 	message,
 };
 
-/** An n8n error that names the item, whatever was thrown. */
-function asItemError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
-		return error;
-	}
-	return new NodeOperationError(node, error as Error, { itemIndex });
-}
-
-/** The error as JSON on the failed item, for "continue on fail". */
-function errorJson(error: NodeApiError | NodeOperationError): JsonObject {
-	const json: JsonObject = { error: error.message };
-	if (error.description) json.description = error.description;
-	if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;
-	return json;
-}
-
-/** One item through its operation: output items linked to it, or (continue on fail) its error. */
-async function runItem(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const resource = this.getNodeParameter('resource', itemIndex) as string;
-	const operation = this.getNodeParameter('operation', itemIndex) as string;
-	const handler = resources[resource]?.[operation];
-	try {
-		if (!handler) {
-			throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`, { itemIndex });
-		}
-		const results = await handler.execute.call(this, itemIndex);
-		return results.map((result) => ({ ...result, pairedItem: { item: itemIndex } }));
-	} catch (error) {
-		const failure = asItemError(this.getNode(), error, itemIndex);
-		if (!this.continueOnFail()) throw failure;
-		return [{ json: errorJson(failure), pairedItem: { item: itemIndex } }];
-	}
-}
-
 /**
  * Runs the chosen operation once per input item, one item at a time (sends keep their order; the server paces
  * proactive sends itself). Each output item points back to its input (`pairedItem`); with "continue on fail" a
@@ -61,9 +26,7 @@ async function runItem(this: IExecuteFunctions, itemIndex: number): Promise<INod
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const all = resources[resource]?.[operation]?.executeAll;
+	const all = chosenOperation.call(this, resources)?.executeAll;
 	if (all && items.length > 0) {
 		try {
 			return [await all.call(this)];
@@ -73,6 +36,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 	}
 	const output: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) output.push(...(await runItem.call(this, itemIndex)));
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) output.push(...(await runItem.call(this, resources, itemIndex)));
 	return [output];
 }

@@ -1,39 +1,9 @@
 import type { INodeCredentialTestResult } from 'n8n-workflow';
 
-export interface ProbeResponse {
-	statusCode: number;
-	body: unknown;
-}
+import { field, parse, unreachable, type Probe, type ProbeResponse } from '../../shared/connectionTest';
 
-/** Performs one GET; rejects only when no answer arrived (the error's `code` says why). */
-export type Probe = (url: string, headers: Record<string, string>) => Promise<ProbeResponse>;
-
-const NETWORK_REASONS: Record<string, string> = {
-	ECONNREFUSED: 'the connection was refused (nothing listens there)',
-	ENOTFOUND: 'the host name does not resolve',
-	EAI_AGAIN: 'the host name could not be resolved right now',
-	ETIMEDOUT: 'the connection timed out',
-	ECONNABORTED: 'the connection timed out',
-	ECONNRESET: 'the connection was reset',
-	EHOSTUNREACH: 'the host is unreachable',
-	CERT_HAS_EXPIRED: 'its TLS certificate has expired',
-	DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed',
-};
-
+/** What the public GET /api/v1/auth/signup answers as `mode` (tells a WhatsApp Inbox server apart). */
 const SIGNUP_MODES = ['first', 'open', 'closed'];
-
-function parse(body: unknown): unknown {
-	if (typeof body !== 'string') return body;
-	try {
-		return JSON.parse(body) as unknown;
-	} catch {
-		return body;
-	}
-}
-
-function field(body: unknown, key: string): unknown {
-	return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : undefined;
-}
 
 /** The server's address without trailing slashes (and without a pasted /api/v1 or /docs suffix). */
 export function normalizeServerUrl(value: unknown): string {
@@ -62,12 +32,7 @@ export async function testInboxConnection(
 	try {
 		welcome = await probe(`${serverUrl}/api/v1/auth/signup`, {});
 	} catch (error) {
-		const code = String((error as { code?: unknown }).code ?? '');
-		const reason = NETWORK_REASONS[code] ?? (error as Error).message ?? 'no answer';
-		return {
-			status: 'Error',
-			message: `Cannot reach ${serverUrl}: ${reason}${code ? ` (${code})` : ''}. Check the Server URL and that the server is running.`,
-		};
+		return unreachable(serverUrl, error, 'Server URL');
 	}
 	const signup = parse(welcome.body);
 	if (welcome.statusCode !== 200 || !SIGNUP_MODES.includes(String(field(signup, 'mode')))) {

@@ -1,26 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-/** The server answers an object, a `{data: [...]}` page or nothing (204); make output items of it. */
-export function toItems(data: unknown): INodeExecutionData[] {
-	if (Array.isArray(data)) return data.map((entry) => ({ json: asObject(entry) }));
-	return [{ json: asObject(data) }];
-}
-
-export function asObject(value: unknown): IDataObject {
-	if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as IDataObject;
-	if (value === undefined || value === '') return {};
-	return { value: value as IDataObject[keyof IDataObject] };
-}
-
-/** Drops keys whose value is undefined or an empty string, so optional fields are not sent. */
-export function compact<T extends IDataObject>(object: T): T {
-	const result: IDataObject = {};
-	for (const [key, value] of Object.entries(object)) {
-		if (value !== undefined && value !== '') result[key] = value;
-	}
-	return result as T;
-}
+export { asObject, compact, toItems } from '../../shared/items';
 
 /** A JSON parameter (an object in n8n's JSON editor, or its text), naming the item when it is not an object. */
 export function readJsonObject(this: IExecuteFunctions, parameterName: string, itemIndex: number, label: string): IDataObject | undefined {

@@ -1,17 +1,13 @@
 import type {
-	ICredentialDataDecryptedObject,
 	ICredentialsDecrypted,
 	IDataObject,
-	IExecuteFunctions,
-	IHookFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
-	ILoadOptionsFunctions,
-	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { oncePerRun, readCredential, requestWithCredential, type RequestContext } from '../../shared/transport';
 import { normalizeServerUrl } from '../helpers/connectionTest';
 
 export const CREDENTIAL_NAME = 'whatsAppInboxApi';
@@ -30,7 +26,7 @@ export interface InboxRequest {
 	notFoundIsEmpty?: boolean;
 }
 
-export type InboxContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+export type InboxContext = RequestContext;
 
 /** The credential of one node run, read once: the server URL and what n8n's authentication needs. */
 export interface InboxConnection {
@@ -39,27 +35,10 @@ export interface InboxConnection {
 }
 
 /** One credential read per node run (in n8n each read is a database read plus a decryption). */
-const connections = new WeakMap<object, Promise<InboxConnection>>();
-
-async function readConnection(this: InboxContext): Promise<InboxConnection> {
-	const data = await this.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_NAME);
-	const reference = this.getNode().credentials?.[CREDENTIAL_NAME];
-	return {
-		serverUrl: normalizeServerUrl(data.serverUrl),
-		credentials: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_NAME, data },
-	};
-}
-
-export async function getConnection(this: InboxContext): Promise<InboxConnection> {
-	let connection = connections.get(this);
-	if (!connection) {
-		connection = readConnection.call(this);
-		connections.set(this, connection);
-		// A failed read is not remembered: the next item asks again and gets its own error.
-		connection.catch(() => connections.delete(this));
-	}
-	return await connection;
-}
+export const getConnection = oncePerRun(async function (): Promise<InboxConnection> {
+	const { data, credentials } = await readCredential.call(this, CREDENTIAL_NAME);
+	return { serverUrl: normalizeServerUrl(data.serverUrl), credentials };
+});
 
 /** The server's `{error: {code, message}}`, whatever the route. */
 function serverError(body: unknown): { code: string; message: string } {
@@ -124,29 +103,11 @@ export async function inboxApiRequest(this: InboxContext, request: InboxRequest)
 	if (request.body === undefined) delete options.body;
 	if (request.qs === undefined) delete options.qs;
 
-	let response: { statusCode: number; body: unknown; headers?: IDataObject };
-	try {
-		response = (await this.helpers.httpRequestWithAuthentication.call(
-			this,
-			CREDENTIAL_NAME,
-			options,
-			// The credential read once for this run; a copy, because n8n may merge pre-authentication data into it.
-			{ credentialsDecrypted: { ...credentials, data: { ...credentials.data } } },
-		)) as { statusCode: number; body: unknown; headers?: IDataObject };
-	} catch (error) {
-		const wrapped = error as { message?: string; messages?: string[] };
-		const lowLevel = [...(wrapped.messages ?? []), wrapped.message ?? ''].filter((text) => text !== '');
-		// No `code` in the error object: NodeApiError would replace our message with its generic one.
-		throw new NodeApiError(
-			this.getNode(),
-			{ message: lowLevel[0] ?? 'Request failed' },
-			{
-				message: `Cannot reach the WhatsApp Inbox server at ${serverUrl}`,
-				description: `${request.method} ${request.path} failed before an answer arrived (${lowLevel[0] ?? 'no answer'}). Check the Server URL in the credential and that the server is running.`,
-				itemIndex: request.itemIndex,
-			},
-		);
-	}
+	const response = (await requestWithCredential.call(
+		this,
+		{ credentialName: CREDENTIAL_NAME, credentials, options, itemIndex: request.itemIndex },
+		{ service: 'the WhatsApp Inbox server', baseUrl: serverUrl, urlField: 'Server URL', method: request.method, path: request.path },
+	)) as { statusCode: number; body: unknown; headers?: IDataObject };
 
 	const body = request.binary && response.statusCode < 400 ? response.body : parseBody(response.body);
 	if (response.statusCode === 404 && request.notFoundIsEmpty) return undefined;

@@ -1,34 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { asObject, readId, segment } from '../../helpers/items';
-import { inboxApiRequest } from '../../transport';
-import { channelLocator, conversationLocator } from '../common.descriptions';
-import { buildMessageBody, messageContentFields, waitUntilSettled } from './shared';
+import { buildMessageBody, messageContentFields, messageTargetFields, sendToTarget, waitUntilSettled } from './shared';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Send To',
-		name: 'sendTo',
-		type: 'options',
-		default: 'conversation',
-		options: [
-			{ name: 'Conversation', value: 'conversation', description: 'A reply in an existing conversation' },
-			{ name: 'Phone Number on a Channel', value: 'phone', description: 'Finds or starts the conversation; proactive sends are paced' },
-		],
-	},
-	conversationLocator({ displayOptions: { show: { sendTo: ['conversation'] } } }),
-	channelLocator({ displayOptions: { show: { sendTo: ['phone'] } } }),
-	{
-		displayName: 'Phone Number',
-		name: 'to',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. +55 11 98765-4321',
-		description: 'With its country code, in any format',
-		displayOptions: { show: { sendTo: ['phone'] } },
-	},
+	...messageTargetFields,
 	...messageContentFields('send'),
 	{
 		displayName: 'Options',
@@ -87,15 +63,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (options.replyToMessageId) body.replyToMessageId = String(options.replyToMessageId);
 	if (options.typing !== undefined) body.typing = options.typing === true;
 
-	let message: IDataObject;
-	if (this.getNodeParameter('sendTo', itemIndex, 'conversation') === 'phone') {
-		body.channelId = readId.call(this, 'channelId', itemIndex, 'Channel');
-		body.to = readId.call(this, 'to', itemIndex, 'Phone Number');
-		message = asObject(await inboxApiRequest.call(this, { method: 'POST', path: '/api/v1/messages', body, itemIndex }));
-	} else {
-		const conversationId = readId.call(this, 'conversationId', itemIndex, 'Conversation');
-		message = asObject(await inboxApiRequest.call(this, { method: 'POST', path: `/api/v1/conversations/${segment(conversationId)}/messages`, body, itemIndex }));
-	}
+	let message = await sendToTarget.call(this, body, itemIndex);
 	if (options.waitUntilSent === true) message = await waitUntilSettled.call(this, message, Number(options.waitTimeout ?? 60), itemIndex);
 	return [{ json: message }];
 }

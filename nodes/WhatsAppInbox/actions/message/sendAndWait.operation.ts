@@ -1,36 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { asObject, readId, segment } from '../../helpers/items';
+import { readId, segment } from '../../helpers/items';
 import { inboxApiRequest } from '../../transport';
-import { channelLocator, conversationLocator } from '../common.descriptions';
+import { messageTargetFields, sendToTarget } from './shared';
 
 /** Past the server's own timeout, n8n resumes the execution by itself (the server down, its timeout job lost). */
 const N8N_GRACE_MS = 10 * 60_000;
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Send To',
-		name: 'sendTo',
-		type: 'options',
-		default: 'conversation',
-		options: [
-			{ name: 'Conversation', value: 'conversation', description: 'A reply in an existing conversation' },
-			{ name: 'Phone Number on a Channel', value: 'phone', description: 'Finds or starts the conversation; proactive sends are paced' },
-		],
-	},
-	conversationLocator({ displayOptions: { show: { sendTo: ['conversation'] } } }),
-	channelLocator({ displayOptions: { show: { sendTo: ['phone'] } } }),
-	{
-		displayName: 'Phone Number',
-		name: 'to',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. +55 11 98765-4321',
-		description: 'With its country code, in any format',
-		displayOptions: { show: { sendTo: ['phone'] } },
-	},
+	...messageTargetFields,
 	{
 		displayName: 'Text',
 		name: 'text',
@@ -126,15 +105,7 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 	// Idempotency per execution: n8n retrying this node never sends the question twice nor opens a second wait.
 	const clientId = `n8n-send-and-wait-${this.getExecutionId()}-${this.getNode().id}`;
 	body.clientId = clientId;
-	let message: IDataObject;
-	if (this.getNodeParameter('sendTo', itemIndex, 'conversation') === 'phone') {
-		body.channelId = readId.call(this, 'channelId', itemIndex, 'Channel');
-		body.to = readId.call(this, 'to', itemIndex, 'Phone Number');
-		message = asObject(await inboxApiRequest.call(this, { method: 'POST', path: '/api/v1/messages', body, itemIndex }));
-	} else {
-		const conversationId = readId.call(this, 'conversationId', itemIndex, 'Conversation');
-		message = asObject(await inboxApiRequest.call(this, { method: 'POST', path: `/api/v1/conversations/${segment(conversationId)}/messages`, body, itemIndex }));
-	}
+	const message = await sendToTarget.call(this, body, itemIndex);
 	const conversationId = String(message.conversationId);
 	const timeoutSeconds = Math.round(timeoutMinutes * 60);
 	await inboxApiRequest.call(this, {

@@ -3,9 +3,47 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { asObject, compact, readId, segment } from '../../helpers/items';
 import { inboxApiRequest } from '../../transport';
+import { channelLocator, conversationLocator } from '../common.descriptions';
 
 /** Statuses after which a message no longer changes by itself (sent or beyond, or given up). */
 const SETTLED = ['sent', 'delivered', 'read', 'played', 'failed', 'cancelled'];
+
+/** Where a message goes (Send and Send and Wait for Reply share them): a conversation, or a phone number on a channel. */
+export const messageTargetFields: INodeProperties[] = [
+	{
+		displayName: 'Send To',
+		name: 'sendTo',
+		type: 'options',
+		default: 'conversation',
+		options: [
+			{ name: 'Conversation', value: 'conversation', description: 'A reply in an existing conversation' },
+			{ name: 'Phone Number on a Channel', value: 'phone', description: 'Finds or starts the conversation; proactive sends are paced' },
+		],
+	},
+	conversationLocator({ displayOptions: { show: { sendTo: ['conversation'] } } }),
+	channelLocator({ displayOptions: { show: { sendTo: ['phone'] } } }),
+	{
+		displayName: 'Phone Number',
+		name: 'to',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. +55 11 98765-4321',
+		description: 'With its country code, in any format',
+		displayOptions: { show: { sendTo: ['phone'] } },
+	},
+];
+
+/** Queues the message to the item's target (the fields above); answers the server's message. */
+export async function sendToTarget(this: IExecuteFunctions, body: IDataObject, itemIndex: number): Promise<IDataObject> {
+	if (this.getNodeParameter('sendTo', itemIndex, 'conversation') === 'phone') {
+		body.channelId = readId.call(this, 'channelId', itemIndex, 'Channel');
+		body.to = readId.call(this, 'to', itemIndex, 'Phone Number');
+		return asObject(await inboxApiRequest.call(this, { method: 'POST', path: '/api/v1/messages', body, itemIndex }));
+	}
+	const conversationId = readId.call(this, 'conversationId', itemIndex, 'Conversation');
+	return asObject(await inboxApiRequest.call(this, { method: 'POST', path: `/api/v1/conversations/${segment(conversationId)}/messages`, body, itemIndex }));
+}
 
 /** What to send: the fields of one message of any type (Send and Send Many share them). */
 export function messageContentFields(operation: string): INodeProperties[] {
