@@ -34,7 +34,7 @@ export function classifySendFailure(error: unknown): SendFailure {
 	}
 	if (error.kind === 'timeout') return { kind: 'ambiguous', code: 'timeout', message: error.message };
 	if (error.kind === 'unreachable') {
-		if (error.code && NOT_SENT_CODES.has(error.code)) return { kind: 'not_sent', code: 'unreachable', message: error.message };
+		if (error.nothingSent || (error.code && NOT_SENT_CODES.has(error.code))) return { kind: 'not_sent', code: 'unreachable', message: error.message };
 		return { kind: 'ambiguous', code: 'connection_lost', message: error.message };
 	}
 	const status = error.status ?? 0;

@@ -1,3 +1,6 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { classifySendFailure } from '../../src/outbox/send-failure';
 import { EvolutionClient, EvolutionError, evolutionErrorText } from '../../src/providers/evolution/evolution-client';
 import { API_KEY, SandboxClient } from '../sandbox/support/sandbox-client';
 
@@ -43,5 +46,72 @@ describe('Evolution client against the sandbox', () => {
 		expect(slow.kind).toBe('timeout');
 		const down = await failure(new EvolutionClient({ baseUrl: 'http://127.0.0.1:9', apiKey: API_KEY }).request('GET', '/'));
 		expect(down).toMatchObject({ kind: 'unreachable', message: expect.stringContaining('Cannot reach Evolution at http://127.0.0.1:9') });
+	});
+
+	it('says a refused connection sent nothing, so the outbox retries it without looking for the message first', async () => {
+		const down = await failure(new EvolutionClient({ baseUrl: 'http://127.0.0.1:9', apiKey: API_KEY }).request('POST', '/message/sendText', { number: '1', text: 'x' }, { instance: 'client-test' }));
+		expect(down).toMatchObject({ kind: 'unreachable', nothingSent: true });
+		expect(classifySendFailure(down).kind).toBe('not_sent');
+	});
+});
+
+/**
+ * The keep-alive race: Evolution's server closes an idle pooled socket just as the next request goes out on it. A
+ * server that resets every socket's second request stands in for that moment, deterministically. One server per test:
+ * the client's pool is per origin, so no socket carries over.
+ */
+async function startResettingServer() {
+	const requests: string[] = [];
+	const connections = new Set<Socket>();
+	const served = new WeakMap<Socket, number>();
+	const server: Server = createServer((request, response) => {
+		const count = (served.get(request.socket) ?? 0) + 1;
+		served.set(request.socket, count);
+		requests.push(`${request.method} ${request.url}`);
+		if (count === 2) {
+			request.socket.resetAndDestroy();
+			return;
+		}
+		response.setHeader('content-type', 'application/json');
+		response.end(JSON.stringify({ instance: { state: 'open' } }));
+	});
+	server.on('connection', (socket) => connections.add(socket));
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		requests,
+		connections,
+		close: async () => {
+			server.closeAllConnections();
+			await new Promise((resolve) => server.close(resolve));
+		},
+	};
+}
+
+describe('Evolution client on a pooled socket the server resets', () => {
+	let server: Awaited<ReturnType<typeof startResettingServer>>;
+	beforeEach(async () => {
+		server = await startResettingServer();
+	});
+	afterEach(() => server.close());
+
+	it('reads again on a fresh connection, once, when a GET meets a reset on a reused socket', async () => {
+		const client = new EvolutionClient({ baseUrl: server.baseUrl, apiKey: API_KEY });
+		await client.request('GET', '/instance/connectionState', undefined, { instance: 'a' });
+		expect(await client.request('GET', '/instance/connectionState', undefined, { instance: 'a' })).toEqual({ instance: { state: 'open' } });
+		expect(server.requests).toEqual(['GET /instance/connectionState/a', 'GET /instance/connectionState/a', 'GET /instance/connectionState/a']);
+		expect(server.connections.size).toBe(2);
+	});
+
+	it('never sends a POST twice: the reset is reported as a lost connection (the outbox then looks before sending again)', async () => {
+		const client = new EvolutionClient({ baseUrl: server.baseUrl, apiKey: API_KEY });
+		await client.request('POST', '/message/sendText', { number: '1', text: 'first' }, { instance: 'b' });
+		const error = await client.request('POST', '/message/sendText', { number: '1', text: 'second' }, { instance: 'b' }).then(
+			() => undefined,
+			(e: unknown) => e as EvolutionError,
+		);
+		expect(error).toMatchObject({ kind: 'unreachable', code: 'ECONNRESET', nothingSent: false });
+		expect(classifySendFailure(error).kind).toBe('ambiguous');
+		expect(server.requests).toEqual(['POST /message/sendText/b', 'POST /message/sendText/b']);
 	});
 });

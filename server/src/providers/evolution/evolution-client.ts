@@ -40,6 +40,8 @@ export class EvolutionError extends Error {
 		readonly code?: string,
 		/** A 429's Retry-After, in ms. */
 		readonly retryAfterMs?: number,
+		/** True when the connection could not be made: the request certainly never reached Evolution. */
+		readonly nothingSent = false,
 	) {
 		super(message);
 		this.name = 'EvolutionError';
@@ -47,8 +49,35 @@ export class EvolutionError extends Error {
 }
 
 // Shared by every client of the process: a keep-alive pool per origin, as axios' default agents are not keep-alive.
-const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 64, keepAliveMsecs: 15_000 });
-const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64, keepAliveMsecs: 15_000 });
+// An idle socket is closed after 4 s, before Evolution's own server (Node's default keepAliveTimeout, 5 s) closes it:
+// a request written on a socket the server is closing at that moment fails with ECONNRESET.
+const IDLE_SOCKET_MS = 4_000;
+const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 64, keepAliveMsecs: 15_000, timeout: IDLE_SOCKET_MS });
+const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64, keepAliveMsecs: 15_000, timeout: IDLE_SOCKET_MS });
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Whether a failed request certainly never reached Evolution: the connection itself could not be made (refused, or
+ * cancelled by the kernel under load: ECANCELED has been seen on loopback), so no byte of the request was sent.
+ */
+function failedToConnect(error: unknown): boolean {
+	const cause = (error as { cause?: unknown }).cause ?? error;
+	const errors = (cause as { errors?: unknown[] }).errors ?? [cause];
+	return errors.length > 0 && errors.every((item) => (item as { syscall?: string } | undefined)?.syscall === 'connect');
+}
+
+/**
+ * Whether a failed request may be sent once more as it is: nothing was sent, or an idempotent read met the idle
+ * keep-alive race (the server closed the pooled socket as the request went out; Node's own advice is to retry).
+ */
+function safeToRepeat(error: unknown, method: string): boolean {
+	if (failedToConnect(error)) return true;
+	// axios' request is follow-redirects' wrapper; the socket's story is on the native request inside it.
+	const request = (error as { request?: { reusedSocket?: boolean; _currentRequest?: { reusedSocket?: boolean } } }).request;
+	const reused = request?.reusedSocket ?? request?._currentRequest?.reusedSocket;
+	return (error as { code?: string }).code === 'ECONNRESET' && reused === true && IDEMPOTENT.has(method.toUpperCase());
+}
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
@@ -76,9 +105,8 @@ export class EvolutionClient {
 	async request<T = unknown>(method: Method | string, path: string, body?: unknown, options: EvolutionRequestOptions = {}): Promise<T> {
 		const url = options.instance === undefined ? path : `${path.replace(/\/+$/, '')}/${encodeURIComponent(options.instance)}`;
 		const apiKey = options.apiKey ?? this.options.apiKey;
-		let response;
-		try {
-			response = await this.http.request({
+		const send = () =>
+			this.http.request({
 				method: method as Method,
 				url,
 				data: body,
@@ -86,9 +114,17 @@ export class EvolutionClient {
 				timeout: options.timeout,
 				headers: { ...(apiKey ? { apikey: apiKey } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
 			});
+		let response;
+		try {
+			response = await send().catch((error: unknown) => {
+				// Once, at once: a failed connect or a stale pooled socket says nothing about Evolution's health.
+				if (safeToRepeat(error, method)) return send();
+				throw error;
+			});
 		} catch (error) {
 			const code = (error as { code?: string }).code;
-			const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
+			const nothingSent = failedToConnect(error);
+			const timedOut = !nothingSent && (code === 'ECONNABORTED' || code === 'ETIMEDOUT');
 			throw new EvolutionError(
 				timedOut
 					? `Evolution at ${this.options.baseUrl} did not answer ${method} ${path} in time`
@@ -99,6 +135,8 @@ export class EvolutionClient {
 				path,
 				undefined,
 				code,
+				undefined,
+				nothingSent,
 			);
 		}
 		const data = response.data as unknown;

@@ -11,15 +11,18 @@ export interface HttpResult {
 }
 
 /**
- * fetch, tried once more when the connection itself could not be made (nothing reached the sandbox, so nothing
- * can happen twice): on a loaded 2-core machine a loopback connect now and then comes back ECANCELED.
+ * fetch, tried once more when it certainly did no harm: the connection itself could not be made (nothing reached the
+ * sandbox; on a loaded 2-core machine a loopback connect now and then comes back ECANCELED), or a read (GET) met a
+ * reset — the keep-alive race, where the server closes an idle pooled connection as the request goes out on it (seen
+ * after a test waited a minute for webhooks under load). Writes are never repeated: a reset POST fails the test.
  */
 async function fetchRetryingConnect(url: string, init: RequestInit): Promise<Response> {
 	try {
 		return await fetch(url, init);
 	} catch (error) {
-		const cause = (error as { cause?: { syscall?: string } }).cause;
-		if (cause?.syscall !== 'connect') throw error;
+		const cause = (error as { cause?: { syscall?: string; code?: string } }).cause;
+		const read = (init.method ?? 'GET').toUpperCase() === 'GET';
+		if (cause?.syscall !== 'connect' && !(read && cause?.code === 'ECONNRESET')) throw error;
 		return fetch(url, init);
 	}
 }
