@@ -84,10 +84,13 @@ export async function prepareSend(
 	caller: Pick<Caller, 'workspaceId' | 'userId'>,
 	target: SendTarget,
 	input: SendInput,
+	options: { campaign?: boolean } = {},
 ): Promise<NewOutboxMessage> {
 	if (target.provider !== 'evolution') throw new ApiError(422, 'unsupported_provider', 'Only Evolution channels send through the server.');
 	const origin = originOf(target);
-	if (origin === 'proactive' && target.optedOutAt) {
+	// A campaign (the batch route) is never a reply: someone who just wrote SAIR is inside the 24 h window, and the
+	// window is for answering them, not for the next offer.
+	if (target.optedOutAt && (origin === 'proactive' || options.campaign)) {
 		throw new ApiError(422, 'opted_out', 'This contact asked not to receive messages (opt-out); only replies after they write again are allowed.');
 	}
 	const request: OutboxRequest = { typing: typingWanted(target, input) };

@@ -165,7 +165,7 @@ export class Outbox {
 			const input: SendInput = { ...item, text: fill(item.text, variables), caption: fill(item.caption, variables) };
 			try {
 				const target = await findSendTarget(this.options.db, caller.workspaceId, conversationId);
-				const prepared = await prepareSend(this.options.db, this.media, caller, target!, input);
+				const prepared = await prepareSend(this.options.db, this.media, caller, target!, input, { campaign: true });
 				const [paced] = await this.forecast(target!, prepared, 1);
 				const message = await this.accept({ ...prepared, paced }, { announcePaced: false });
 				accepted.push(message);

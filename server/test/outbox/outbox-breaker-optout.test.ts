@@ -41,6 +41,9 @@ describe.each(ADAPTERS)('outbox protections on %s', (_name, open: () => Promise<
 		const reply = await send(conversation.id, { text: 'Tudo bem, você foi removido.' });
 		expect(reply.json()).toMatchObject({ origin: 'reply' });
 		expect((await h.waitRow(reply.json().id, (row) => row.status !== 'queued')).status).not.toBe('failed');
+		// …but a campaign (the batch route) is not a reply: refused even inside the window.
+		const campaign = await call('POST', '/api/v1/messages/batch', { channelId: channel.id, messages: [{ to: `+${conversation.from}`, text: 'Oferta da semana!' }] });
+		expect(campaign.json().data[0].error.code).toBe('opted_out');
 		// A day later, anything to them is proactive: refused, through either route.
 		await h.db.query(`UPDATE whatsapp_conversations SET last_inbound_at = now() - interval '2 days' WHERE id = $1`, [conversation.id]);
 		const refused = await send(conversation.id, { text: 'Promoção!' });
@@ -51,6 +54,7 @@ describe.each(ADAPTERS)('outbox protections on %s', (_name, open: () => Promise<
 		const batch = await call('POST', '/api/v1/messages/batch', { channelId: channel.id, messages: [{ to: `+${conversation.from}`, text: 'Promoção!' }] });
 		expect(batch.json().data[0].error.code).toBe('opted_out');
 		expect((await sendsOn(channel.name)).map((s) => s.text)).not.toContain('Promoção!');
+		expect((await sendsOn(channel.name)).map((s) => s.text)).not.toContain('Oferta da semana!');
 	});
 
 	it('opens the breaker after consecutive failures (messages stay queued, the channel says why) and closes it by probing connectionState', async () => {
