@@ -56,6 +56,9 @@ export function parseRawOutput(stdout: string): ExecuteResult['run'] | undefined
 	return undefined;
 }
 
+/** The owner setupApiAccess() creates (the editor's sign-in too). */
+export const N8N_OWNER = { email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'Example-Passw0rd' };
+
 export class N8nInstance {
 	readonly userFolder: string;
 	readonly port: number;
@@ -243,8 +246,7 @@ export class N8nInstance {
 
 	/** Creates the owner, logs in, and creates a public-API key with every scope offered. */
 	async setupApiAccess(): Promise<void> {
-		const owner = { email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'Example-Passw0rd' };
-		const setup = await this.rest('POST', '/rest/owner/setup', owner);
+		const setup = await this.rest('POST', '/rest/owner/setup', N8N_OWNER);
 		if (setup.status !== 200) throw new Error(`owner setup: ${setup.status} ${JSON.stringify(setup.json)}`);
 		const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
 		if (!cookie.startsWith('n8n-auth=')) throw new Error(`no n8n-auth cookie after owner setup: ${setup.headers.get('set-cookie')}`);

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { DELIVERY_HEADER_NAME as SECRET_HEADER } from '../../../nodes/EvolutionApi/trigger/secret';
+import { describeExampleWorkflowRuns, describeExampleWorkflowsInRunningN8n, prepareExampleWorkflows, type ExampleWorkflows } from './example-workflows';
 import { startEvolutionSandbox, startRecordingReceiver, type RecordingReceiver, type RunningSandbox, type SandboxDelivery } from './evolution-sandbox';
 import { INBOX_TRIGGER_NODE, startInboxServer, type RunningInboxServer } from './inbox-server';
 import { ensureN8n, warmN8nCacheInBackground, type N8nFlavor } from './n8n-install';
@@ -46,6 +47,8 @@ export function describeN8nEndToEnd(flavor: N8nFlavor): void {
 		let productionUrl: string;
 		let packed: PackedPackage | undefined;
 		let inbox: RunningInboxServer;
+		let examples: ExampleWorkflows;
+		const exampleContext = () => ({ n8n, sandbox, inbox, examples });
 
 		beforeAll(async () => {
 			// On a cold cache, the first e2e file to start installs both flavours at once (the other file then
@@ -58,6 +61,8 @@ export function describeN8nEndToEnd(flavor: N8nFlavor): void {
 			crm = await startRecordingReceiver();
 			// The WhatsApp Inbox server, on the same sandbox, for the Inbox Trigger.
 			inbox = await startInboxServer(sandbox);
+			// The example workflows of workflows/ get this run's ids (support/example-workflows.ts).
+			examples = await prepareExampleWorkflows(inbox);
 			await sandbox.createConnectedInstance(INSTANCE);
 			await sandbox.createConnectedInstance(BY_EVENTS_INSTANCE);
 			// Another receiver (a CRM) already holds the instance's one webhook.
@@ -69,7 +74,7 @@ export function describeN8nEndToEnd(flavor: N8nFlavor): void {
 			workflows = loadRepoWorkflows();
 			const trigger = workflows.get(TRIGGER_WORKFLOW)!;
 			const toImport = [...workflows.values()].map((workflow) =>
-				workflow.id === TRIGGER_WORKFLOW ? variant(workflow, { node: TRIGGER_NODE, parameters: { existingWebhook: 'takeOver' } }) : workflow,
+				workflow.id === TRIGGER_WORKFLOW ? variant(workflow, { node: TRIGGER_NODE, parameters: { existingWebhook: 'takeOver' } }) : examples.prepare(workflow),
 			);
 			toImport.push(
 				variant(trigger, {
@@ -93,6 +98,7 @@ export function describeN8nEndToEnd(flavor: N8nFlavor): void {
 			await n8n.importCredentials([
 				{ ...CREDENTIAL, type: 'evolutionApi', data: { baseUrl: sandbox.url, apiKey: sandbox.apiKey, defaultInstance: INSTANCE } },
 				inbox.credential,
+				...examples.credentials,
 			]);
 			toImport.push(inbox.workflow(INBOX_WORKFLOW, INBOX_WEBHOOK_ID) as WorkflowJson);
 			await n8n.importWorkflows(toImport);
@@ -103,6 +109,7 @@ export function describeN8nEndToEnd(flavor: N8nFlavor): void {
 		afterAll(async () => {
 			await n8n?.dispose();
 			await inbox?.close();
+			await examples?.close();
 			await sandbox?.close();
 			await crm?.close();
 			packed?.dispose();
@@ -121,6 +128,8 @@ export function describeN8nEndToEnd(flavor: N8nFlavor): void {
 			});
 			expect(String((item.json.key as { id: string }).id)).toMatch(/^[0-9A-F]{16,}$/);
 		}, 180_000);
+
+		describeExampleWorkflowRuns(exampleContext);
 
 		describe('trigger workflow in a running n8n', () => {
 			const executions: ExecutionSummary[] = [];
@@ -369,6 +378,8 @@ export function describeN8nEndToEnd(flavor: N8nFlavor): void {
 				expect((await n8n.deactivate(INBOX_WORKFLOW)).status).toBe(200);
 				await waitFor('the production subscription removed', async () => ((await inbox.subscriptionsAt(productionUrl)).length === 0 ? true : undefined), 60_000);
 			}, 240_000);
+
+			describeExampleWorkflowsInRunningN8n(exampleContext);
 		});
 	});
 }
