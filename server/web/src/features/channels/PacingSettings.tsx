@@ -4,15 +4,18 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../lib/api-client';
 import type { Channel } from '../../lib/api-types';
 
-/** settings.outbox of a channel, as the outbox reads it (server/src/outbox/outbox-settings.ts); absent fields take its defaults. */
-interface OutboxSettings {
+/**
+ * settings.outbox of a channel, as the outbox reads it (server/src/outbox/outbox-settings.ts); absent fields take its
+ * defaults. A type, not an interface: the API's body type is an open object, which only a type alias satisfies.
+ */
+type OutboxSettings = {
 	perMinute: number;
 	dailyCap: number | null;
 	warmup: boolean;
 	sendWindow: { startHour: number; endHour: number; days: number[]; timeZone: string } | null;
 	typing: boolean;
 	numberSince?: string | null;
-}
+};
 
 const WEEKDAYS = [0, 1, 2, 3, 4, 5, 6];
 
