@@ -117,4 +117,31 @@ describe.each(ADAPTERS.slice(0, 1))('media in the browser on %s', (_driver, open
 		}
 		expect(ana.dialogs).toEqual([]);
 	});
+	it('records a voice note in the browser and sends it as one: the bubble plays it, WhatsApp gets an audio message', async () => {
+		const { page } = ana;
+		await page.getByRole('button', { name: 'Gravar áudio' }).click();
+		const recording = page.getByRole('group', { name: 'Gravando áudio' });
+		// The fake microphone records for real: wait until two seconds are in.
+		await recording.getByRole('timer', { name: 'Gravando há 0:02' }).waitFor({ timeout: 30_000 });
+		await screenshot(page, 'voice-recording');
+		await recording.getByRole('button', { name: 'Enviar áudio' }).click();
+		await recording.waitFor({ state: 'detached' });
+		const sent = page.locator('.bubble-row.ours').filter({ has: page.getByLabel('🎤 Mensagem de voz') }).last();
+		await sent.getByRole('img', { name: /^(Entregue|Lida|Ouvida)$/ }).waitFor({ timeout: 60_000 });
+
+		const sends = ((await stack.sandbox.get(`/_sandbox/sends?instance=${instance}`)).body as { sends: Array<{ messageType: string }> }).sends;
+		expect(sends.filter((s) => s.messageType === 'audioMessage')).toHaveLength(1);
+		const { rows } = await stack.db.query<{ type: string; media_id: string }>(`SELECT type, media_id FROM whatsapp_messages WHERE from_me AND type = 'audio'`);
+		expect(rows).toHaveLength(1);
+		const answer = await fetch(`${stack.server.url}/api/v1/media/${rows[0].media_id}`, { headers: { authorization: admin } });
+		expect(answer.headers.get('content-type')).toMatch(/^audio\/(webm|ogg)/);
+		const bytes = Buffer.from(await answer.arrayBuffer());
+		// A real recording: a WebM (EBML) or OGG container of some size, not an empty blob.
+		expect(bytes.subarray(0, 4).toString('hex') === '1a45dfa3' || bytes.subarray(0, 4).toString('latin1') === 'OggS').toBe(true);
+		expect(bytes.length).toBeGreaterThan(2_000);
+		// The page plays what it sent back from the store: the player knows its length.
+		const player = sent.getByLabel('🎤 Mensagem de voz');
+		await eventually(async () => expect(await player.evaluate((audio) => (audio as unknown as { readyState: number }).readyState)).toBeGreaterThan(0), 30_000);
+		expect(ana.dialogs).toEqual([]);
+	});
 });

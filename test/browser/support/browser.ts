@@ -36,7 +36,19 @@ export async function openBrowser(options: { locale?: string; width?: number; he
 	const context = await chromium.launchPersistentContext(profile, {
 		executablePath: chromiumPath(),
 		headless: true,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		// The fake microphone (a steady tone) with its permission granted: voice notes record for real, without a device.
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+			'--use-fake-device-for-media-stream',
+			'--use-fake-ui-for-media-stream',
+		],
 		locale: options.locale ?? 'pt-BR',
 		viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
 		timezoneId: 'America/Sao_Paulo',

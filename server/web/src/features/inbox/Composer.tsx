@@ -6,6 +6,7 @@ import { fillVariables, listCannedResponses, matchCanned, type CannedResponse } 
 import { CannedManager } from './CannedManager';
 import { EmojiPicker } from './EmojiPicker';
 import { useOurTyping } from './our-typing';
+import { VoiceRecorder } from './VoiceRecorder';
 
 export interface ComposerProps {
 	conversationId: string;
@@ -15,13 +16,13 @@ export interface ComposerProps {
 	onCancelReply: () => void;
 	/** A text for the customer: shown at once as a pending bubble, posted by the thread. */
 	onSendText: (text: string, replyTo: Message | null) => void;
-	/** A file (with the text as its caption): uploaded to the media store, then sent by its mediaId. */
-	onSendFile: (file: File, caption: string, replyTo: Message | null) => void;
+	/** A file (with the text as its caption): uploaded to the media store, then sent by its mediaId. A recorded voice note comes with its duration. */
+	onSendFile: (file: File, caption: string, replyTo: Message | null, durationSeconds?: number) => void;
 	/** A private note for the team (never sent to WhatsApp). */
 	onAddNote: (text: string) => Promise<void>;
 }
 
-/** The box at the bottom of the chat: text (Enter sends, Shift+Enter breaks the line), reply, private note. */
+/** The box at the bottom of the chat: text (Enter sends, Shift+Enter breaks the line), files, voice notes, reply, private note. */
 export function Composer({ conversationId, contact, replyTo, onCancelReply, onSendText, onSendFile, onAddNote }: ComposerProps) {
 	const { t } = useTranslation();
 	const [text, setText] = useState('');
@@ -202,6 +203,14 @@ export function Composer({ conversationId, contact, replyTo, onCancelReply, onSe
 								onChange={(e) => {
 									setFile(e.target.files?.[0] ?? null);
 									e.target.value = '';
+								}}
+							/>
+							<VoiceRecorder
+								disabled={!!file}
+								onRecorded={(recorded, durationSeconds) => {
+									typing.stop();
+									onSendFile(recorded, '', replyTo, durationSeconds);
+									onCancelReply();
 								}}
 							/>
 						</>

@@ -16,7 +16,9 @@ export function MediaView({ message, localUrl }: { message: Message; localUrl?: 
 	const stored = useMediaUrl(localUrl ? null : message.media?.id);
 	const url = localUrl ?? stored.url;
 	const [enlarged, setEnlarged] = useState(false);
-	const label = t(`media.${message.type === 'ptt' || (message.type === 'audio' && message.details?.voiceNote === true) ? 'voice' : message.type}`);
+	// Received audio says whether it is a voice note; the outbox sends every audio of ours as one (sendWhatsAppAudio).
+	const voiceNote = message.type === 'ptt' || (message.type === 'audio' && (message.details?.voiceNote === true || (message.fromMe && message.details?.voiceNote === undefined)));
+	const label = t(`media.${voiceNote ? 'voice' : message.type}`);
 	const fileName = message.media?.fileName ?? null;
 
 	if (message.type === 'document') {

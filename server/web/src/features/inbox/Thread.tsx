@@ -68,20 +68,20 @@ export function Thread({ conversationId, meId, typing }: { conversationId: strin
 		if (pending) void sends.retry(pending);
 		else retryMutation.mutate(message);
 	};
-	const onSendFile = (file: File, caption: string, replyTo: Message | null) => {
+	const onSendFile = (file: File, caption: string, replyTo: Message | null, durationSeconds?: number) => {
 		const type = fileTypeOf(file);
 		let mediaId: string | undefined;
 		sends.send(
 			{
 				type,
 				body: caption || null,
-				media: { id: null, url: null, mimeType: file.type || null, fileName: file.name, sizeBytes: file.size, durationSeconds: null },
+				media: { id: null, url: null, mimeType: file.type || null, fileName: file.name, sizeBytes: file.size, durationSeconds: durationSeconds ?? null },
 				quotedWaMessageId: replyTo?.waMessageId ?? null,
 				localUrl: URL.createObjectURL(file),
 			},
 			async (clientId) => {
 				// Uploaded once: a retry after a refused send reuses the stored file.
-				mediaId ??= (await uploadMedia(file)).id;
+				mediaId ??= (await uploadMedia(file, durationSeconds)).id;
 				return sendMedia(conversationId, {
 					type,
 					mediaId,
