@@ -271,7 +271,8 @@ export class Outbox {
 		await this.publish(workspaceId, [
 			inboxEvent('message.paced', {
 				channelId,
-				data: { messageIds: paced.map((m) => m.id), count: paced.length, lastExpectedSendAt: last, message: PACED_MESSAGE },
+				// The channel in the data too: socket frames carry only conversationId, and a campaign spans conversations.
+				data: { channelId, messageIds: paced.map((m) => m.id), count: paced.length, lastExpectedSendAt: last, message: PACED_MESSAGE },
 			}),
 		]);
 	}

@@ -5,6 +5,7 @@ import { PACED_MESSAGE } from '../../src/outbox/outbox';
 import { warmupAllowance } from '../../src/outbox/pacing';
 import { typingDelayMs } from '../../src/outbox/typing-delay';
 import { ADAPTERS, eventually } from '../inbox/support/inbox-app';
+import { subscribedSocket } from '../inbox/support/test-socket';
 import { LONG, startOutboxHarness, TIME_SCALE, type OutboxHarness } from './support/outbox-harness';
 
 type Sent = { id: string; instance: string; remoteJid: string; messageType: string; text: string | null; delay: number | null; at: number };
@@ -182,17 +183,22 @@ describe.each(ADAPTERS)('outbox types, actions and pacing on %s', (_name, open: 
 		const channel = await h.channel();
 		await setOutbox(channel.id, { perMinute: 30, warmup: false });
 		const count = 70;
+		// The sender's inbox page, on /realtime: it is told its campaign is held back, in both languages.
+		const page = await subscribedSocket(h.server.url, h.admin, ['workspace']);
 		const batch = await call('POST', '/api/v1/messages/batch', {
 			channelId: channel.id,
 			messages: Array.from({ length: count }, (_v, i) => ({ to: `+55119123${String(50_001 + i).padStart(5, '0')}`, text: `Campanha ${i}`, typing: false })),
 		});
 		const items = batch.json().data as Array<{ id: string; paced: boolean; expectedSendAt: string | null }>;
 		expect(items.filter((i) => i.paced).length).toBeGreaterThan(count - 5);
-		// The announcement travels through Redis pub/sub: it reaches the subscriber shortly after the answer, not before.
-		await eventually(() => {
-			const paced = h.events.find((e) => e.type === ('message.paced' as string) && e.channelId === channel.id);
-			expect(paced?.data).toMatchObject({ message: PACED_MESSAGE });
-		});
+		// The announcement travels through Redis pub/sub: it reaches the socket shortly after the answer, not before.
+		const pacedIds = items.filter((i) => i.paced).map((i) => i.id);
+		const announced = await page.waitFor((f) => f.event === 'message.paced' && f.data.channelId === channel.id, LONG);
+		page.close();
+		expect(announced).toMatchObject({ channel: `whatsapp.workspace.${h.workspace.workspaceId}`, data: { channelId: channel.id, count: pacedIds.length, message: PACED_MESSAGE } });
+		expect(PACED_MESSAGE).toEqual({ 'pt-BR': 'Mensagens em fila para evitar bloqueio', en: 'Messages queued to avoid blocking' });
+		expect([...announced.data.messageIds].sort()).toEqual([...pacedIds].sort());
+		expect(announced.data.lastExpectedSendAt).toBe(items.filter((i) => i.paced).map((i) => i.expectedSendAt).filter((at): at is string => !!at).sort().pop());
 		await eventually(async () => expect((await sends(channel.name)).length).toBe(count), LONG);
 		const times = (await sends(channel.name)).map((s) => s.at).sort((a, b) => a - b);
 		const minute = 60_000 * TIME_SCALE;
