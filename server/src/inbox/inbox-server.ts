@@ -230,10 +230,15 @@ export function registerApiRoutes(api: ApiRouter, deps: InboxApiDeps, services: 
 	registerContactRoutes(api, deps);
 	registerMessageRoutes(api, deps);
 	registerNotificationRoutes(api, deps);
-	registerOutboxRoutes(api, services.outbox, {
-		check: (workspaceId, channelId) => services.ai.requireAgent(workspaceId, channelId),
-		take: (caller, messageIds) => services.ai.takeReplies(caller, messageIds),
-	});
+	registerOutboxRoutes(
+		api,
+		services.outbox,
+		{
+			check: (workspaceId, channelId) => services.ai.requireAgent(workspaceId, channelId),
+			take: (caller, messageIds) => services.ai.takeReplies(caller, messageIds),
+		},
+		services.media,
+	);
 	registerMediaRoutes(api, services.media);
 	registerWorkspaceSettingsRoutes(api, deps);
 	registerSyncRoutes(api, services.sync);

@@ -22,11 +22,11 @@ const mediaFileSchema = z.object({
 	createdAt: z.string(),
 });
 
-const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(\s*;\s*[a-z0-9_-]+=("[^"]*"|[^;\s]*))*$/i;
+export const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(\s*;\s*[a-z0-9_-]+=("[^"]*"|[^;\s]*))*$/i;
 // Media a browser plays or shows in place; everything else downloads.
 const INLINE = /^(image|audio|video)\//i;
 
-const megabytes = (bytes: number) =>
+export const megabytes = (bytes: number) =>
 	bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB` : `${Math.round(bytes / 1024)} KB`;
 
 /**
@@ -149,11 +149,11 @@ export function registerMediaRoutes(api: ApiRouter, media: MediaLibrary): void {
 	});
 }
 
-function tooLarge(limit: number): ApiError {
+export function tooLarge(limit: number): ApiError {
 	return new ApiError(413, 'payload_too_large', `The file is larger than the ${megabytes(limit)} upload limit; send a smaller file (see README "Media").`);
 }
 
-function uploadError(error: unknown, limit: number): Error {
+export function uploadError(error: unknown, limit: number): Error {
 	const code = (error as { code?: string }).code;
 	if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_ERR_CTP_BODY_TOO_LARGE' || (error as { statusCode?: number }).statusCode === 413) return tooLarge(limit);
 	if (code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') {

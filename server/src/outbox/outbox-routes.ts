@@ -1,6 +1,9 @@
 import { z } from 'zod/v4';
 import type { Caller } from '../auth/caller';
+import { ApiError } from '../inbox/api/api-error';
 import type { ApiRouter } from '../inbox/api/api-router';
+import type { MediaLibrary } from '../media/media-library';
+import { readMultipartForm } from '../media/multipart-form';
 import type { Outbox } from './outbox';
 import { OUTBOUND_TYPES } from './outbox-store';
 
@@ -58,16 +61,68 @@ const aiRepliesField = z
 	.optional()
 	.describe("true: the channel's AI agent answers the contact's replies. By default a conversation we start stays with the attendants (AI off).");
 
+const FILE_TYPES = ['image', 'video', 'audio', 'document', 'sticker'] as const;
+
+/** A send's type from its file when the form does not say: images, videos and audio as such, anything else a document. */
+function fileTypeOf(contentType: string): (typeof FILE_TYPES)[number] {
+	const family = contentType.split('/')[0].toLowerCase();
+	return family === 'image' || family === 'video' || family === 'audio' ? family : 'document';
+}
+
+const FORM_BOOLEANS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false };
+
+/**
+ * A send as multipart/form-data: the file goes into the media store (as POST /api/v1/media would put it) and the send
+ * names it by mediaId; the text fields are the JSON body's. One request instead of upload-then-send.
+ */
+function sendForm(media: MediaLibrary): NonNullable<Parameters<ApiRouter['add']>[0]['form']> {
+	return {
+		field: 'file',
+		extraFields: {
+			type: 'image | video | audio (voice note) | document | sticker; by default from the file (image/*, video/*, audio/*, else document)',
+			caption: 'Caption of an image, video or document',
+			text: 'The caption when `caption` is absent',
+			fileName: "The name shown for a document (default: the file part's name)",
+			mimeType: "The file's content type, when the part's own is wrong",
+			replyToMessageId: 'Quote this message of the conversation',
+			clientId: 'Idempotency key',
+			typing: 'true | false',
+		},
+		read: async (request, caller) => {
+			const { fields, file } = await readMultipartForm(request, 'file', media.limits.maxUploadBytes);
+			if (!file) throw new ApiError(400, 'validation_error', 'No file in the form: add a part named "file" (or send JSON with media.url / media.mediaId).');
+			const type = fields.type ?? fileTypeOf(file.contentType);
+			if (!(FILE_TYPES as readonly string[]).includes(type)) {
+				throw new ApiError(400, 'validation_error', `body.type: a file is sent as ${FILE_TYPES.join(', ')}; "${type}" is sent as JSON.`);
+			}
+			const typing = fields.typing === undefined ? undefined : (FORM_BOOLEANS[fields.typing.trim().toLowerCase()] ?? fields.typing);
+			const saved = await media.saveUpload(caller.workspaceId, { bytes: file.bytes, contentType: file.contentType, fileName: file.fileName });
+			request.log.info({ mediaId: saved.id, sizeBytes: saved.sizeBytes }, 'media uploaded with a send');
+			return {
+				type,
+				text: fields.text,
+				caption: fields.caption,
+				replyToMessageId: fields.replyToMessageId,
+				clientId: fields.clientId,
+				typing,
+				media: { mediaId: saved.id, ...(fields.fileName ? { fileName: fields.fileName } : {}), ...(fields.mimeType ? { mimeType: fields.mimeType } : {}) },
+			};
+		},
+	};
+}
+
 /** The sending routes (README "Sending"). Every one answers at once; the worker sends. */
-export function registerOutboxRoutes(api: ApiRouter, outbox: Outbox, ai?: ProactiveAiHook): void {
+export function registerOutboxRoutes(api: ApiRouter, outbox: Outbox, ai?: ProactiveAiHook, media?: MediaLibrary): void {
 	api.add({
 		method: 'POST',
 		url: '/api/v1/conversations/:conversationId/messages',
-		summary: 'Send a message in a conversation (text, media, location, contact, reaction, quoted reply): 202 with the queued row; the outbox sends it',
+		summary:
+			'Send a message in a conversation (text, media, location, contact, reaction, quoted reply): 202 with the queued row; the outbox sends it. A file may come with the request as multipart/form-data',
 		tag: 'sending',
 		access: 'member',
 		params: conversationParams,
 		body: sendBodySchema,
+		...(media ? { form: sendForm(media), bodyLimit: media.limits.maxUploadBytes + 1024 * 1024 } : {}),
 		successStatus: 202,
 		handler: async ({ caller, params, body }) => outbox.sendToConversation(caller, params.conversationId, body),
 	});

@@ -36,6 +36,11 @@ export interface ApiRoute<A extends Access, P extends z.ZodType, Q extends z.Zod
 	rateLimit?: Record<string, unknown>;
 	/** A multipart/form-data upload instead of a JSON body (OpenAPI only; the handler reads request.file()). */
 	upload?: { field: string; extraFields?: Record<string, string> };
+	/**
+	 * Also takes multipart/form-data (a file sent with the request): `read` turns the form into the JSON body's shape,
+	 * which `body` then validates. OpenAPI documents both; `field` is the file part, `extraFields` the text fields.
+	 */
+	form?: { field: string; extraFields: Record<string, string>; read(request: FastifyRequest, caller: Caller): Promise<unknown> };
 	/** The answer is a file of this content type rather than JSON (OpenAPI only). */
 	produces?: string;
 	/** Overrides the scope's JSON body limit (uploads). */
@@ -86,7 +91,7 @@ export class ApiRouter {
 					caller,
 					params: parse(route.params, request.params, 'params'),
 					query: parse(route.query, request.query, 'query'),
-					body: parse(route.body, request.body, 'body'),
+					body: parse(route.body, route.form && caller && request.isMultipart() ? await route.form.read(request, caller) : request.body, 'body'),
 					request,
 					reply,
 				} as RouteContext<A, z.infer<P>, z.infer<Q>, z.infer<B>>;

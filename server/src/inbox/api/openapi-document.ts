@@ -43,10 +43,14 @@ const ERROR_RESPONSE = {
 	content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 };
 
-function uploadBody(upload: NonNullable<AnyApiRoute['upload']>): JsonSchema {
+function formSchema(upload: NonNullable<AnyApiRoute['upload']>, fileRequired: boolean): JsonSchema {
 	const properties: Record<string, JsonSchema> = { [upload.field]: { type: 'string', format: 'binary', description: 'The file (its name and content type are kept)' } };
 	for (const [name, description] of Object.entries(upload.extraFields ?? {})) properties[name] = { type: 'string', description };
-	return { required: true, content: { 'multipart/form-data': { schema: { type: 'object', required: [upload.field], properties } } } };
+	return { type: 'object', ...(fileRequired ? { required: [upload.field] } : {}), properties };
+}
+
+function uploadBody(upload: NonNullable<AnyApiRoute['upload']>): JsonSchema {
+	return { required: true, content: { 'multipart/form-data': { schema: formSchema(upload, true) } } };
 }
 
 /** The OpenAPI 3.1 document (JSON Schema 2020-12), generated from the same zod schemas that validate each request. */
@@ -63,7 +67,15 @@ export function buildOpenApiDocument(routes: AnyApiRoute[], extras: ExtraPath[],
 			...(route.access === 'admin' ? { description: 'Workspace admins only.' } : {}),
 			parameters: [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')],
 			...(route.body
-				? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } } }
+				? {
+						requestBody: {
+							required: true,
+							content: {
+								'application/json': { schema: toSchema(route.body, 'input') },
+								...(route.form ? { 'multipart/form-data': { schema: formSchema(route.form, true) } } : {}),
+							},
+						},
+					}
 				: {}),
 			...(route.upload ? { requestBody: uploadBody(route.upload) } : {}),
 			responses: {
@@ -78,7 +90,7 @@ export function buildOpenApiDocument(routes: AnyApiRoute[], extras: ExtraPath[],
 							'416': ERROR_RESPONSE,
 						}
 					: {}),
-				...(route.upload ? { '413': ERROR_RESPONSE, '415': ERROR_RESPONSE } : {}),
+				...(route.upload || route.form ? { '413': ERROR_RESPONSE, '415': ERROR_RESPONSE } : {}),
 				...(route.access === 'public' ? {} : { '401': ERROR_RESPONSE }),
 				'400': ERROR_RESPONSE,
 				'404': ERROR_RESPONSE,

@@ -817,7 +817,7 @@ export interface paths {
         /** Messages of a conversation, newest last; page backwards with `before` */
         get: operations["getApiV1ConversationsConversationIdMessages"];
         put?: never;
-        /** Send a message in a conversation (text, media, location, contact, reaction, quoted reply): 202 with the queued row; the outbox sends it */
+        /** Send a message in a conversation (text, media, location, contact, reaction, quoted reply): 202 with the queued row; the outbox sends it. A file may come with the request as multipart/form-data */
         post: operations["postApiV1ConversationsConversationIdMessages"];
         delete?: never;
         options?: never;
@@ -4401,6 +4401,29 @@ export interface operations {
                     /** @description Show "typing…" (recording for voice notes) for a time from the text length, 1–20 s, before sending. Default on. */
                     typing?: boolean;
                 };
+                "multipart/form-data": {
+                    /** @description Caption of an image, video or document */
+                    caption?: string;
+                    /** @description Idempotency key */
+                    clientId?: string;
+                    /**
+                     * Format: binary
+                     * @description The file (its name and content type are kept)
+                     */
+                    file: string;
+                    /** @description The name shown for a document (default: the file part's name) */
+                    fileName?: string;
+                    /** @description The file's content type, when the part's own is wrong */
+                    mimeType?: string;
+                    /** @description Quote this message of the conversation */
+                    replyToMessageId?: string;
+                    /** @description The caption when `caption` is absent */
+                    text?: string;
+                    /** @description image | video | audio (voice note) | document | sticker; by default from the file (image/*, video/*, audio/*, else document) */
+                    type?: string;
+                    /** @description true | false */
+                    typing?: string;
+                };
             };
         };
         responses: {
@@ -4431,6 +4454,24 @@ export interface operations {
             };
             /** @description Error: {error: {code, message}} */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: {error: {code, message}} */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
