@@ -70,7 +70,8 @@ function banner(app: FastifyInstance, runtime: Runtime): string {
 	const base = `http://${host}:${port}`;
 	const has = (url: string) => app.hasRoute({ method: 'GET', url });
 	const lines = ['', 'WhatsApp Inbox server is running', `  Server:        ${base}`];
-	if (has('/')) lines.push(`  Inbox:         ${base}/`);
+	// The web app is one wildcard GET (web/web-app.route.ts): hasRoute matches route definitions, not URLs.
+	if (has('/*') || has('/')) lines.push(`  Inbox:         ${base}/ (the web app)`);
 	lines.push(`  Health:        ${base}/health`);
 	if (has('/docs')) lines.push(`  API docs:      ${base}/docs (OpenAPI; the REST API is under ${base}/api/v1)`);
 	if (has('/realtime')) lines.push(`  Realtime:      ${base.replace(/^http/, 'ws')}/realtime (WebSocket)`);

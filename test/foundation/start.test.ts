@@ -176,7 +176,9 @@ describe('npm start (the built server on its embedded defaults)', () => {
 		const server = await startServer({ PORT: '0', DATA_DIR: dataDir, SANDBOX_API_KEY: 'banner-secret-key-42' });
 		try {
 			const output = server.output();
+			expect(output).toContain(`Inbox:         ${server.baseUrl}/`);
 			expect(output).toContain(`API docs:      ${server.baseUrl}/docs`);
+			expect(output).toContain(`Metrics:       ${server.baseUrl}/metrics`);
 			expect(output).toContain(`Realtime:      ${server.baseUrl.replace('http', 'ws')}/realtime`);
 			expect(output).toContain(`Health:        ${server.baseUrl}/health`);
 			expect(output).toContain(`${server.baseUrl}/webhooks/evolution/<channel id>`);
