@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { DELIVERY_HEADER_NAME as SECRET_HEADER } from '../../../nodes/EvolutionApi/trigger/secret';
 import { describeExampleWorkflowRuns, describeExampleWorkflowsInRunningN8n, prepareExampleWorkflows, type ExampleWorkflows } from './example-workflows';
 import { startEvolutionSandbox, startRecordingReceiver, type RecordingReceiver, type RunningSandbox, type SandboxDelivery } from './evolution-sandbox';
+import { describeInboxNodeInN8n } from './inbox-node-e2e';
 import { INBOX_TRIGGER_NODE, startInboxServer, type RunningInboxServer } from './inbox-server';
 import { ensureN8n, warmN8nCacheInBackground, type N8nFlavor } from './n8n-install';
 import { N8nInstance, type ExecutionSummary, type RunOfNode } from './n8n-instance';
@@ -381,5 +382,8 @@ export function describeN8nEndToEnd(flavor: N8nFlavor): void {
 
 			describeExampleWorkflowsInRunningN8n(exampleContext);
 		});
+
+		// The WhatsApp Inbox action node, in the n8n started above (support/inbox-node-e2e.ts).
+		describeInboxNodeInN8n(() => ({ n8n, sandbox, inbox }));
 	});
 }
