@@ -95,6 +95,65 @@ describe.each(ADAPTERS)('outbox protections on %s', (_name, open: () => Promise<
 		await eventually(async () => expect((await channelView(channel.id)).outboxPausedReason).toBeNull(), LONG);
 	});
 
+	it('auto-pauses proactive sends after 5 failures in a row (replies still go) until an admin resumes them', async () => {
+		const channel = await h.channel();
+		await call('PATCH', `/api/v1/channels/${channel.id}`, { settings: { outbox: { perMinute: 1000, warmup: false } } });
+		// Numbers the sandbox's WhatsApp does not know (…0000): permanent refusals, so the breaker itself stays closed.
+		const campaign = await call('POST', '/api/v1/messages/batch', {
+			channelId: channel.id,
+			messages: Array.from({ length: 5 }, (_v, i) => ({ to: `+5511913${i}10000`, text: `sem WhatsApp ${i}`, typing: false })),
+		});
+		for (const item of campaign.json().data as Array<{ id: string }>) expect((await h.waitRow(item.id, (row) => row.status !== 'queued')).status).toBe('failed');
+		const view = await eventually(async () => {
+			const current = await channelView(channel.id);
+			expect(current.outboxPausedReason).toBe('proactive_paused');
+			return current;
+		}, LONG);
+		expect(view.outboxPausedDetail).toContain('5 of 5 proactive sends failed');
+
+		// Held, not failed: a proactive send waits; a reply to a contact who just wrote still goes out.
+		const held = (await call('POST', '/api/v1/messages', { channelId: channel.id, to: '+5511913712345', text: 'campanha em pausa', typing: false })).json();
+		const conversation = await h.conversation(channel);
+		const reply = (await send(conversation.id, { text: 'resposta durante a pausa' })).json();
+		expect(reply.origin).toBe('reply');
+		expect((await h.waitRow(reply.id, (row) => row.status !== 'queued')).status).not.toBe('failed');
+		await new Promise((r) => setTimeout(r, 1000));
+		expect(await h.row(held.id)).toMatchObject({ status: 'queued', attempts: 0 });
+		expect((await sendsOn(channel.name)).map((s) => s.text)).not.toContain('campanha em pausa');
+
+		// An admin resumes them: the held message goes out, once.
+		const resumed = await call('POST', `/api/v1/channels/${channel.id}/outbox/resume`);
+		expect(resumed.statusCode).toBe(200);
+		expect(resumed.json()).toEqual({ resumed: true });
+		expect((await channelView(channel.id)).outboxPausedReason).toBeNull();
+		expect((await h.waitRow(held.id, (row) => row.status !== 'queued')).status).not.toBe('failed');
+		expect((await sendsOn(channel.name)).filter((s) => s.text === 'campanha em pausa')).toHaveLength(1);
+	});
+
+	it('auto-pauses proactive sends when more than half of 10 failed, none 5 in a row', async () => {
+		const channel = await h.channel();
+		await call('PATCH', `/api/v1/channels/${channel.id}`, { settings: { outbox: { perMinute: 1000, warmup: false } } });
+		// ok, no, ok, no, ok, no, no, ok, no, no: 6 of 10 failed, never more than 2 in a row.
+		const fails = [false, true, false, true, false, true, true, false, true, true];
+		const ids: string[] = [];
+		for (const [i, fail] of fails.entries()) {
+			const answer = await call('POST', '/api/v1/messages', { channelId: channel.id, to: `+5511914${i}2${fail ? '0000' : '1234'}`, text: `metade ${i}`, typing: false });
+			expect(answer.statusCode).toBe(202);
+			ids.push(answer.json().id);
+			// One at a time, so the outcomes reach the breaker in this order.
+			const { status } = await h.waitRow(ids[i], (row) => row.status !== 'queued');
+			if (fail) expect(status).toBe('failed');
+			else expect(status).not.toBe('failed');
+			if (i < fails.length - 1) expect((await channelView(channel.id)).outboxPausedReason).toBeNull();
+		}
+		const view = await eventually(async () => {
+			const current = await channelView(channel.id);
+			expect(current.outboxPausedReason).toBe('proactive_paused');
+			return current;
+		}, LONG);
+		expect(view.outboxPausedDetail).toContain('6 of 10 proactive sends failed (2 in a row)');
+	});
+
 	it('holds messages while the number is logged out, and sends them once it is paired again', async () => {
 		const channel = await h.channel();
 		const conversation = await h.conversation(channel);
