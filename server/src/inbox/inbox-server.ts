@@ -18,6 +18,7 @@ import { StoreMediaSource } from '../media/outbox-media-source';
 import type { OutboxCounters } from '../outbox/outbox-counters';
 import { DEFAULT_CHANNEL_TIMINGS } from '../channels/channel-timings';
 import { Outbox } from '../outbox/outbox';
+import { useOptOutWords } from '../outbox/opt-out';
 import { registerOutboxRoutes } from '../outbox/outbox-routes';
 import { createInboxPublisher } from '../realtime/create-inbox-publisher';
 import { InboxEventPublisher } from '../realtime/inbox-event-publisher';
@@ -145,6 +146,7 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extr
 	runtime.startupTasks?.push(() => channels.recheckAtStart());
 	app.addHook('onClose', () => jobs.close());
 	const outboxSettings = runtime.config.outbox ?? { timeScale: 1, sendTimeoutMs: 20_000, reconcileMs: 30_000, optOutWords: [] };
+	useOptOutWords(outboxSettings.optOutWords);
 	const outbox = new Outbox({
 		db: runtime.db,
 		publisher,

@@ -18,7 +18,16 @@ const normalise = (text: string) =>
 
 let configured: Set<string> | undefined;
 
-/** The words in force: OPT_OUT_WORDS when set, else the defaults; compared without accents, case or punctuation. */
+/**
+ * The server's configured words (config OPT_OUT_WORDS), set once as it starts: ingest checks every stored message
+ * deep inside its write transaction, where no configuration travels. One process runs one configuration.
+ */
+export function useOptOutWords(words: readonly string[]): void {
+	const set = new Set(words.map(normalise).filter(Boolean));
+	configured = set.size ? set : undefined;
+}
+
+/** The words in force: the configured ones, else OPT_OUT_WORDS, else the defaults; compared without accents, case or punctuation. */
 export function optOutWords(): Set<string> {
 	configured ??= new Set((process.env.OPT_OUT_WORDS ? process.env.OPT_OUT_WORDS.split(',') : DEFAULT_OPT_OUT_WORDS).map(normalise).filter(Boolean));
 	return configured;
