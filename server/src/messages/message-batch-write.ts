@@ -120,11 +120,24 @@ const SQL = `WITH v AS (
 	WHERE whatsapp_message_status_rank(EXCLUDED.status) > whatsapp_message_status_rank(m.status)
 	RETURNING INSERTED_COLUMNS, (m.xmax = 0) AS inserted
  ),
+ -- The inserted rows are matched to their input by sorting both together on the key, not by a join: the planner
+ -- expects a row or two from each side and would compare every inserted row with every input row (nested loop),
+ -- a cost that grows with the square of the batch (a 500-message history page).
+ paired AS (
+	SELECT j.*, bool_or(j.is_ins) OVER key AS matched, bool_or(j.deleted) OVER key AS ins_deleted
+	FROM (
+		SELECT f.w, f.c, f.wid, f.cv, f.d, f.ord, f.ts, f.fm, f.live, f.preview, f.bell, f.t, false AS is_ins, NULL::boolean AS deleted FROM found f
+		UNION ALL
+		SELECT ins.workspace_id, ins.channel_id, ins.wa_message_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, true, ins.is_deleted
+		FROM ins WHERE ins.inserted
+	) j
+	WINDOW key AS (PARTITION BY j.w, j.c, j.wid)
+ ),
  fresh AS MATERIALIZED (
-	SELECT f.cv AS id, f.d, f.ord, f.ts, f.fm, f.live, CASE WHEN ins.is_deleted THEN $39::text ELSE f.preview END AS preview,
-		CASE WHEN ins.is_deleted THEN $39::text ELSE f.bell END AS bell, row_number() OVER (PARTITION BY f.cv ORDER BY f.ts, f.ord) AS n
-	FROM ins JOIN found f ON f.w = ins.workspace_id AND f.c = ins.channel_id AND f.wid = ins.wa_message_id
-	WHERE ins.inserted AND f.t <> 'reaction'
+	SELECT f.cv AS id, f.d, f.ord, f.ts, f.fm, f.live, CASE WHEN f.ins_deleted THEN $39::text ELSE f.preview END AS preview,
+		CASE WHEN f.ins_deleted THEN $39::text ELSE f.bell END AS bell, row_number() OVER (PARTITION BY f.cv ORDER BY f.ts, f.ord) AS n
+	FROM paired f
+	WHERE f.matched AND NOT f.is_ins AND f.wid IS NOT NULL AND f.t <> 'reaction'
  ),
  summary AS (
 	SELECT id, max(n) AS last_n, max(ts) FILTER (WHERE NOT fm) AS inbound_at,
