@@ -151,6 +151,26 @@ describe.each(ADAPTERS)('outbox sending on %s', (_name, open: () => Promise<Db>)
 		});
 	});
 
+	it('finds the message through /chat/findMessages when no echo came after a lost answer, and does not send it again', async () => {
+		const channel = await h.channel();
+		const conversation = await h.conversation(channel);
+		// No webhooks from this instance any more: the send.message echo can never reach the server.
+		const { url } = (await h.sandbox.get(`/webhook/find/${channel.name}`)).body as { url: string };
+		expect((await h.sandbox.post(`/webhook/set/${channel.name}`, { webhook: { enabled: false, url } })).status).toBe(201);
+		await h.sandbox.post('/_sandbox/faults', { route: `/message/sendText/${channel.name}`, times: 1, dropAnswer: true });
+		const text = `Achada no Evolution ${Date.now()}`;
+		const queued = (await send(conversation.id, { text })).json();
+		const done = await h.waitRow(queued.id, (row) => row.status !== 'queued');
+		expect(done.status).toBe('sent');
+		await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS.slice(0, 2).reduce((a, b) => a + b, 0) * TIME_SCALE + 500));
+		expect(await h.sendsOf(text)).toBe(1);
+		const { body } = await h.sandbox.get('/_sandbox/sends');
+		expect(done.wa_message_id).toBe((body.sends as Array<{ id: string; text: string }>).find((s) => s.text === text)!.id);
+		expect(done.attempts).toBe(1);
+		const lookups = await h.db.query<{ ok: boolean; endpoint: string }>(`SELECT ok, endpoint FROM whatsapp_logs WHERE message_id = $1 AND operation = 'outbox_lookup'`, [queued.id]);
+		expect(lookups.rows).toEqual([{ ok: true, endpoint: `/chat/findMessages/${channel.name}` }]);
+	});
+
 	it('never sends a private note', async () => {
 		const channel = await h.channel();
 		const conversation = await h.conversation(channel);

@@ -89,6 +89,31 @@ describe.each(ADAPTERS)('outbox types, actions and pacing on %s', (_name, open: 
 		expect((await send(conversation.id, { type: 'image', media: { url: 'file:///etc/passwd' } })).statusCode).toBe(400);
 	});
 
+	it('removes a reaction with an empty emoji, and refuses a batch over 1,000 sends', async () => {
+		const channel = await h.channel();
+		const conversation = await h.conversation(channel);
+		const inbound = (await h.db.query<{ id: string; wa: string }>(`SELECT id, wa_message_id AS wa FROM whatsapp_messages WHERE conversation_id = $1 AND direction = 'inbound'`, [conversation.id])).rows[0];
+		const ids: string[] = [];
+		for (const emoji of ['❤️', '']) {
+			const answer = await send(conversation.id, { type: 'reaction', reaction: { messageId: inbound.id, emoji } });
+			expect(answer.statusCode).toBe(202);
+			ids.push(answer.json().id);
+			expect((await settle(answer.json().id)).status).not.toBe('failed');
+		}
+		const log = (await h.db.query<{ endpoint: string; request: any }>(`SELECT endpoint, request FROM whatsapp_logs WHERE message_id = ANY($1::uuid[]) AND operation = 'outbox_send' ORDER BY id`, [ids])).rows;
+		expect(log.map((l) => [l.endpoint, l.request.key.id, l.request.reaction])).toEqual([
+			[`/message/sendReaction/${channel.name}`, inbound.wa, '❤️'],
+			[`/message/sendReaction/${channel.name}`, inbound.wa, ''],
+		]);
+		expect((await sends(channel.name)).map((s) => s.messageType)).toEqual(['reactionMessage', 'reactionMessage']);
+
+		const tooMany = await call('POST', '/api/v1/messages/batch', { channelId: channel.id, messages: Array.from({ length: 1_001 }, (_v, i) => ({ to: `+55119125${String(10_000 + i).padStart(5, '0')}`, text: 'x' })) });
+		expect(tooMany.statusCode).toBe(400);
+		expect(tooMany.json().error.message).toContain('messages');
+		const { rows } = await h.db.query(`SELECT count(*)::int AS n FROM whatsapp_messages WHERE channel_id = $1 AND origin = 'proactive'`, [channel.id]);
+		expect(rows[0].n).toBe(0);
+	});
+
 	it('types before sending for a time from the text length (1–20 s), unless the request or the channel turns it off', async () => {
 		const channel = await h.channel();
 		const conversation = await h.conversation(channel);
