@@ -234,6 +234,28 @@ describe.each(ADAPTERS)('outbox types, actions and pacing on %s', (_name, open: 
 		for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual((minute / 30) * 0.9);
 	});
 
+	it('warms a number up by its age: 40 a day when new, more once it is older (numberSince)', async () => {
+		const [fresh, older] = [await h.channel(), await h.channel()];
+		await setOutbox(fresh.id, { perMinute: 1000 });
+		// Ten (time-scaled) days old: the warm-up allows 300 a day.
+		await setOutbox(older.id, { perMinute: 1000, numberSince: new Date(Date.now() - 10 * 86_400_000 * TIME_SCALE).toISOString() });
+		const campaign = async (channelId: string, prefix: string) =>
+			((await call('POST', '/api/v1/messages/batch', {
+				channelId,
+				messages: Array.from({ length: 45 }, (_v, i) => ({ to: `+55119126${prefix}${String(1_001 + i).padStart(4, '0')}`, text: `Aquecimento ${i}`, typing: false })),
+			})).json().data as Array<{ id: string }>).map((d) => d.id);
+		const [freshIds, olderIds] = [await campaign(fresh.id, '1'), await campaign(older.id, '2')];
+		for (const id of olderIds) expect((await settle(id)).status).not.toBe('failed');
+		await eventually(async () => {
+			const { rows } = await h.db.query<{ status: string; paced: boolean }>('SELECT status, paced FROM whatsapp_messages WHERE id = ANY($1::uuid[])', [freshIds]);
+			expect(rows.filter((r) => r.status !== 'queued')).toHaveLength(40);
+			expect(rows.filter((r) => r.status === 'queued' && r.paced)).toHaveLength(5);
+		}, LONG);
+		await new Promise((r) => setTimeout(r, 1000));
+		expect((await sends(fresh.name)).length).toBe(40);
+		expect((await sends(older.name)).length).toBe(45);
+	});
+
 	it('holds proactive sends over the daily cap, and never paces replies', async () => {
 		const channel = await h.channel();
 		await setOutbox(channel.id, { perMinute: 1000, dailyCap: 5, warmup: false });
