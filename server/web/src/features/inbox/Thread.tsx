@@ -159,6 +159,10 @@ export function Thread({ conversationId, meId, typing }: { conversationId: strin
 	return (
 		<section className="chat" aria-label={name}>
 			<header className="chat-header">
+				{/* Only a phone shows it (one pane at a time): the way back to the list. */}
+				<button type="button" className="back-to-list" aria-label={t('thread.backToList')} onClick={() => navigate({ name: 'inbox' })}>
+					←
+				</button>
 				<span className="avatar" aria-hidden="true">
 					{name.slice(0, 1).toUpperCase()}
 				</span>
