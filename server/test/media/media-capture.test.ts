@@ -100,6 +100,19 @@ describe.each(ADAPTERS)('inbound media capture on %s', (_name, open: () => Promi
 		expect(sha256(file.bytes)).toBe(sha256(bytes));
 	});
 
+	it('retries the background fetch when getBase64FromMediaMessage fails, and keeps the file once it answers', async () => {
+		const channel = await h.channel();
+		await h.sandbox.post('/_sandbox/faults', { route: `/chat/getBase64FromMediaMessage/${channel.name}`, errorRate: 1, errorStatus: 500, times: 2 });
+		// Over the webhook limit: the message comes without its bytes and the file must be fetched.
+		const bytes = Buffer.concat([Buffer.from('\0\0\0 ftypisom'), randomBytes(300_000)]);
+		const message = await receive(channel, 'video', bytes, { mimetype: 'video/mp4' });
+		expect(message.attempts).toBe(2);
+		expect(message.sha256).toBe(sha256(bytes));
+		expect(sha256((await served(message.media_id!)).bytes)).toBe(sha256(bytes));
+		const faults = (await h.sandbox.get('/_sandbox/faults')).body as Array<{ route: string; applied: number }>;
+		expect(faults.find((f) => f.route === `/chat/getBase64FromMediaMessage/${channel.name}`)?.applied).toBe(2);
+	});
+
 	it("rejects a webhook whose base64 does not match fileSha256 (or fileLength), and fetches the right file", async () => {
 		const channel = await h.channel();
 		const bytes = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(8_000)]);
