@@ -11,6 +11,7 @@ import { HEALTH_ALERT_AFTER, HEALTH_RECONNECT_AFTER, type ChannelTimings } from 
 import { readChannelViews, type ChannelView } from './channel-view';
 import { EvolutionInstance, isNotFound, serverWebhook, type EvolutionWebhookRow } from './evolution-instance';
 import { decryptSecret, encryptSecret } from './secret-cipher';
+import { generateWebhookSecret, hashWebhookSecret, WEBHOOK_SECRET_HEADER } from './webhook-secret';
 
 /** The jobs the lifecycle schedules (channel-jobs.ts runs them on BullMQ, shared by every replica). */
 export interface ChannelJobScheduler {
@@ -219,6 +220,42 @@ export class ChannelLifecycle {
 				this.deps.logger.warn({ channelId: row.id, err: error.message }, 'could not switch the removed channel\'s webhook off'),
 			);
 		}
+	}
+
+	/**
+	 * A new webhook secret. When the instance's webhook points at this channel (the server created or attached it),
+	 * its secret header is changed on Evolution first: otherwise every delivery after the rotation would carry the old
+	 * secret and be refused. A webhook set up by hand (or an Evolution that cannot be reached) is left to the admin:
+	 * the channel's log says so.
+	 */
+	async rotateWebhookSecret(workspaceId: string, channelId: string): Promise<{ webhookSecret: string }> {
+		const row = await this.row(workspaceId, channelId);
+		const webhookSecret = generateWebhookSecret();
+		let updated = false;
+		if (row.provider === 'evolution') {
+			const instance = this.instance(row);
+			const url = this.webhookUrl(channelId);
+			const current = await instance.findWebhook().catch(() => null);
+			if (current?.enabled && current.url === url) {
+				try {
+					await instance.setWebhook({ ...serverWebhook(url, webhookSecret), events: current.events, byEvents: current.webhookByEvents, base64: current.webhookBase64 });
+				} catch (error) {
+					throw upstream(error, 'put the new secret on the instance webhook (the old secret still works)');
+				}
+				updated = true;
+			}
+		}
+		await this.deps.db.query(
+			`UPDATE whatsapp_channels SET webhook_secret_hash = $3, webhook_secret_encrypted = $4, updated_at = now() WHERE workspace_id = $1 AND id = $2`,
+			[workspaceId, channelId, hashWebhookSecret(webhookSecret), encryptSecret(webhookSecret, this.deps.integrationsKey)],
+		);
+		await this.step(workspaceId, channelId, {
+			kind: 'step',
+			message: updated
+				? 'Webhook secret rotated; the instance webhook sends the new one'
+				: `Webhook secret rotated; the instance webhook does not point at this server: send the new secret in the ${WEBHOOK_SECRET_HEADER} header`,
+		});
+		return { webhookSecret };
 	}
 
 	// ---- pairing ------------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export class ChannelWebhookDirectory {
 	// The lookup itself is kept, so a burst of deliveries for a channel whose entry just expired shares one query.
-	private readonly cache = new Map<string, { channel: Promise<WebhookChannel | undefined>; expires: number }>();
+	private readonly cache = new Map<string, { channel: Promise<WebhookChannel | undefined>; expires: number; fetchedAt: number }>();
 
 	constructor(private readonly db: Queryable, private readonly ttlMs = 5_000) {}
 
@@ -32,10 +32,22 @@ export class ChannelWebhookDirectory {
 			)
 			.then(({ rows }) => rows[0]);
 		if (this.cache.size > 10_000) this.cache.clear();
-		this.cache.set(channelId, { channel, expires: now + this.ttlMs });
+		this.cache.set(channelId, { channel, expires: now + this.ttlMs, fetchedAt: now });
 		// A failed lookup is not remembered: the next delivery asks again.
 		channel.catch(() => this.cache.delete(channelId));
 		return channel;
+	}
+
+	/**
+	 * The channel as stored now, for a secret that did not match the cached answer: right after a rotation the
+	 * instance already sends the new secret (channel-lifecycle.ts) and must not be refused for the cache's ttl. At
+	 * most one extra lookup per channel a second, so wrong secrets cannot turn every delivery into a query.
+	 */
+	findFresh(channelId: string): Promise<WebhookChannel | undefined> {
+		const cached = this.cache.get(channelId);
+		if (cached && Date.now() - cached.fetchedAt < 1_000) return cached.channel;
+		this.cache.delete(channelId);
+		return this.find(channelId);
 	}
 
 	forget(channelId: string): void {

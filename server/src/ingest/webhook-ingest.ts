@@ -46,7 +46,9 @@ export class WebhookIngest {
 
 	/** The channel a delivery is for, if it exists, belongs to this provider and the secret matches. */
 	async authenticate(provider: 'evolution' | 'waha', channelId: string, secret: string | undefined): Promise<WebhookChannel | 'unknown' | 'unauthorised'> {
-		const channel = await this.deps.directory.find(channelId);
+		let channel = await this.deps.directory.find(channelId);
+		// A cached answer may predate a secret rotation: look once more before refusing.
+		if (channel && !webhookSecretMatches(secret, channel.webhookSecretHash)) channel = await this.deps.directory.findFresh(channelId);
 		if (!channel || channel.provider !== provider) return 'unknown';
 		return webhookSecretMatches(secret, channel.webhookSecretHash) ? channel : 'unauthorised';
 	}

@@ -189,6 +189,47 @@ describe.each(ADAPTERS)('channel lifecycle against the sandbox on %s', (_name, o
 		expect((await log(id)).filter((l) => l.kind === 'state' && l.status === 'logged_out')).toHaveLength(1);
 	});
 
+	it('logout by an admin: logged out once, a new QR needed, not monitored; delete with detach keeps an instance the server created', async () => {
+		const { id, name } = await connected();
+		const answer = await server.call('POST', `/api/v1/channels/${id}/logout`, admin);
+		expect(answer.statusCode).toBe(200);
+		expect(answer.json()).toMatchObject({ status: 'logged_out', statusReason: 'logged_out', needsPairing: true });
+		expect((await sandbox.get(`/instance/connectionState/${name}`)).body).toMatchObject({ instance: { state: 'close' } });
+		// The logout webhooks Evolution sends afterwards (close 401, logout.instance) change nothing and log nothing more.
+		const checkedAt = (await channel(id)).healthCheckedAt;
+		await new Promise((r) => setTimeout(r, 1500));
+		expect(await channel(id)).toMatchObject({ status: 'logged_out', healthCheckedAt: checkedAt });
+		expect((await log(id)).filter((l) => l.kind === 'state' && l.status === 'logged_out')).toHaveLength(1);
+		expect((await log(id)).some((l) => l.message === 'Logged out by an admin')).toBe(true);
+		// Reconnect now on a logged-out channel starts pairing again (a QR), rather than restarting a dead session.
+		expect((await server.call('POST', `/api/v1/channels/${id}/reconnect`, admin)).json()).toMatchObject({ status: 'connecting', statusReason: 'qr_requested' });
+
+		expect((await server.call('DELETE', `/api/v1/channels/${id}?evolutionInstance=detach`, admin)).statusCode).toBe(204);
+		expect((await sandbox.get(`/instance/connectionState/${name}`)).status).toBe(200);
+		// Our webhook is switched off on the instance left behind: nothing more is sent to a removed channel.
+		expect((await sandbox.get(`/webhook/find/${name}`)).body).toMatchObject({ enabled: false });
+		expect((await server.call('GET', `/api/v1/channels/${id}`, admin)).statusCode).toBe(404);
+	});
+
+	it('a rotated webhook secret is put on the instance webhook at once: the next customer message is accepted, the old secret refused', async () => {
+		const { id, name } = await connected();
+		const old = (await sandbox.get(`/webhook/find/${name}`)).body.headers['x-webhook-secret'] as string;
+		const rotated = await server.call('POST', `/api/v1/channels/${id}/webhook-secret`, admin);
+		expect(rotated.statusCode).toBe(200);
+		const { webhookSecret } = rotated.json();
+		expect(webhookSecret).not.toBe(old);
+		expect((await sandbox.get(`/webhook/find/${name}`)).body).toMatchObject({ url: `${server.url}/webhooks/evolution/${id}`, headers: { 'x-webhook-secret': webhookSecret }, webhookBase64: true });
+		// At once, although the webhook route had the channel cached with the old secret a moment ago.
+		await sandbox.post(`/_sandbox/instances/${name}/messages`, { type: 'text', from: '5511977775555', text: 'depois da rotação' });
+		await eventually(async () => {
+			const { rows } = await db.query<{ body: string }>('SELECT body FROM whatsapp_messages WHERE channel_id = $1', [id]);
+			expect(rows.map((r) => r.body)).toContain('depois da rotação');
+		}, LONG);
+		const stale = await fetch(`${server.url}/webhooks/evolution/${id}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-webhook-secret': old }, body: '{}' });
+		expect(stale.status).toBe(401);
+		expect((await log(id)).some((l) => l.message === 'Webhook secret rotated; the instance webhook sends the new one')).toBe(true);
+	});
+
 	it('attach: 409 naming the receiver that holds the webhook; take-over saves it and removal restores it', async () => {
 		const name = `lc-${tag()}`;
 		const theirs = { url: 'https://n8n.example.com/webhook/evolution', headers: { authorization: 'Bearer n8n-secret' }, events: ['MESSAGES_UPSERT'], byEvents: true };

@@ -4,7 +4,7 @@ import type { ApiRouter } from '../api/api-router';
 import type { InboxApiDeps } from '../inbox-deps';
 import { listChannelLog } from '../../channels/channel-log';
 import { qrPng, qrSvg } from '../../channels/channel-qr-view';
-import { editChannel, getChannel, listChannels, rotateWebhookSecret } from './channels';
+import { editChannel, getChannel, listChannels } from './channels';
 
 const channelParams = z.object({ channelId: z.uuid() });
 const instanceName = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'Letters, digits, dot, dash and underscore only.');
@@ -207,10 +207,12 @@ export function registerChannelRoutes(api: ApiRouter, deps: InboxApiDeps): void 
 	api.add({
 		method: 'POST',
 		url: '/api/v1/channels/:channelId/webhook-secret',
-		summary: 'Rotate the webhook secret (admin); the answer holds the new secret, shown only this once',
+		summary:
+			'Rotate the webhook secret (admin); the answer holds the new secret, shown only this once. When the instance webhook points at this channel, ' +
+			'its secret header is updated on Evolution too (502, nothing changed, when that fails).',
 		tag: 'channels',
 		access: 'admin',
 		params: channelParams,
-		handler: async ({ caller, params }) => rotateWebhookSecret(db, integrationsKey, caller.workspaceId, params.channelId),
+		handler: async ({ caller, params }) => deps.channels.rotateWebhookSecret(caller.workspaceId, params.channelId),
 	});
 }

@@ -1,6 +1,5 @@
 import { readChannelViews, type ChannelView } from '../../channels/channel-view';
 import { encryptSecret } from '../../channels/secret-cipher';
-import { generateWebhookSecret, hashWebhookSecret } from '../../channels/webhook-secret';
 import type { Queryable } from '../../db/db';
 import { notFound } from '../api/api-error';
 
@@ -41,15 +40,4 @@ export async function editChannel(
 	);
 	if (rowCount === 0) throw notFound('Channel');
 	return getChannel(db, workspaceId, channelId);
-}
-
-/** A new webhook secret (the old one stops working within the webhook directory's cache time). */
-export async function rotateWebhookSecret(db: Queryable, key: Buffer, workspaceId: string, channelId: string): Promise<{ webhookSecret: string }> {
-	const webhookSecret = generateWebhookSecret();
-	const { rowCount } = await db.query(
-		`UPDATE whatsapp_channels SET webhook_secret_hash = $3, webhook_secret_encrypted = $4, updated_at = now() WHERE workspace_id = $1 AND id = $2`,
-		[workspaceId, channelId, hashWebhookSecret(webhookSecret), encryptSecret(webhookSecret, key)],
-	);
-	if (rowCount === 0) throw notFound('Channel');
-	return { webhookSecret };
 }

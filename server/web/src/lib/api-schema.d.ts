@@ -659,7 +659,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Rotate the webhook secret (admin); the answer holds the new secret, shown only this once
+         * Rotate the webhook secret (admin); the answer holds the new secret, shown only this once. When the instance webhook points at this channel, its secret header is updated on Evolution too (502, nothing changed, when that fails).
          * @description Workspace admins only.
          */
         post: operations["postApiV1ChannelsChannelIdWebhookSecret"];
