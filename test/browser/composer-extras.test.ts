@@ -15,6 +15,7 @@ describe.each(ADAPTERS.slice(1))('composer extras in the browser on %s', (_drive
 	let ana: Browser;
 	let admin: string;
 	let instance: string;
+	let freightKeyId: string;
 
 	beforeAll(async () => {
 		stack = await startStack(open, { OUTBOX_TIME_SCALE: '0.01' });
@@ -29,7 +30,8 @@ describe.each(ADAPTERS.slice(1))('composer extras in the browser on %s', (_drive
 		await eventually(async () => expect((await server.call('GET', `/api/v1/channels/${channelId}`, admin)).json().status).toBe('connected'), 60_000);
 		const canned = await server.call('POST', '/api/v1/canned-responses', admin, { shortCode: 'frete', content: 'Olá, {{first_name}}! O frete para {{phone}} é grátis.' });
 		expect(canned.statusCode).toBe(201);
-		await sandbox.post(`/_sandbox/instances/${instance}/messages`, { type: 'text', from: CUSTOMER, pushName: 'Carla Dias', text: 'Quanto custa o frete?' });
+		const freight = await sandbox.post(`/_sandbox/instances/${instance}/messages`, { type: 'text', from: CUSTOMER, pushName: 'Carla Dias', text: 'Quanto custa o frete?' });
+		freightKeyId = (freight.body as { message: { key: { id: string } } }).message.key.id;
 
 		ana = await openBrowser();
 		await ana.page.goto(server.url);
@@ -107,6 +109,16 @@ describe.each(ADAPTERS.slice(1))('composer extras in the browser on %s', (_drive
 			const sends = ((await stack.sandbox.get(`/_sandbox/sends?instance=${instance}`)).body as { sends: Array<{ messageType: string }> }).sends;
 			expect(sends.filter((s) => s.messageType === 'reactionMessage')).toHaveLength(1);
 		}, 30_000);
+		expect(ana.dialogs).toEqual([]);
+	});
+
+	it("shows the customer's reply with the message it quotes", async () => {
+		const { page } = ana;
+		await stack.sandbox.post(`/_sandbox/instances/${instance}/messages`, { type: 'text', from: CUSTOMER, pushName: 'Carla Dias', text: 'Esse frete vale para o interior?', replyTo: freightKeyId });
+		const reply = page.locator('.bubble-row.theirs', { hasText: 'Esse frete vale para o interior?' });
+		const quote = reply.locator('.quote');
+		await quote.getByText('Quanto custa o frete?').waitFor({ timeout: 60_000 });
+		await screenshot(page, 'thread-quoted-reply');
 		expect(ana.dialogs).toEqual([]);
 	});
 });
