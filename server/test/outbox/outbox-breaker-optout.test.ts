@@ -171,6 +171,22 @@ describe.each(ADAPTERS)('outbox protections on %s', (_name, open: () => Promise<
 		expect((await sendsOn(channel.name)).filter((s) => s.text === 'enquanto deslogado')).toHaveLength(1);
 	});
 
+	it('holds messages while the connection is closed (connection.update close), and sends them once it is open again', async () => {
+		const channel = await h.channel();
+		const conversation = await h.conversation(channel);
+		// The phone loses its connection; WhatsApp lets it back in 4 s later.
+		expect((await h.sandbox.post(`/_sandbox/instances/${channel.name}/drop`, { reconnect: true, reconnectAfterMs: 4000 })).status).toBeLessThan(300);
+		await eventually(async () => expect((await channelView(channel.id)).status).not.toBe('connected'), LONG);
+		const id = (await send(conversation.id, { text: 'enquanto desconectado' })).json().id;
+		await eventually(async () => expect((await channelView(channel.id)).status).toBe('connected'), LONG);
+		expect((await h.waitRow(id, (row) => row.status !== 'queued')).status).not.toBe('failed');
+		// Never tried on the closed connection (that would be a failed attempt, logged): one attempt, one call.
+		expect(await h.row(id)).toMatchObject({ attempts: 1 });
+		const calls = await h.db.query(`SELECT ok FROM whatsapp_logs WHERE message_id = $1 AND operation = 'outbox_send'`, [id]);
+		expect(calls.rows).toEqual([{ ok: true }]);
+		expect((await sendsOn(channel.name)).filter((s) => s.text === 'enquanto desconectado')).toHaveLength(1);
+	});
+
 	it('puts the jobs back after Redis lost them (every key of the queues deleted): each message is sent exactly once', async () => {
 		const channel = await h.channel();
 		// Held by a closed send window: delayed jobs in Redis, rows queued.
