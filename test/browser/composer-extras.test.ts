@@ -118,6 +118,7 @@ describe.each(ADAPTERS.slice(1))('composer extras in the browser on %s', (_drive
 		const reply = page.locator('.bubble-row.theirs', { hasText: 'Esse frete vale para o interior?' });
 		const quote = reply.locator('.quote');
 		await quote.getByText('Quanto custa o frete?').waitFor({ timeout: 60_000 });
+		expect(await quote.locator('.quote-author').textContent()).toBe('Carla Dias');
 		await screenshot(page, 'thread-quoted-reply');
 		expect(ana.dialogs).toEqual([]);
 	});

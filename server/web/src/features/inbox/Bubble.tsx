@@ -52,8 +52,11 @@ export interface BubbleActions {
 // WhatsApp's quick reactions.
 const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
-/** One message: text as text (never markup), its media, quote, reactions, ticks, and a failed send's retry. */
-export function Bubble({ message, quoted, actions, localUrl }: { message: Message; quoted?: Message; actions: BubbleActions; localUrl?: string }) {
+/**
+ * One message: text as text (never markup), its media, quote, reactions, ticks, and a failed send's retry.
+ * customerName names a quoted customer message's author (a one-to-one chat's messages carry no sender name).
+ */
+export function Bubble({ message, quoted, customerName, actions, localUrl }: { message: Message; quoted?: Message; customerName?: string; actions: BubbleActions; localUrl?: string }) {
 	const { t } = useTranslation();
 	const [reacting, setReacting] = useState(false);
 	if (message.type === 'system' || (message.direction === 'internal' && message.type !== 'note')) {
@@ -82,7 +85,7 @@ export function Bubble({ message, quoted, actions, localUrl }: { message: Messag
 							document.querySelector(`[data-message-id="${quoted.id}"]`)?.scrollIntoView({ block: 'center' });
 						}}
 					>
-						<span className="quote-author">{quoted.fromMe ? t('thread.you') : (quoted.senderName ?? '')}</span>
+						<span className="quote-author">{quoted.fromMe ? t('thread.you') : quoted.senderName || customerName || ''}</span>
 						<span className="quote-text">{quoted.body ?? t(MEDIA_LABELS[quoted.type] ?? 'media.message')}</span>
 					</a>
 				)}

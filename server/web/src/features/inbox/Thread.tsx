@@ -271,6 +271,7 @@ export function Thread({ conversationId, meId, typing }: { conversationId: strin
 								<Bubble
 									message={message}
 									quoted={message.quotedWaMessageId ? byWaId.get(message.quotedWaMessageId) : undefined}
+									customerName={name}
 									actions={{ onReply: setReplyTo, onRetry, retrying: retryMutation.isPending, onReact: (target, emoji) => reactMutation.mutate({ message: target, emoji }) }}
 									localUrl={sends.localUrlOf(message.clientMessageId)}
 								/>
