@@ -11,8 +11,9 @@ import { LONG, startOutboxHarness, TIME_SCALE, type OutboxHarness } from './supp
  */
 describe.each(ADAPTERS)('outbox sending on %s', (_name, open: () => Promise<Db>) => {
 	let h: OutboxHarness;
+	const logLines: string[] = [];
 	beforeAll(async () => {
-		h = await startOutboxHarness(open);
+		h = await startOutboxHarness(open, {}, { logLines });
 	});
 	afterAll(async () => {
 		await h?.close();
@@ -92,6 +93,9 @@ describe.each(ADAPTERS)('outbox sending on %s', (_name, open: () => Promise<Db>)
 			expect(logs[i].at.getTime() - logs[i - 1].at.getTime()).toBeGreaterThanOrEqual(RETRY_DELAYS_MS[i - 1] * TIME_SCALE - 20);
 		}
 		expect(new Date(failed.failed_at).getTime() - logs[4].at.getTime()).toBeGreaterThanOrEqual(RETRY_DELAYS_MS[4] * TIME_SCALE - 20);
+		// A severe log line names the message (pino level 50: error).
+		const severe = logLines.map((line) => JSON.parse(line)).filter((entry) => entry.messageId === queued.id && entry.level >= 50);
+		expect(severe).toEqual([expect.objectContaining({ msg: 'outbox: message failed after every attempt', attempts: 5 })]);
 	});
 
 	it('does not retry a number that is not on WhatsApp (the 400 exists:false)', async () => {

@@ -29,12 +29,13 @@ export interface OutboxHarness {
 	close(): Promise<void>;
 }
 
-export async function startOutboxHarness(open: () => Promise<Db>, env: Record<string, string> = {}, seed: { messages?: number } = {}): Promise<OutboxHarness> {
+export async function startOutboxHarness(open: () => Promise<Db>, env: Record<string, string> = {}, seed: { messages?: number; logLines?: string[] } = {}): Promise<OutboxHarness> {
 	const sandbox = await SandboxClient.start({ maxSendDelayMs: 5 });
 	const db = await openMigratedDb(open);
 	const server = await startInboxApp(db, {
 		env: { OUTBOX_TIME_SCALE: String(TIME_SCALE), OUTBOX_RECONCILE_MS: '500', OUTBOX_SEND_TIMEOUT_MS: '3000', ...env },
 		evolution: { baseUrl: sandbox.url, apiKey: API_KEY },
+		logLines: seed.logLines,
 	});
 	const workspace = await seedWorkspace(db, server.runtime.integrationsKey, { messages: seed.messages ?? 0 });
 	const admin = (await signIn(server, workspace.admin.email)).authorization;
