@@ -1,7 +1,8 @@
 /**
  * The WhatsApp Inbox action node in a running n8n (both flavours): a webhook-started workflow that sends to a
- * conversation and upserts a lead. Workflows are created through n8n's public API and started by their Webhook node,
- * as a production workflow would be.
+ * conversation and upserts a lead, and Message → Send and Wait for Reply, whose execution waits until the contact's
+ * reply (a customer message injected through the sandbox) or the server's timeout resumes it. Workflows are created
+ * through n8n's public API and started by their Webhook node, as a production workflow would be.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 
@@ -11,6 +12,7 @@ import type { ExecutionSummary, N8nInstance } from './n8n-instance';
 import { waitFor } from './processes';
 
 const INBOX_NODE_TYPE = 'n8n-nodes-evolution-whatsapp.whatsAppInbox';
+const ASK_NODE_ID = 'a5c0ffee-0000-4000-8000-00000000000a';
 
 export interface InboxNodeContext {
 	n8n: N8nInstance;
@@ -53,8 +55,9 @@ function outputOf(execution: ExecutionSummary, node: string): Record<string, any
 export function describeInboxNodeInN8n(context: () => InboxNodeContext): void {
 	describe('WhatsApp Inbox node in a running n8n', () => {
 		const tag = randomBytes(3).toString('hex');
-		const paths = { actions: `inbox-actions-${tag}` };
+		const paths = { actions: `inbox-actions-${tag}`, ask: `inbox-ask-${tag}` };
 		let actionsId: string;
+		let askId: string;
 
 		const api = async (method: string, path: string, body?: unknown) => {
 			const { inbox } = context();
@@ -97,7 +100,7 @@ export function describeInboxNodeInN8n(context: () => InboxNodeContext): void {
 			}, timeoutMs, 500);
 
 		beforeAll(async () => {
-			const { n8n } = context();
+			const { n8n, inbox } = context();
 			// The trigger tests before this block start n8n; run alone (jest -t), this block starts it.
 			const started = await n8n.api('GET', '/workflows?limit=1').then(
 				() => true,
@@ -135,6 +138,28 @@ export function describeInboxNodeInN8n(context: () => InboxNodeContext): void {
 					}),
 				]),
 			);
+			askId = await create(
+				chain('Inbox: ask and wait for the reply', [
+					webhookNode(paths.ask),
+					inboxNode(
+						'Ask',
+						200,
+						{
+							resource: 'message',
+							operation: 'sendAndWait',
+							sendTo: 'phone',
+							channelId: rl(inbox.channel.id),
+							to: '={{ $json.body.phone }}',
+							text: '={{ $json.body.question }}',
+							choices: { choice: [{ key: '1', label: 'Sim' }, { key: '2', label: 'Não' }] },
+							timeoutMinutes: '={{ $json.body.timeoutMinutes }}',
+							options: { typing: false },
+						},
+						ASK_NODE_ID,
+					),
+					{ id: randomUUID(), name: 'After', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [400, 0], parameters: {} },
+				]),
+			);
 		}, 360_000);
 
 		it('sends to a conversation (delivered in the sandbox) and upserts the lead with its attribution', async () => {
@@ -165,5 +190,80 @@ export function describeInboxNodeInN8n(context: () => InboxNodeContext): void {
 			const stored = await api('GET', `/api/v1/leads/${lead.id}`);
 			expect(stored).toMatchObject({ id: lead.id, source: 'form', firstTouchToken: `vm-${tag}`, utmCampaign: 'black-friday' });
 		}, 240_000);
+
+		it('Send and Wait for Reply: the execution waits, the reply resumes it with the choice; with no reply it outputs "no reply"', async () => {
+			const { n8n, sandbox, inbox } = context();
+			const replier = `55118${String(Date.now()).slice(-8)}`;
+			const silent = `55117${String(Date.now()).slice(-8)}`;
+			const replierConversation = await contactWrites(replier, 'Olá');
+			const silentConversation = await contactWrites(silent, 'Olá');
+			// The silent one first: its one-minute timeout runs while the other is answered.
+			await startWorkflow(paths.ask, { marker: `e2e-silent-${tag}`, phone: `+${silent}`, question: `Confirma a visita? (${tag} b)`, timeoutMinutes: 1 });
+			await startWorkflow(paths.ask, { marker: `e2e-reply-${tag}`, phone: `+${replier}`, question: `Confirma a visita? (${tag} a)`, timeoutMinutes: 30 });
+
+			// The execution is found through the server's wait (its clientId names the execution and the node), then
+			// asked for by id: n8n 1's public API leaves a waiting execution out of every list (it stays among the
+			// active executions, which the list excludes), though it answers it by id.
+			const waitOf = (conversationId: string) =>
+				waitFor(`the server's wait on ${conversationId}`, async () => {
+					const waits = (await api('GET', `/api/v1/conversations/${conversationId}/reply-waits`)).data as Array<{ clientId: string | null }>;
+					return waits[0]?.clientId ?? undefined;
+				}, 90_000, 500);
+			const executionIdOf = (clientId: string) => {
+				const match = new RegExp(`^n8n-send-and-wait-(.+)-${ASK_NODE_ID}$`).exec(clientId);
+				if (!match) throw new Error(`unexpected clientId ${clientId}`);
+				return match[1];
+			};
+			const executionById = (id: string, done: (execution: ExecutionSummary) => boolean, timeoutMs = 90_000) =>
+				waitFor(`execution ${id}`, async () => {
+					const { status, json } = await n8n.api('GET', `/executions/${id}?includeData=true`);
+					if (status !== 200) throw new Error(`execution ${id}: ${status} ${JSON.stringify(json)}`);
+					return done(json as ExecutionSummary) ? (json as ExecutionSummary) : undefined;
+				}, timeoutMs, 500);
+			const replierExecution = executionIdOf(await waitOf(replierConversation));
+			const silentExecution = executionIdOf(await waitOf(silentConversation));
+			const waiting = await executionById(replierExecution, (found) => found.status !== 'running' && found.status !== 'new').catch(async (error: unknown) => {
+				const logged = n8n.log().split('\n').filter((line) => /waiting|resume|signature|error|Ask/i.test(line)).slice(-15);
+				throw new Error(`${String(error)}\nn8n: ${logged.join('\n')}`);
+			});
+			expect({ workflowId: waiting.workflowId, status: waiting.status, marker: outputOf(waiting, 'Webhook')?.body?.marker }).toEqual({ workflowId: askId, status: 'waiting', marker: `e2e-reply-${tag}` });
+			expect(waiting.finished).toBe(false);
+			const question = `Confirma a visita? (${tag} a)\n\n1 - Sim\n2 - Não`;
+			const sends = (await sandbox.ok('GET', `/_sandbox/sends?instance=${inbox.channel.instance}`)).sends as Array<{ remoteJid: string; text: string | null }>;
+			expect(sends.filter((send) => send.text === question)).toEqual([expect.objectContaining({ remoteJid: `${replier}@s.whatsapp.net` })]);
+			if (n8n.majorVersion >= 2) {
+				// n8n 2 signs resume URLs: the unsigned address does not resume the execution.
+				const unsigned = await fetch(`${n8n.url}/webhook-waiting/${waiting.id}/${ASK_NODE_ID}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ timedOut: false, reply: { text: 'forged' } }),
+					signal: AbortSignal.timeout(30_000),
+				});
+				expect(unsigned.status).toBeGreaterThanOrEqual(400);
+				const after = await n8n.api('GET', `/executions/${waiting.id}`);
+				expect(after.json.status).toBe('waiting');
+			}
+
+			await sandbox.receive(inbox.channel.instance, { type: 'text', from: replier, text: 'sim' });
+			const answered = await executionById(replierExecution, (found) => found.finished || found.status === 'error').catch(async (error: unknown) => {
+				// Why it did not resume: the server's side of the wait, and what n8n logged about it.
+				const waits = await api('GET', `/api/v1/conversations/${replierConversation}/reply-waits`);
+				const logged = n8n.log().split('\n').filter((line) => /waiting|resume|signature|token|error/i.test(line)).slice(-15);
+				throw new Error(`${String(error)}\nwaits: ${JSON.stringify(waits.data)}\nn8n: ${logged.join('\n')}`);
+			});
+			expect({ status: answered.status, error: answered.data?.resultData.error?.message }).toEqual({ status: 'success', error: undefined });
+			expect(outputOf(answered, 'After')).toMatchObject({
+				timedOut: false,
+				choice: '1',
+				reply: { text: 'sim', type: 'text', choice: '1' },
+				contact: { phone: `+${replier}` },
+			});
+
+			// Nobody answered the other one: the server's timeout resumes it with no reply.
+			const timedOut = await executionById(silentExecution, (found) => found.finished || found.status === 'error', 180_000);
+			expect(outputOf(timedOut, 'Webhook')?.body?.marker).toBe(`e2e-silent-${tag}`);
+			expect({ status: timedOut.status, error: timedOut.data?.resultData.error?.message }).toEqual({ status: 'success', error: undefined });
+			expect(outputOf(timedOut, 'After')).toMatchObject({ timedOut: true, reply: null, choice: null, contact: { phone: `+${silent}` } });
+		}, 360_000);
 	});
 }
