@@ -50,7 +50,9 @@ export class WebhookIngest {
 		// A cached answer may predate a secret rotation: look once more before refusing.
 		if (channel && !webhookSecretMatches(secret, channel.webhookSecretHash)) channel = await this.deps.directory.findFresh(channelId);
 		if (!channel || channel.provider !== provider) return 'unknown';
-		return webhookSecretMatches(secret, channel.webhookSecretHash) ? channel : 'unauthorised';
+		if (webhookSecretMatches(secret, channel.webhookSecretHash)) return channel;
+		this.deps.directory.refused(channelId);
+		return 'unauthorised';
 	}
 
 	/** `received`: the body's SHA-256 (hex), its text when the caller has it, and when it arrived (epoch ms). */
