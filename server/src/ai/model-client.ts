@@ -1,3 +1,5 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import OpenAI, { toFile } from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { RunnableAgent } from './agent-store';
@@ -31,10 +33,23 @@ export const HAND_OFF_TOOL: ChatCompletionTool = {
 	},
 };
 
+// Node's own keep-alive agents rather than the SDK's default (agentkeepalive with a 5-minute socket timeout): on that
+// timeout it destroys a socket with an error that, on a socket no request listens on any more, is an unhandled
+// 'error' event — which ends the process (seen in the test suite five minutes after an AI test).
+const httpAgent = new HttpAgent({ keepAlive: true });
+const httpsAgent = new HttpsAgent({ keepAlive: true });
+
 /** The SDK client for an agent: its base URL (OpenAI when unset) and key; our own retries, so the SDK makes none. */
 export function modelClient(agent: Pick<RunnableAgent, 'apiKey' | 'baseUrl' | 'requestTimeoutMs'>): OpenAI {
+	const plainHttp = (agent.baseUrl ?? '').toLowerCase().startsWith('http:');
 	// Local OpenAI-compatible servers often want no key; the SDK insists on one, so a placeholder goes.
-	return new OpenAI({ apiKey: agent.apiKey ?? 'not-set', baseURL: agent.baseUrl ?? undefined, timeout: agent.requestTimeoutMs, maxRetries: 0 });
+	return new OpenAI({
+		apiKey: agent.apiKey ?? 'not-set',
+		baseURL: agent.baseUrl ?? undefined,
+		timeout: agent.requestTimeoutMs,
+		maxRetries: 0,
+		httpAgent: plainHttp ? httpAgent : httpsAgent,
+	});
 }
 
 function modelError(error: unknown): ModelError {
