@@ -32,7 +32,11 @@ const envSchema = z.object({
 	NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 	HOST: z.string().default('127.0.0.1'),
 	PORT: port.default(3000),
-	PUBLIC_URL: optionalHttpUrl('the address Evolution uses to reach this server, e.g. https://inbox.example.com'),
+	// A base the server appends paths to (PUBLIC_URL/webhooks/evolution/<channel id>): a path prefix is fine (a reverse
+	// proxy serving the server under /inbox), a ?query or #fragment would land in the middle of every URL made from it.
+	PUBLIC_URL: optionalHttpUrl('the address Evolution uses to reach this server, e.g. https://inbox.example.com').refine((v) => v === undefined || !/[?#]/.test(v), {
+		message: 'must be a base address without ?query or #fragment (e.g. https://example.com/inbox): /webhooks/evolution/<channel id> is appended to it',
+	}),
 	DATA_DIR: z.string().default('.data'),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	DATABASE_URL: optionalUrl,

@@ -37,7 +37,7 @@ export function buildApp(runtime: Runtime): FastifyInstance {
 	registerQueueDashboard(app, {
 		db: runtime.db,
 		queues: runtime.queues,
-		secureCookie: (runtime.config.publicUrl ?? '').startsWith('https:'),
+		secureCookie: /^https:/i.test(runtime.config.publicUrl ?? ''),
 		operatorWorkspaceIds: runtime.config.operatorWorkspaceIds ?? [],
 	});
 	const media = createMediaLibrary(runtime);

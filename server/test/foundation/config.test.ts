@@ -56,6 +56,12 @@ describe('loadConfig', () => {
 		});
 	});
 
+	it('keeps a path prefix of PUBLIC_URL (a reverse proxy under /inbox), without its trailing slashes; refuses a query or fragment', () => {
+		expect(loadConfig({ PUBLIC_URL: 'https://example.com/inbox//' }).publicUrl).toBe('https://example.com/inbox');
+		for (const value of ['https://example.com/inbox?token=1', 'https://example.com/inbox#top'])
+			expect(() => loadConfig({ PUBLIC_URL: value })).toThrow(/PUBLIC_URL: must be a base address without \?query or #fragment/);
+	});
+
 	it('reads OPERATOR_WORKSPACE_IDS as a list of workspace ids, refusing anything else by name', () => {
 		expect(loadConfig({}).operatorWorkspaceIds).toEqual([]);
 		const a = '6f1c1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f';
