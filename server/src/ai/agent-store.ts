@@ -1,23 +1,28 @@
+import { z } from 'zod/v4';
 import { decryptSecret, encryptSecret } from '../channels/secret-cipher';
 import type { Db, Queryable } from '../db/db';
 import { ApiError, notFound } from '../inbox/api/api-error';
 import { isoTimestamp } from '../inbox/api/iso-timestamp';
-import { readSettings, SETTINGS_KEYS, type AgentSettings, type CreateAgentInput, type UpdateAgentInput } from './agent-settings';
+import { agentSettingsSchema, readSettings, SETTINGS_KEYS, type AgentSettings, type CreateAgentInput, type UpdateAgentInput } from './agent-settings';
 
-/** An agent as the API shows it: hasApiKey, never the key. */
-export interface AgentView extends AgentSettings {
-	id: string;
-	name: string;
-	enabled: boolean;
-	baseUrl: string | null;
-	hasApiKey: boolean;
-	model: string;
-	maxTokens: number;
-	temperature: number;
-	channelIds: string[];
-	createdAt: string;
-	updatedAt: string;
-}
+/**
+ * An agent as the API shows it: hasApiKey, never the key. The schema documents the answers in OpenAPI (the web app's
+ * types are generated from it), so the settings page reads exactly what the server writes.
+ */
+export const agentViewSchema = agentSettingsSchema.extend({
+	id: z.uuid(),
+	name: z.string(),
+	enabled: z.boolean(),
+	baseUrl: z.string().nullable(),
+	hasApiKey: z.boolean().describe('Whether a key is stored (the key itself is never returned).'),
+	model: z.string(),
+	maxTokens: z.number().int(),
+	temperature: z.number(),
+	channelIds: z.array(z.uuid()),
+	createdAt: z.string(),
+	updatedAt: z.string(),
+});
+export type AgentView = z.infer<typeof agentViewSchema>;
 
 /** What the reply worker needs: the view plus the key, decrypted only here. */
 export interface RunnableAgent extends AgentView {

@@ -2,7 +2,7 @@ import { z } from 'zod/v4';
 import type { ApiRouter } from '../inbox/api/api-router';
 import { notFound } from '../inbox/api/api-error';
 import { createAgentSchema, updateAgentSchema } from './agent-settings';
-import { createAgent, deleteAgent, findAgent, listAgents, updateAgent } from './agent-store';
+import { agentViewSchema, createAgent, deleteAgent, findAgent, listAgents, updateAgent } from './agent-store';
 import type { AiService } from './ai-service';
 import { conversationAi, setConversationAi, SETTABLE_AI_STATES } from './conversation-ai';
 
@@ -17,6 +17,7 @@ export function registerAiRoutes(api: ApiRouter, ai: AiService): void {
 		summary: 'List the AI agents (the key is never returned: hasApiKey)',
 		tag: 'ai',
 		access: 'admin',
+		response: z.object({ data: z.array(agentViewSchema) }),
 		handler: async ({ caller }) => ({ data: await listAgents(ai.db, caller.workspaceId) }),
 	});
 
@@ -28,6 +29,7 @@ export function registerAiRoutes(api: ApiRouter, ai: AiService): void {
 		access: 'admin',
 		body: createAgentSchema,
 		successStatus: 201,
+		response: agentViewSchema,
 		handler: async ({ caller, body }) => {
 			const agent = await createAgent(ai.db, ai.integrationsKey, caller.workspaceId, body);
 			ai.forgetChannels();
@@ -42,6 +44,7 @@ export function registerAiRoutes(api: ApiRouter, ai: AiService): void {
 		tag: 'ai',
 		access: 'admin',
 		params: agentParams,
+		response: agentViewSchema,
 		handler: async ({ caller, params }) => {
 			const agent = await findAgent(ai.db, caller.workspaceId, params.agentId);
 			if (!agent) throw notFound('AI agent');
@@ -57,6 +60,7 @@ export function registerAiRoutes(api: ApiRouter, ai: AiService): void {
 		access: 'admin',
 		params: agentParams,
 		body: updateAgentSchema,
+		response: agentViewSchema,
 		handler: async ({ caller, params, body }) => {
 			const agent = await updateAgent(ai.db, ai.integrationsKey, caller.workspaceId, params.agentId, body);
 			ai.forgetChannels();
@@ -71,6 +75,7 @@ export function registerAiRoutes(api: ApiRouter, ai: AiService): void {
 		tag: 'ai',
 		access: 'admin',
 		params: agentParams,
+		response: z.object({ deleted: z.literal(true) }),
 		handler: async ({ caller, params }) => {
 			await deleteAgent(ai.db, caller.workspaceId, params.agentId);
 			ai.forgetChannels();

@@ -1,5 +1,6 @@
 import { z } from 'zod/v4';
 import type { ApiRouter } from '../inbox/api/api-router';
+import { syncRunSchema } from './sync-runs';
 import type { SyncService } from './sync-service';
 
 const channelParams = z.object({ channelId: z.uuid() });
@@ -25,6 +26,7 @@ export function registerSyncRoutes(api: ApiRouter, sync: SyncService): void {
 				chats: z.array(chatJid).min(1).max(5000).optional().describe('Only these chats (JIDs); every chat when absent.'),
 			})
 			.default({ days: 30 }),
+		response: syncRunSchema,
 		handler: async ({ caller, params, body }) =>
 			sync.startRun(caller.workspaceId, params.channelId, { days: body.days, chats: body.chats, requestedBy: caller.userId ?? undefined }),
 	});
@@ -37,6 +39,7 @@ export function registerSyncRoutes(api: ApiRouter, sync: SyncService): void {
 		access: 'member',
 		params: channelParams,
 		query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
+		response: z.object({ data: z.array(syncRunSchema) }),
 		handler: async ({ caller, params, query }) => ({ data: await sync.list(caller.workspaceId, params.channelId, query.limit) }),
 	});
 
@@ -47,6 +50,7 @@ export function registerSyncRoutes(api: ApiRouter, sync: SyncService): void {
 		tag: 'sync',
 		access: 'member',
 		params: runParams,
+		response: syncRunSchema,
 		handler: async ({ caller, params }) => sync.get(caller.workspaceId, params.channelId, params.runId),
 	});
 
@@ -57,6 +61,7 @@ export function registerSyncRoutes(api: ApiRouter, sync: SyncService): void {
 		tag: 'sync',
 		access: 'admin',
 		params: runParams,
+		response: syncRunSchema,
 		handler: async ({ caller, params }) => sync.cancel(caller.workspaceId, params.channelId, params.runId),
 	});
 

@@ -1,30 +1,35 @@
+import { z } from 'zod/v4';
 import type { Queryable } from '../db/db';
 
 export const SYNC_RUN_STATUSES = ['queued', 'running', 'completed', 'cancelled', 'failed'] as const;
 export type SyncRunStatus = (typeof SYNC_RUN_STATUSES)[number];
 export const ACTIVE_SYNC_STATUSES: SyncRunStatus[] = ['queued', 'running'];
 
-/** A run as the API answers it and `sync.progress` carries it. */
-export interface SyncRunView {
-	id: string;
-	channelId: string;
-	status: SyncRunStatus;
-	trigger: 'manual' | 'first_connect';
-	days: number;
-	windowStart: string;
-	windowEnd: string;
-	chats: string[] | null;
-	chatsTotal: number;
-	chatsDone: number;
-	messagesImported: number;
-	messagesSeen: number;
-	errors: number;
-	lastError: string | null;
-	cancelRequested: boolean;
-	createdAt: string;
-	startedAt: string | null;
-	finishedAt: string | null;
-}
+/**
+ * A run as the API answers it and `sync.progress` carries it. The schema documents the answers in OpenAPI, from which
+ * the web app's types are generated, so the page reads the same shape the server writes.
+ */
+export const syncRunSchema = z.object({
+	id: z.uuid(),
+	channelId: z.uuid(),
+	status: z.enum(SYNC_RUN_STATUSES),
+	trigger: z.enum(['manual', 'first_connect']),
+	days: z.number().int(),
+	windowStart: z.string().describe('ISO 8601: the oldest moment imported'),
+	windowEnd: z.string().describe('ISO 8601: when the run was asked for'),
+	chats: z.array(z.string()).nullable().describe('Only these chats; null: every chat'),
+	chatsTotal: z.number().int(),
+	chatsDone: z.number().int(),
+	messagesImported: z.number().int(),
+	messagesSeen: z.number().int(),
+	errors: z.number().int(),
+	lastError: z.string().nullable(),
+	cancelRequested: z.boolean(),
+	createdAt: z.string(),
+	startedAt: z.string().nullable(),
+	finishedAt: z.string().nullable(),
+});
+export type SyncRunView = z.infer<typeof syncRunSchema>;
 
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 

@@ -1,16 +1,22 @@
+import { z } from 'zod/v4';
 import type { Queryable } from '../../db/db';
 import { cursorKeySql, decodeCursor, encodeCursor, withoutSortKey } from '../api/cursor';
 
-export interface InboxNotification {
-	id: string;
-	userId: string;
-	conversationId: string | null;
-	kind: 'conversation_assigned' | 'message_received' | 'ai_handed_off';
-	title: string;
-	body: string | null;
-	readAt: string | null;
-	createdAt: string;
-}
+/**
+ * One of an attendant's notifications (the bell), as the API answers it; the schema documents it in OpenAPI, from
+ * which the web app's types are generated.
+ */
+export const notificationSchema = z.object({
+	id: z.uuid(),
+	userId: z.uuid().describe('The attendant it is for'),
+	conversationId: z.uuid().nullable(),
+	kind: z.enum(['conversation_assigned', 'message_received', 'ai_handed_off']),
+	title: z.string().describe('A sentence in English; pages show their own words for the kind'),
+	body: z.string().nullable(),
+	readAt: z.string().nullable(),
+	createdAt: z.string(),
+});
+export type InboxNotification = z.infer<typeof notificationSchema>;
 
 const COLUMNS = `id, user_id AS "userId", conversation_id AS "conversationId", kind, title, body, read_at AS "readAt", created_at AS "createdAt"`;
 

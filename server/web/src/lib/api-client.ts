@@ -41,18 +41,33 @@ const auth: Middleware = {
 export const api = createClient<paths>({ baseUrl: '' });
 api.use(auth);
 
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type JsonOf<R> = R extends { content: { 'application/json': infer T } } ? T : never;
+
 /**
- * The body of a successful answer, or an ApiFailure. The document describes requests precisely but most answers only
- * as "Success", so callers name the shape they read (types in api-types.ts).
+ * The JSON of an operation's successful answer (200, 201 or 202) as the OpenAPI document describes it: `never` for a
+ * route whose answer the document leaves undescribed, so a page cannot read a shape the server never promised.
  */
-export async function unwrap<T>(call: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> {
+export type ApiAnswer<P extends keyof paths, M extends Method> = paths[P][M] extends { responses: infer R } ? JsonOf<R[Extract<keyof R, 200 | 201 | 202>]> : never;
+
+/** The JSON body an operation takes, as the OpenAPI document describes it. */
+export type ApiBody<P extends keyof paths, M extends Method> = paths[P][M] extends { requestBody?: infer B } ? JsonOf<NonNullable<B>> : never;
+
+/**
+ * The body of a successful answer, or an ApiFailure. Where the document describes the answer, its type comes from
+ * the call itself (`unwrap(api.GET(…))`); where it only says "Success", callers name the shape they read
+ * (`unwrap<Conversation>(…)`, types in api-types.ts).
+ */
+export async function unwrap<T = never, D = unknown>(
+	call: Promise<{ data?: D; error?: unknown; response: Response }>,
+): Promise<[T] extends [never] ? NonNullable<D> : T> {
 	let result;
 	try {
 		result = await call;
 	} catch {
 		throw new ApiFailure(0, 'unreachable', 'server_unreachable');
 	}
-	if (result.response.ok) return result.data as T;
+	if (result.response.ok) return result.data as [T] extends [never] ? NonNullable<D> : T;
 	const body = (result.error ?? {}) as { error?: { code?: string; message?: string } };
 	throw new ApiFailure(result.response.status, body.error?.code ?? 'error', body.error?.message ?? result.response.statusText);
 }

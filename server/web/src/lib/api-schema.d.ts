@@ -1564,7 +1564,147 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        data: {
+                            /**
+                             * @description Sent once per conversation outside business hours.
+                             * @default null
+                             */
+                            awayMessage: string | null;
+                            baseUrl: string | null;
+                            /** @default null */
+                            businessHours: {
+                                /** @description Open intervals per weekday (sun … sat); a day left out is closed. */
+                                days: {
+                                    [key: string]: {
+                                        from: string;
+                                        to: string;
+                                    }[];
+                                };
+                                timeZone: string;
+                            } | null;
+                            channelIds: string[];
+                            /**
+                             * @description How many recent messages of the conversation the model sees.
+                             * @default 20
+                             */
+                            contextMessages: number;
+                            createdAt: string;
+                            /**
+                             * @description A burst of customer messages becomes one call; the wait restarts on each message.
+                             * @default 3000
+                             */
+                            debounceMs: number;
+                            enabled: boolean;
+                            /**
+                             * @description A customer message equal to it turns the AI off for the conversation.
+                             * @default null
+                             */
+                            finishKeyword: string | null;
+                            /**
+                             * @default [
+                             *       "atendente",
+                             *       "humano"
+                             *     ]
+                             */
+                            handOffKeywords: string[];
+                            /**
+                             * @description Sent to the customer on a hand-off (null: none).
+                             * @default Vou chamar um atendente para continuar. Um momento, por favor.
+                             */
+                            handOffMessage: string | null;
+                            /**
+                             * @description Offer the model a hand_off(reason) tool (turn off for models without tool calls).
+                             * @default true
+                             */
+                            handOffTool: boolean;
+                            /** @description Whether a key is stored (the key itself is never returned). */
+                            hasApiKey: boolean;
+                            /** Format: uuid */
+                            id: string;
+                            /**
+                             * @description Resume a paused or handed-off conversation after this long with no attendant activity (null: only when given back).
+                             * @default null
+                             */
+                            idleResumeMinutes: number | null;
+                            /**
+                             * @description Chats the AI never answers: JIDs or phone numbers.
+                             * @default []
+                             */
+                            ignoreChats: string[];
+                            /** @default true */
+                            ignoreGroups: boolean;
+                            /**
+                             * @description Snippets appended to the system prompt (prices, addresses, policies).
+                             * @default []
+                             */
+                            knowledge: {
+                                text: string;
+                                title?: string;
+                            }[];
+                            /**
+                             * @description Model calls per burst before handing off (errors, timeouts, rate limits).
+                             * @default 3
+                             */
+                            maxAttempts: number;
+                            maxTokens: number;
+                            model: string;
+                            name: string;
+                            /** @default 30000 */
+                            requestTimeoutMs: number;
+                            /**
+                             * @description First wait before another try; doubles each time.
+                             * @default 2000
+                             */
+                            retryBackoffMs: number;
+                            /**
+                             * @description Send a reply as several messages, split on blank lines.
+                             * @default true
+                             */
+                            splitMessages: boolean;
+                            /**
+                             * @description The instructions; {{contact.name}}, {{channel.name}} and {{now}} are filled in.
+                             * @default
+                             */
+                            systemPrompt: string;
+                            temperature: number;
+                            /**
+                             * @description Typing time per character before each part, clamped to 1–20 s.
+                             * @default 50
+                             */
+                            timePerCharMs: number;
+                            /**
+                             * @description Transcribe voice notes before replying; the transcript is stored on the message.
+                             * @default false
+                             */
+                            transcribeAudio: boolean;
+                            /** @default whisper-1 */
+                            transcriptionModel: string;
+                            /**
+                             * @default {
+                             *       "type": "all",
+                             *       "operator": "contains"
+                             *     }
+                             */
+                            trigger: {
+                                /**
+                                 * @default contains
+                                 * @enum {string}
+                                 */
+                                operator: "equals" | "contains" | "starts_with" | "regex";
+                                /**
+                                 * @description all: every customer message; keyword: the AI takes a conversation once a message matches.
+                                 * @default all
+                                 * @enum {string}
+                                 */
+                                type: "all" | "keyword";
+                                value?: string;
+                            };
+                            updatedAt: string;
+                        }[];
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -1753,7 +1893,145 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Sent once per conversation outside business hours.
+                         * @default null
+                         */
+                        awayMessage: string | null;
+                        baseUrl: string | null;
+                        /** @default null */
+                        businessHours: {
+                            /** @description Open intervals per weekday (sun … sat); a day left out is closed. */
+                            days: {
+                                [key: string]: {
+                                    from: string;
+                                    to: string;
+                                }[];
+                            };
+                            timeZone: string;
+                        } | null;
+                        channelIds: string[];
+                        /**
+                         * @description How many recent messages of the conversation the model sees.
+                         * @default 20
+                         */
+                        contextMessages: number;
+                        createdAt: string;
+                        /**
+                         * @description A burst of customer messages becomes one call; the wait restarts on each message.
+                         * @default 3000
+                         */
+                        debounceMs: number;
+                        enabled: boolean;
+                        /**
+                         * @description A customer message equal to it turns the AI off for the conversation.
+                         * @default null
+                         */
+                        finishKeyword: string | null;
+                        /**
+                         * @default [
+                         *       "atendente",
+                         *       "humano"
+                         *     ]
+                         */
+                        handOffKeywords: string[];
+                        /**
+                         * @description Sent to the customer on a hand-off (null: none).
+                         * @default Vou chamar um atendente para continuar. Um momento, por favor.
+                         */
+                        handOffMessage: string | null;
+                        /**
+                         * @description Offer the model a hand_off(reason) tool (turn off for models without tool calls).
+                         * @default true
+                         */
+                        handOffTool: boolean;
+                        /** @description Whether a key is stored (the key itself is never returned). */
+                        hasApiKey: boolean;
+                        /** Format: uuid */
+                        id: string;
+                        /**
+                         * @description Resume a paused or handed-off conversation after this long with no attendant activity (null: only when given back).
+                         * @default null
+                         */
+                        idleResumeMinutes: number | null;
+                        /**
+                         * @description Chats the AI never answers: JIDs or phone numbers.
+                         * @default []
+                         */
+                        ignoreChats: string[];
+                        /** @default true */
+                        ignoreGroups: boolean;
+                        /**
+                         * @description Snippets appended to the system prompt (prices, addresses, policies).
+                         * @default []
+                         */
+                        knowledge: {
+                            text: string;
+                            title?: string;
+                        }[];
+                        /**
+                         * @description Model calls per burst before handing off (errors, timeouts, rate limits).
+                         * @default 3
+                         */
+                        maxAttempts: number;
+                        maxTokens: number;
+                        model: string;
+                        name: string;
+                        /** @default 30000 */
+                        requestTimeoutMs: number;
+                        /**
+                         * @description First wait before another try; doubles each time.
+                         * @default 2000
+                         */
+                        retryBackoffMs: number;
+                        /**
+                         * @description Send a reply as several messages, split on blank lines.
+                         * @default true
+                         */
+                        splitMessages: boolean;
+                        /**
+                         * @description The instructions; {{contact.name}}, {{channel.name}} and {{now}} are filled in.
+                         * @default
+                         */
+                        systemPrompt: string;
+                        temperature: number;
+                        /**
+                         * @description Typing time per character before each part, clamped to 1–20 s.
+                         * @default 50
+                         */
+                        timePerCharMs: number;
+                        /**
+                         * @description Transcribe voice notes before replying; the transcript is stored on the message.
+                         * @default false
+                         */
+                        transcribeAudio: boolean;
+                        /** @default whisper-1 */
+                        transcriptionModel: string;
+                        /**
+                         * @default {
+                         *       "type": "all",
+                         *       "operator": "contains"
+                         *     }
+                         */
+                        trigger: {
+                            /**
+                             * @default contains
+                             * @enum {string}
+                             */
+                            operator: "equals" | "contains" | "starts_with" | "regex";
+                            /**
+                             * @description all: every customer message; keyword: the AI takes a conversation once a message matches.
+                             * @default all
+                             * @enum {string}
+                             */
+                            type: "all" | "keyword";
+                            value?: string;
+                        };
+                        updatedAt: string;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -1800,7 +2078,145 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Sent once per conversation outside business hours.
+                         * @default null
+                         */
+                        awayMessage: string | null;
+                        baseUrl: string | null;
+                        /** @default null */
+                        businessHours: {
+                            /** @description Open intervals per weekday (sun … sat); a day left out is closed. */
+                            days: {
+                                [key: string]: {
+                                    from: string;
+                                    to: string;
+                                }[];
+                            };
+                            timeZone: string;
+                        } | null;
+                        channelIds: string[];
+                        /**
+                         * @description How many recent messages of the conversation the model sees.
+                         * @default 20
+                         */
+                        contextMessages: number;
+                        createdAt: string;
+                        /**
+                         * @description A burst of customer messages becomes one call; the wait restarts on each message.
+                         * @default 3000
+                         */
+                        debounceMs: number;
+                        enabled: boolean;
+                        /**
+                         * @description A customer message equal to it turns the AI off for the conversation.
+                         * @default null
+                         */
+                        finishKeyword: string | null;
+                        /**
+                         * @default [
+                         *       "atendente",
+                         *       "humano"
+                         *     ]
+                         */
+                        handOffKeywords: string[];
+                        /**
+                         * @description Sent to the customer on a hand-off (null: none).
+                         * @default Vou chamar um atendente para continuar. Um momento, por favor.
+                         */
+                        handOffMessage: string | null;
+                        /**
+                         * @description Offer the model a hand_off(reason) tool (turn off for models without tool calls).
+                         * @default true
+                         */
+                        handOffTool: boolean;
+                        /** @description Whether a key is stored (the key itself is never returned). */
+                        hasApiKey: boolean;
+                        /** Format: uuid */
+                        id: string;
+                        /**
+                         * @description Resume a paused or handed-off conversation after this long with no attendant activity (null: only when given back).
+                         * @default null
+                         */
+                        idleResumeMinutes: number | null;
+                        /**
+                         * @description Chats the AI never answers: JIDs or phone numbers.
+                         * @default []
+                         */
+                        ignoreChats: string[];
+                        /** @default true */
+                        ignoreGroups: boolean;
+                        /**
+                         * @description Snippets appended to the system prompt (prices, addresses, policies).
+                         * @default []
+                         */
+                        knowledge: {
+                            text: string;
+                            title?: string;
+                        }[];
+                        /**
+                         * @description Model calls per burst before handing off (errors, timeouts, rate limits).
+                         * @default 3
+                         */
+                        maxAttempts: number;
+                        maxTokens: number;
+                        model: string;
+                        name: string;
+                        /** @default 30000 */
+                        requestTimeoutMs: number;
+                        /**
+                         * @description First wait before another try; doubles each time.
+                         * @default 2000
+                         */
+                        retryBackoffMs: number;
+                        /**
+                         * @description Send a reply as several messages, split on blank lines.
+                         * @default true
+                         */
+                        splitMessages: boolean;
+                        /**
+                         * @description The instructions; {{contact.name}}, {{channel.name}} and {{now}} are filled in.
+                         * @default
+                         */
+                        systemPrompt: string;
+                        temperature: number;
+                        /**
+                         * @description Typing time per character before each part, clamped to 1–20 s.
+                         * @default 50
+                         */
+                        timePerCharMs: number;
+                        /**
+                         * @description Transcribe voice notes before replying; the transcript is stored on the message.
+                         * @default false
+                         */
+                        transcribeAudio: boolean;
+                        /** @default whisper-1 */
+                        transcriptionModel: string;
+                        /**
+                         * @default {
+                         *       "type": "all",
+                         *       "operator": "contains"
+                         *     }
+                         */
+                        trigger: {
+                            /**
+                             * @default contains
+                             * @enum {string}
+                             */
+                            operator: "equals" | "contains" | "starts_with" | "regex";
+                            /**
+                             * @description all: every customer message; keyword: the AI takes a conversation once a message matches.
+                             * @default all
+                             * @enum {string}
+                             */
+                            type: "all" | "keyword";
+                            value?: string;
+                        };
+                        updatedAt: string;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -1847,7 +2263,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        deleted: true;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -1956,7 +2377,145 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Sent once per conversation outside business hours.
+                         * @default null
+                         */
+                        awayMessage: string | null;
+                        baseUrl: string | null;
+                        /** @default null */
+                        businessHours: {
+                            /** @description Open intervals per weekday (sun … sat); a day left out is closed. */
+                            days: {
+                                [key: string]: {
+                                    from: string;
+                                    to: string;
+                                }[];
+                            };
+                            timeZone: string;
+                        } | null;
+                        channelIds: string[];
+                        /**
+                         * @description How many recent messages of the conversation the model sees.
+                         * @default 20
+                         */
+                        contextMessages: number;
+                        createdAt: string;
+                        /**
+                         * @description A burst of customer messages becomes one call; the wait restarts on each message.
+                         * @default 3000
+                         */
+                        debounceMs: number;
+                        enabled: boolean;
+                        /**
+                         * @description A customer message equal to it turns the AI off for the conversation.
+                         * @default null
+                         */
+                        finishKeyword: string | null;
+                        /**
+                         * @default [
+                         *       "atendente",
+                         *       "humano"
+                         *     ]
+                         */
+                        handOffKeywords: string[];
+                        /**
+                         * @description Sent to the customer on a hand-off (null: none).
+                         * @default Vou chamar um atendente para continuar. Um momento, por favor.
+                         */
+                        handOffMessage: string | null;
+                        /**
+                         * @description Offer the model a hand_off(reason) tool (turn off for models without tool calls).
+                         * @default true
+                         */
+                        handOffTool: boolean;
+                        /** @description Whether a key is stored (the key itself is never returned). */
+                        hasApiKey: boolean;
+                        /** Format: uuid */
+                        id: string;
+                        /**
+                         * @description Resume a paused or handed-off conversation after this long with no attendant activity (null: only when given back).
+                         * @default null
+                         */
+                        idleResumeMinutes: number | null;
+                        /**
+                         * @description Chats the AI never answers: JIDs or phone numbers.
+                         * @default []
+                         */
+                        ignoreChats: string[];
+                        /** @default true */
+                        ignoreGroups: boolean;
+                        /**
+                         * @description Snippets appended to the system prompt (prices, addresses, policies).
+                         * @default []
+                         */
+                        knowledge: {
+                            text: string;
+                            title?: string;
+                        }[];
+                        /**
+                         * @description Model calls per burst before handing off (errors, timeouts, rate limits).
+                         * @default 3
+                         */
+                        maxAttempts: number;
+                        maxTokens: number;
+                        model: string;
+                        name: string;
+                        /** @default 30000 */
+                        requestTimeoutMs: number;
+                        /**
+                         * @description First wait before another try; doubles each time.
+                         * @default 2000
+                         */
+                        retryBackoffMs: number;
+                        /**
+                         * @description Send a reply as several messages, split on blank lines.
+                         * @default true
+                         */
+                        splitMessages: boolean;
+                        /**
+                         * @description The instructions; {{contact.name}}, {{channel.name}} and {{now}} are filled in.
+                         * @default
+                         */
+                        systemPrompt: string;
+                        temperature: number;
+                        /**
+                         * @description Typing time per character before each part, clamped to 1–20 s.
+                         * @default 50
+                         */
+                        timePerCharMs: number;
+                        /**
+                         * @description Transcribe voice notes before replying; the transcript is stored on the message.
+                         * @default false
+                         */
+                        transcribeAudio: boolean;
+                        /** @default whisper-1 */
+                        transcriptionModel: string;
+                        /**
+                         * @default {
+                         *       "type": "all",
+                         *       "operator": "contains"
+                         *     }
+                         */
+                        trigger: {
+                            /**
+                             * @default contains
+                             * @enum {string}
+                             */
+                            operator: "equals" | "contains" | "starts_with" | "regex";
+                            /**
+                             * @description all: every customer message; keyword: the AI takes a conversation once a message matches.
+                             * @default all
+                             * @enum {string}
+                             */
+                            type: "all" | "keyword";
+                            value?: string;
+                        };
+                        updatedAt: string;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -3542,7 +4101,37 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        data: {
+                            cancelRequested: boolean;
+                            /** Format: uuid */
+                            channelId: string;
+                            /** @description Only these chats; null: every chat */
+                            chats: string[] | null;
+                            chatsDone: number;
+                            chatsTotal: number;
+                            createdAt: string;
+                            days: number;
+                            errors: number;
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            lastError: string | null;
+                            messagesImported: number;
+                            messagesSeen: number;
+                            startedAt: string | null;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "completed" | "cancelled" | "failed";
+                            /** @enum {string} */
+                            trigger: "manual" | "first_connect";
+                            /** @description ISO 8601: when the run was asked for */
+                            windowEnd: string;
+                            /** @description ISO 8601: the oldest moment imported */
+                            windowStart: string;
+                        }[];
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -3601,7 +4190,35 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        cancelRequested: boolean;
+                        /** Format: uuid */
+                        channelId: string;
+                        /** @description Only these chats; null: every chat */
+                        chats: string[] | null;
+                        chatsDone: number;
+                        chatsTotal: number;
+                        createdAt: string;
+                        days: number;
+                        errors: number;
+                        finishedAt: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        lastError: string | null;
+                        messagesImported: number;
+                        messagesSeen: number;
+                        startedAt: string | null;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "completed" | "cancelled" | "failed";
+                        /** @enum {string} */
+                        trigger: "manual" | "first_connect";
+                        /** @description ISO 8601: when the run was asked for */
+                        windowEnd: string;
+                        /** @description ISO 8601: the oldest moment imported */
+                        windowStart: string;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -3649,7 +4266,35 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        cancelRequested: boolean;
+                        /** Format: uuid */
+                        channelId: string;
+                        /** @description Only these chats; null: every chat */
+                        chats: string[] | null;
+                        chatsDone: number;
+                        chatsTotal: number;
+                        createdAt: string;
+                        days: number;
+                        errors: number;
+                        finishedAt: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        lastError: string | null;
+                        messagesImported: number;
+                        messagesSeen: number;
+                        startedAt: string | null;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "completed" | "cancelled" | "failed";
+                        /** @enum {string} */
+                        trigger: "manual" | "first_connect";
+                        /** @description ISO 8601: when the run was asked for */
+                        windowEnd: string;
+                        /** @description ISO 8601: the oldest moment imported */
+                        windowStart: string;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -3697,7 +4342,35 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        cancelRequested: boolean;
+                        /** Format: uuid */
+                        channelId: string;
+                        /** @description Only these chats; null: every chat */
+                        chats: string[] | null;
+                        chatsDone: number;
+                        chatsTotal: number;
+                        createdAt: string;
+                        days: number;
+                        errors: number;
+                        finishedAt: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        lastError: string | null;
+                        messagesImported: number;
+                        messagesSeen: number;
+                        startedAt: string | null;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "completed" | "cancelled" | "failed";
+                        /** @enum {string} */
+                        trigger: "manual" | "first_connect";
+                        /** @description ISO 8601: when the run was asked for */
+                        windowEnd: string;
+                        /** @description ISO 8601: the oldest moment imported */
+                        windowStart: string;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -5979,7 +6652,32 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        data: {
+                            body: string | null;
+                            conversationId: string | null;
+                            createdAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "conversation_assigned" | "message_received" | "ai_handed_off";
+                            readAt: string | null;
+                            /** @description A sentence in English; pages show their own words for the kind */
+                            title: string;
+                            /**
+                             * Format: uuid
+                             * @description The attendant it is for
+                             */
+                            userId: string;
+                        }[];
+                        meta: {
+                            nextCursor: string | null;
+                            /** @description All unread, not only this page */
+                            unreadCount: number;
+                        };
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -6030,7 +6728,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description How many were unread and are now read */
+                        marked: number;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
