@@ -1,7 +1,8 @@
 import { z } from 'zod/v4';
+import { inboxEvent } from '../../realtime/inbox-events';
 import type { ApiRouter } from '../api/api-router';
 import type { InboxApiDeps } from '../inbox-deps';
-import { findContact, findContactsByPhone, setOptOut, updateContact } from './contacts';
+import { type Contact, contactSchema, findContact, findContactsByPhone, setOptOut, updateContact } from './contacts';
 
 const contactParams = z.object({ contactId: z.uuid() });
 const attributesSchema = z
@@ -11,7 +12,13 @@ const attributesSchema = z
 
 /** Contacts for automation (n8n): read one, find one by phone, change its details, opt it out of proactive sends or back in. */
 export function registerContactRoutes(api: ApiRouter, deps: InboxApiDeps): void {
-	const { db } = deps;
+	const { db, publisher } = deps;
+	// Every attendant's page shows the contact (list, thread header, side panel): a change is announced to the
+	// workspace so they all show it without a reload.
+	const announced = async (workspaceId: string, contact: Contact) => {
+		await publisher.publish(workspaceId, [inboxEvent('contact.updated', { data: { contact } })]);
+		return contact;
+	};
 
 	api.add({
 		method: 'GET',
@@ -20,6 +27,7 @@ export function registerContactRoutes(api: ApiRouter, deps: InboxApiDeps): void 
 		tag: 'contacts',
 		access: 'member',
 		query: z.object({ phone: z.string().trim().min(5).max(40) }),
+		response: z.object({ data: z.array(contactSchema) }),
 		handler: async ({ caller, query }) => ({ data: await findContactsByPhone(db, caller.workspaceId, query.phone) }),
 	});
 
@@ -30,13 +38,14 @@ export function registerContactRoutes(api: ApiRouter, deps: InboxApiDeps): void 
 		tag: 'contacts',
 		access: 'member',
 		params: contactParams,
+		response: contactSchema,
 		handler: async ({ caller, params }) => findContact(db, caller.workspaceId, params.contactId),
 	});
 
 	api.add({
 		method: 'PATCH',
 		url: '/api/v1/contacts/:contactId',
-		summary: 'Change a contact: name, e-mail, tags, attributes',
+		summary: 'Change a contact: name, e-mail, tags, attributes (announced as contact.updated)',
 		tag: 'contacts',
 		access: 'member',
 		params: contactParams,
@@ -49,7 +58,8 @@ export function registerContactRoutes(api: ApiRouter, deps: InboxApiDeps): void 
 			})
 			.partial()
 			.refine((value) => Object.keys(value).length > 0, 'Send at least one field to change.'),
-		handler: async ({ caller, params, body }) => updateContact(db, caller.workspaceId, params.contactId, body),
+		response: contactSchema,
+		handler: async ({ caller, params, body }) => announced(caller.workspaceId, await updateContact(db, caller.workspaceId, params.contactId, body)),
 	});
 
 	api.add({
@@ -60,7 +70,8 @@ export function registerContactRoutes(api: ApiRouter, deps: InboxApiDeps): void 
 		access: 'member',
 		params: contactParams,
 		body: z.object({ reason: z.string().trim().min(1).max(100).optional().describe('Why, kept as the opt-out word ("API" when absent).') }).optional(),
-		handler: async ({ caller, params, body }) => setOptOut(db, caller.workspaceId, params.contactId, true, body?.reason),
+		response: contactSchema,
+		handler: async ({ caller, params, body }) => announced(caller.workspaceId, await setOptOut(db, caller.workspaceId, params.contactId, true, body?.reason)),
 	});
 
 	api.add({
@@ -70,6 +81,7 @@ export function registerContactRoutes(api: ApiRouter, deps: InboxApiDeps): void 
 		tag: 'contacts',
 		access: 'member',
 		params: contactParams,
-		handler: async ({ caller, params }) => setOptOut(db, caller.workspaceId, params.contactId, false),
+		response: contactSchema,
+		handler: async ({ caller, params }) => announced(caller.workspaceId, await setOptOut(db, caller.workspaceId, params.contactId, false)),
 	});
 }

@@ -1,27 +1,30 @@
+import { z } from 'zod/v4';
 import { canonicalPhone, phoneVariants } from '../../contacts/phone-number';
 import type { Queryable } from '../../db/db';
 import { badRequest, notFound } from '../api/api-error';
 
-/** A person (or group) the workspace talks to on WhatsApp, with their opt-out state. */
-export interface Contact {
-	id: string;
-	phoneE164: string | null;
-	waJid: string | null;
-	isGroup: boolean;
-	name: string | null;
-	pushName: string | null;
-	avatarUrl: string | null;
-	email: string | null;
-	tags: string[];
-	attributes: Record<string, unknown>;
-	/** When they opted out of proactive sends (an opt-out word, or set through the API); null while they take them. */
-	optedOutAt: string | null;
-	optedOutWord: string | null;
-	/** Their lead, when they have one. */
-	leadId: string | null;
-	createdAt: string;
-	updatedAt: string;
-}
+/**
+ * A person (or group) the workspace talks to on WhatsApp, with their opt-out state, as the API answers it (the schema
+ * documents it in OpenAPI).
+ */
+export const contactSchema = z.object({
+	id: z.uuid(),
+	phoneE164: z.string().nullable(),
+	waJid: z.string().nullable(),
+	isGroup: z.boolean(),
+	name: z.string().nullable().describe("The team's name for them (null: WhatsApp's push name is shown)"),
+	pushName: z.string().nullable().describe('The name they gave WhatsApp'),
+	avatarUrl: z.string().nullable(),
+	email: z.string().nullable(),
+	tags: z.array(z.string()),
+	attributes: z.record(z.string(), z.unknown()),
+	optedOutAt: z.string().nullable().describe('When they opted out of proactive sends (an opt-out word, or through the API); null while they take them'),
+	optedOutWord: z.string().nullable(),
+	leadId: z.uuid().nullable().describe('Their lead, when they have one'),
+	createdAt: z.string(),
+	updatedAt: z.string(),
+});
+export type Contact = z.infer<typeof contactSchema>;
 
 export interface ContactPatch {
 	name?: string | null;

@@ -49,6 +49,36 @@ export const leadFieldsSchema = z.object({
 	attributes: attributesSchema,
 });
 
+/** A lead as the API answers it (and lead.created / lead.updated carry it); the schema documents it in OpenAPI. */
+export const leadSchema = z.object({
+	id: z.uuid(),
+	contactId: z.uuid().nullable(),
+	name: z.string().nullable(),
+	phoneE164: z.string().nullable(),
+	email: z.string().nullable(),
+	source: z.enum(LEAD_SOURCES),
+	status: z.enum(LEAD_STATUSES),
+	score: z.number().int(),
+	firstTouchToken: z.string().nullable(),
+	matchMethod: z.string().nullable().describe('How the first WhatsApp message was tied to the lead (token, phone…)'),
+	matchedAt: z.string().nullable(),
+	firstMessageAt: z.string().nullable(),
+	utmSource: z.string().nullable(),
+	utmMedium: z.string().nullable(),
+	utmCampaign: z.string().nullable(),
+	utmContent: z.string().nullable(),
+	utmTerm: z.string().nullable(),
+	ctwaClid: z.string().nullable().describe("A click-to-WhatsApp ad's click id"),
+	adSourceId: z.string().nullable(),
+	adSourceType: z.string().nullable(),
+	adSourceUrl: z.string().nullable(),
+	adHeadline: z.string().nullable(),
+	ownerUserId: z.uuid().nullable().describe('The attendant who owns the lead'),
+	attributes: z.record(z.string(), z.unknown()).describe('Free-form custom fields'),
+	createdAt: z.string(),
+	updatedAt: z.string(),
+});
+
 export const createLeadSchema = leadFieldsSchema.partial().extend({
 	source: z.enum(LEAD_SOURCES).default('manual'),
 	status: z.enum(LEAD_STATUSES).default('new'),

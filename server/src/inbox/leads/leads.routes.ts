@@ -3,7 +3,7 @@ import { inboxEvent } from '../../realtime/inbox-events';
 import { notFound } from '../api/api-error';
 import type { ApiRouter } from '../api/api-router';
 import type { InboxApiDeps } from '../inbox-deps';
-import { createLeadSchema, leadFieldsSchema, listLeadsQuerySchema, updateLeadSchema } from './lead-schemas';
+import { createLeadSchema, leadFieldsSchema, leadSchema, listLeadsQuerySchema, updateLeadSchema } from './lead-schemas';
 import { createLead, deleteLead, findLead, listLeads, updateLead, upsertLeadByPhone } from './leads';
 
 const leadParams = z.object({ leadId: z.uuid() });
@@ -19,6 +19,7 @@ export function registerLeadRoutes(api: ApiRouter, deps: InboxApiDeps): void {
 		tag: 'leads',
 		access: 'member',
 		query: listLeadsQuerySchema,
+		response: z.object({ data: z.array(leadSchema), meta: z.object({ nextCursor: z.string().nullable() }) }),
 		handler: async ({ caller, query }) => {
 			const page = await listLeads(db, caller.workspaceId, query);
 			return { data: page.items, meta: { nextCursor: page.nextCursor } };
@@ -33,6 +34,7 @@ export function registerLeadRoutes(api: ApiRouter, deps: InboxApiDeps): void {
 		access: 'member',
 		body: createLeadSchema,
 		successStatus: 201,
+		response: leadSchema,
 		handler: async ({ caller, body }) => {
 			const lead = await createLead(db, caller.workspaceId, body);
 			await publisher.publish(caller.workspaceId, [inboxEvent('lead.created', { data: { lead } })]);
@@ -48,6 +50,7 @@ export function registerLeadRoutes(api: ApiRouter, deps: InboxApiDeps): void {
 		tag: 'leads',
 		access: 'member',
 		body: leadFieldsSchema.partial().extend({ phone: z.string().trim().min(5).max(40).describe('Any format; the lead is found by it (Brazilian mobiles with or without the ninth digit).') }),
+		response: z.object({ lead: leadSchema, created: z.boolean() }),
 		handler: async ({ caller, body }) => {
 			const result = await upsertLeadByPhone(db, caller.workspaceId, body);
 			await publisher.publish(caller.workspaceId, [inboxEvent(result.created ? 'lead.created' : 'lead.updated', { data: { lead: result.lead } })]);
@@ -62,6 +65,7 @@ export function registerLeadRoutes(api: ApiRouter, deps: InboxApiDeps): void {
 		tag: 'leads',
 		access: 'member',
 		params: leadParams,
+		response: leadSchema,
 		handler: async ({ caller, params }) => {
 			const lead = await findLead(db, caller.workspaceId, params.leadId);
 			if (!lead) throw notFound('Lead');
@@ -72,11 +76,12 @@ export function registerLeadRoutes(api: ApiRouter, deps: InboxApiDeps): void {
 	api.add({
 		method: 'PATCH',
 		url: '/api/v1/leads/:leadId',
-		summary: 'Change a lead',
+		summary: 'Change a lead: status, score, owner, custom fields (attributes, replacing the stored ones)… (announced as lead.updated)',
 		tag: 'leads',
 		access: 'member',
 		params: leadParams,
 		body: updateLeadSchema,
+		response: leadSchema,
 		handler: async ({ caller, params, body }) => {
 			const lead = await updateLead(db, caller.workspaceId, params.leadId, body);
 			// Heard by the inbox pages and by webhook subscriptions ("lead updated"), like a creation.

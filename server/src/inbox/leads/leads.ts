@@ -1,37 +1,11 @@
+import type { z } from 'zod/v4';
 import { canonicalPhone, phoneVariants } from '../../contacts/phone-number';
 import type { Db, Queryable } from '../../db/db';
 import { badRequest, conflict, notFound } from '../api/api-error';
 import { cursorKeySql, decodeCursor, encodeCursor, withoutSortKey } from '../api/cursor';
-import type { CreateLead, ListLeadsQuery, UpdateLead } from './lead-schemas';
+import type { CreateLead, leadSchema, ListLeadsQuery, UpdateLead } from './lead-schemas';
 
-export interface Lead {
-	id: string;
-	contactId: string | null;
-	name: string | null;
-	phoneE164: string | null;
-	email: string | null;
-	source: string;
-	status: string;
-	score: number;
-	firstTouchToken: string | null;
-	matchMethod: string | null;
-	matchedAt: string | null;
-	firstMessageAt: string | null;
-	utmSource: string | null;
-	utmMedium: string | null;
-	utmCampaign: string | null;
-	utmContent: string | null;
-	utmTerm: string | null;
-	ctwaClid: string | null;
-	adSourceId: string | null;
-	adSourceType: string | null;
-	adSourceUrl: string | null;
-	adHeadline: string | null;
-	ownerUserId: string | null;
-	attributes: Record<string, unknown>;
-	createdAt: string;
-	updatedAt: string;
-}
+export type Lead = z.infer<typeof leadSchema>;
 
 const COLUMNS = `l.id, l.contact_id AS "contactId", l.name, l.phone_e164 AS "phoneE164", l.email, l.source, l.status, l.score,
 	l.first_touch_token AS "firstTouchToken", l.match_method AS "matchMethod", l.matched_at AS "matchedAt", l.first_message_at AS "firstMessageAt",

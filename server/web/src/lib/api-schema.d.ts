@@ -700,7 +700,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a contact: name, e-mail, tags, attributes */
+        /** Change a contact: name, e-mail, tags, attributes (announced as contact.updated) */
         patch: operations["patchApiV1ContactsContactId"];
         trace?: never;
     };
@@ -978,7 +978,7 @@ export interface paths {
         delete: operations["deleteApiV1LeadsLeadId"];
         options?: never;
         head?: never;
-        /** Change a lead */
+        /** Change a lead: status, score, owner, custom fields (attributes, replacing the stored ones)… (announced as lead.updated) */
         patch: operations["patchApiV1LeadsLeadId"];
         trace?: never;
     };
@@ -4464,7 +4464,34 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        data: {
+                            attributes: {
+                                [key: string]: unknown;
+                            };
+                            avatarUrl: string | null;
+                            createdAt: string;
+                            email: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            isGroup: boolean;
+                            /** @description Their lead, when they have one */
+                            leadId: string | null;
+                            /** @description The team's name for them (null: WhatsApp's push name is shown) */
+                            name: string | null;
+                            /** @description When they opted out of proactive sends (an opt-out word, or through the API); null while they take them */
+                            optedOutAt: string | null;
+                            optedOutWord: string | null;
+                            phoneE164: string | null;
+                            /** @description The name they gave WhatsApp */
+                            pushName: string | null;
+                            tags: string[];
+                            updatedAt: string;
+                            waJid: string | null;
+                        }[];
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -4511,7 +4538,32 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        attributes: {
+                            [key: string]: unknown;
+                        };
+                        avatarUrl: string | null;
+                        createdAt: string;
+                        email: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        isGroup: boolean;
+                        /** @description Their lead, when they have one */
+                        leadId: string | null;
+                        /** @description The team's name for them (null: WhatsApp's push name is shown) */
+                        name: string | null;
+                        /** @description When they opted out of proactive sends (an opt-out word, or through the API); null while they take them */
+                        optedOutAt: string | null;
+                        optedOutWord: string | null;
+                        phoneE164: string | null;
+                        /** @description The name they gave WhatsApp */
+                        pushName: string | null;
+                        tags: string[];
+                        updatedAt: string;
+                        waJid: string | null;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -4570,7 +4622,32 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        attributes: {
+                            [key: string]: unknown;
+                        };
+                        avatarUrl: string | null;
+                        createdAt: string;
+                        email: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        isGroup: boolean;
+                        /** @description Their lead, when they have one */
+                        leadId: string | null;
+                        /** @description The team's name for them (null: WhatsApp's push name is shown) */
+                        name: string | null;
+                        /** @description When they opted out of proactive sends (an opt-out word, or through the API); null while they take them */
+                        optedOutAt: string | null;
+                        optedOutWord: string | null;
+                        phoneE164: string | null;
+                        /** @description The name they gave WhatsApp */
+                        pushName: string | null;
+                        tags: string[];
+                        updatedAt: string;
+                        waJid: string | null;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -4617,7 +4694,32 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        attributes: {
+                            [key: string]: unknown;
+                        };
+                        avatarUrl: string | null;
+                        createdAt: string;
+                        email: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        isGroup: boolean;
+                        /** @description Their lead, when they have one */
+                        leadId: string | null;
+                        /** @description The team's name for them (null: WhatsApp's push name is shown) */
+                        name: string | null;
+                        /** @description When they opted out of proactive sends (an opt-out word, or through the API); null while they take them */
+                        optedOutAt: string | null;
+                        optedOutWord: string | null;
+                        phoneE164: string | null;
+                        /** @description The name they gave WhatsApp */
+                        pushName: string | null;
+                        tags: string[];
+                        updatedAt: string;
+                        waJid: string | null;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -4671,7 +4773,32 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        attributes: {
+                            [key: string]: unknown;
+                        };
+                        avatarUrl: string | null;
+                        createdAt: string;
+                        email: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        isGroup: boolean;
+                        /** @description Their lead, when they have one */
+                        leadId: string | null;
+                        /** @description The team's name for them (null: WhatsApp's push name is shown) */
+                        name: string | null;
+                        /** @description When they opted out of proactive sends (an opt-out word, or through the API); null while they take them */
+                        optedOutAt: string | null;
+                        optedOutWord: string | null;
+                        phoneE164: string | null;
+                        /** @description The name they gave WhatsApp */
+                        pushName: string | null;
+                        tags: string[];
+                        updatedAt: string;
+                        waJid: string | null;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -5593,7 +5720,50 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        data: {
+                            adHeadline: string | null;
+                            adSourceId: string | null;
+                            adSourceType: string | null;
+                            adSourceUrl: string | null;
+                            /** @description Free-form custom fields */
+                            attributes: {
+                                [key: string]: unknown;
+                            };
+                            contactId: string | null;
+                            createdAt: string;
+                            /** @description A click-to-WhatsApp ad's click id */
+                            ctwaClid: string | null;
+                            email: string | null;
+                            firstMessageAt: string | null;
+                            firstTouchToken: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            matchedAt: string | null;
+                            /** @description How the first WhatsApp message was tied to the lead (token, phone…) */
+                            matchMethod: string | null;
+                            name: string | null;
+                            /** @description The attendant who owns the lead */
+                            ownerUserId: string | null;
+                            phoneE164: string | null;
+                            score: number;
+                            /** @enum {string} */
+                            source: "whatsapp" | "ctwa_ad" | "form" | "manual" | "n8n" | "import";
+                            /** @enum {string} */
+                            status: "new" | "contacted" | "qualified" | "won" | "lost";
+                            updatedAt: string;
+                            utmCampaign: string | null;
+                            utmContent: string | null;
+                            utmMedium: string | null;
+                            utmSource: string | null;
+                            utmTerm: string | null;
+                        }[];
+                        meta: {
+                            nextCursor: string | null;
+                        };
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -5671,7 +5841,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        adHeadline: string | null;
+                        adSourceId: string | null;
+                        adSourceType: string | null;
+                        adSourceUrl: string | null;
+                        /** @description Free-form custom fields */
+                        attributes: {
+                            [key: string]: unknown;
+                        };
+                        contactId: string | null;
+                        createdAt: string;
+                        /** @description A click-to-WhatsApp ad's click id */
+                        ctwaClid: string | null;
+                        email: string | null;
+                        firstMessageAt: string | null;
+                        firstTouchToken: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        matchedAt: string | null;
+                        /** @description How the first WhatsApp message was tied to the lead (token, phone…) */
+                        matchMethod: string | null;
+                        name: string | null;
+                        /** @description The attendant who owns the lead */
+                        ownerUserId: string | null;
+                        phoneE164: string | null;
+                        score: number;
+                        /** @enum {string} */
+                        source: "whatsapp" | "ctwa_ad" | "form" | "manual" | "n8n" | "import";
+                        /** @enum {string} */
+                        status: "new" | "contacted" | "qualified" | "won" | "lost";
+                        updatedAt: string;
+                        utmCampaign: string | null;
+                        utmContent: string | null;
+                        utmMedium: string | null;
+                        utmSource: string | null;
+                        utmTerm: string | null;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -5718,7 +5926,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        adHeadline: string | null;
+                        adSourceId: string | null;
+                        adSourceType: string | null;
+                        adSourceUrl: string | null;
+                        /** @description Free-form custom fields */
+                        attributes: {
+                            [key: string]: unknown;
+                        };
+                        contactId: string | null;
+                        createdAt: string;
+                        /** @description A click-to-WhatsApp ad's click id */
+                        ctwaClid: string | null;
+                        email: string | null;
+                        firstMessageAt: string | null;
+                        firstTouchToken: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        matchedAt: string | null;
+                        /** @description How the first WhatsApp message was tied to the lead (token, phone…) */
+                        matchMethod: string | null;
+                        name: string | null;
+                        /** @description The attendant who owns the lead */
+                        ownerUserId: string | null;
+                        phoneE164: string | null;
+                        score: number;
+                        /** @enum {string} */
+                        source: "whatsapp" | "ctwa_ad" | "form" | "manual" | "n8n" | "import";
+                        /** @enum {string} */
+                        status: "new" | "contacted" | "qualified" | "won" | "lost";
+                        updatedAt: string;
+                        utmCampaign: string | null;
+                        utmContent: string | null;
+                        utmMedium: string | null;
+                        utmSource: string | null;
+                        utmTerm: string | null;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -5839,7 +6085,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        adHeadline: string | null;
+                        adSourceId: string | null;
+                        adSourceType: string | null;
+                        adSourceUrl: string | null;
+                        /** @description Free-form custom fields */
+                        attributes: {
+                            [key: string]: unknown;
+                        };
+                        contactId: string | null;
+                        createdAt: string;
+                        /** @description A click-to-WhatsApp ad's click id */
+                        ctwaClid: string | null;
+                        email: string | null;
+                        firstMessageAt: string | null;
+                        firstTouchToken: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        matchedAt: string | null;
+                        /** @description How the first WhatsApp message was tied to the lead (token, phone…) */
+                        matchMethod: string | null;
+                        name: string | null;
+                        /** @description The attendant who owns the lead */
+                        ownerUserId: string | null;
+                        phoneE164: string | null;
+                        score: number;
+                        /** @enum {string} */
+                        source: "whatsapp" | "ctwa_ad" | "form" | "manual" | "n8n" | "import";
+                        /** @enum {string} */
+                        status: "new" | "contacted" | "qualified" | "won" | "lost";
+                        updatedAt: string;
+                        utmCampaign: string | null;
+                        utmContent: string | null;
+                        utmMedium: string | null;
+                        utmSource: string | null;
+                        utmTerm: string | null;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -5911,7 +6195,48 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        created: boolean;
+                        lead: {
+                            adHeadline: string | null;
+                            adSourceId: string | null;
+                            adSourceType: string | null;
+                            adSourceUrl: string | null;
+                            /** @description Free-form custom fields */
+                            attributes: {
+                                [key: string]: unknown;
+                            };
+                            contactId: string | null;
+                            createdAt: string;
+                            /** @description A click-to-WhatsApp ad's click id */
+                            ctwaClid: string | null;
+                            email: string | null;
+                            firstMessageAt: string | null;
+                            firstTouchToken: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            matchedAt: string | null;
+                            /** @description How the first WhatsApp message was tied to the lead (token, phone…) */
+                            matchMethod: string | null;
+                            name: string | null;
+                            /** @description The attendant who owns the lead */
+                            ownerUserId: string | null;
+                            phoneE164: string | null;
+                            score: number;
+                            /** @enum {string} */
+                            source: "whatsapp" | "ctwa_ad" | "form" | "manual" | "n8n" | "import";
+                            /** @enum {string} */
+                            status: "new" | "contacted" | "qualified" | "won" | "lost";
+                            updatedAt: string;
+                            utmCampaign: string | null;
+                            utmContent: string | null;
+                            utmMedium: string | null;
+                            utmSource: string | null;
+                            utmTerm: string | null;
+                        };
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
