@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { eventually } from '../../server/test/inbox/support/inbox-app';
 import { FakeOpenAi } from '../../server/test/ai/support/fake-openai';
 import { type Browser, openBrowser, screenshot } from './support/browser';
+import { BRUNO, setUpWorkspace, signIn } from './support/session';
 import { ADAPTERS, startStack, type Stack } from './support/stack';
 
 const CUSTOMER = '5511955550088';
@@ -23,20 +23,11 @@ describe.each(ADAPTERS.slice(0, 1))('AI agent settings in the browser on %s', (_
 	beforeAll(async () => {
 		model = await FakeOpenAi.start();
 		stack = await startStack(open, { OUTBOX_TIME_SCALE: '0.01' });
-		const { server, sandbox } = stack;
-		const registered = await server.call('POST', '/api/v1/auth/register', undefined, { workspaceName: 'Loja', name: 'Ana', email: 'ana@example.com', password: 'uma senha comprida' });
-		admin = `Bearer ${registered.json().token}`;
-		expect((await server.call('POST', '/api/v1/attendants', admin, { email: 'bruno@example.com', name: 'Bruno', role: 'agent', password: 'outra senha comprida' })).statusCode).toBe(201);
-		instance = `agents-${randomBytes(3).toString('hex')}`;
-		const created = await server.call('POST', '/api/v1/channels', admin, { name: 'Vendas', instanceName: instance });
-		channelId = created.json().channel.id as string;
-		await sandbox.post(`/_sandbox/instances/${instance}/scan`, { number: '5511999990000', profileName: 'Loja Vendas' });
-		await eventually(async () => expect((await server.call('GET', `/api/v1/channels/${channelId}`, admin)).json().status).toBe('connected'), 60_000);
+		const workspace = await setUpWorkspace(stack, { attendants: [BRUNO], channelPrefix: 'agents' });
+		admin = workspace.admin;
+		({ id: channelId, instance } = workspace.channel);
 		ana = await openBrowser();
-		await ana.page.goto(server.url);
-		await ana.page.getByLabel('E-mail').fill('ana@example.com');
-		await ana.page.getByLabel('Senha').fill('uma senha comprida');
-		await ana.page.getByRole('button', { name: 'Entrar' }).click();
+		await signIn(ana, stack.server.url);
 		await ana.page.getByText('Nenhuma conversa por aqui.').waitFor();
 	});
 	afterAll(async () => {
@@ -109,10 +100,7 @@ describe.each(ADAPTERS.slice(0, 1))('AI agent settings in the browser on %s', (_
 	it('is not offered to an attendant who is not an admin', async () => {
 		bruno = await openBrowser();
 		const { page } = bruno;
-		await page.goto(stack.server.url);
-		await page.getByLabel('E-mail').fill('bruno@example.com');
-		await page.getByLabel('Senha').fill('outra senha comprida');
-		await page.getByRole('button', { name: 'Entrar' }).click();
+		await signIn(bruno, stack.server.url, BRUNO);
 		await page.getByRole('navigation').getByRole('button', { name: 'Canais' }).waitFor();
 		expect(await page.getByRole('navigation').getByRole('button', { name: 'Agentes de IA' }).count()).toBe(0);
 		await page.goto(`${stack.server.url}/ai`);

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { eventually } from '../../server/test/inbox/support/inbox-app';
 import { FakeOpenAi } from '../../server/test/ai/support/fake-openai';
 import { type Browser, openBrowser, screenshot } from './support/browser';
 import { wav } from './support/media-files';
+import { setUpWorkspace, signIn } from './support/session';
 import { ADAPTERS, startStack, type Stack } from './support/stack';
 
 const CUSTOMER = '5511955550077';
@@ -20,14 +19,10 @@ describe.each(ADAPTERS.slice(0, 1))('the AI in the browser on %s', (_driver, ope
 	beforeAll(async () => {
 		model = await FakeOpenAi.start();
 		stack = await startStack(open, { OUTBOX_TIME_SCALE: '0.01' });
-		const { server, sandbox } = stack;
-		const registered = await server.call('POST', '/api/v1/auth/register', undefined, { workspaceName: 'Loja', name: 'Ana', email: 'ana@example.com', password: 'uma senha comprida' });
-		const admin = `Bearer ${registered.json().token}`;
-		instance = `ai-${randomBytes(3).toString('hex')}`;
-		const created = await server.call('POST', '/api/v1/channels', admin, { name: 'Vendas', instanceName: instance });
-		const channelId = created.json().channel.id as string;
-		await sandbox.post(`/_sandbox/instances/${instance}/scan`, { number: '5511999990000', profileName: 'Loja Vendas' });
-		await eventually(async () => expect((await server.call('GET', `/api/v1/channels/${channelId}`, admin)).json().status).toBe('connected'), 60_000);
+		const { server } = stack;
+		const { admin, channel } = await setUpWorkspace(stack, { channelPrefix: 'ai' });
+		instance = channel.instance;
+		const channelId = channel.id;
 		const agent = await server.call('POST', '/api/v1/ai/agents', admin, {
 			name: 'Assistente',
 			baseUrl: model.url,
@@ -40,10 +35,7 @@ describe.each(ADAPTERS.slice(0, 1))('the AI in the browser on %s', (_driver, ope
 		});
 		expect(agent.statusCode).toBe(201);
 		ana = await openBrowser();
-		await ana.page.goto(server.url);
-		await ana.page.getByLabel('E-mail').fill('ana@example.com');
-		await ana.page.getByLabel('Senha').fill('uma senha comprida');
-		await ana.page.getByRole('button', { name: 'Entrar' }).click();
+		await signIn(ana, server.url);
 		await ana.page.getByText('Nenhuma conversa por aqui.').waitFor();
 	});
 	afterAll(async () => {

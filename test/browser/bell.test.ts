@@ -1,17 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { eventually } from '../../server/test/inbox/support/inbox-app';
 import { type Browser, openBrowser, screenshot } from './support/browser';
+import { BRUNO, setUpWorkspace, signIn } from './support/session';
 import { ADAPTERS, startStack, type Stack } from './support/stack';
 
 const CUSTOMER = '5511944440011';
-
-async function signIn(browser: Browser, url: string, email: string, password: string): Promise<void> {
-	await browser.page.goto(url);
-	await browser.page.getByLabel('E-mail').fill(email);
-	await browser.page.getByLabel('Senha').fill(password);
-	await browser.page.getByRole('button', { name: 'Entrar' }).click();
-	await browser.page.getByRole('navigation').getByRole('button', { name: 'Conversas' }).waitFor();
-}
 
 /**
  * The global bell, live in two browsers: a newcomer nobody has taken rings every attendant under "Sem atendente";
@@ -29,22 +21,14 @@ describe.each(ADAPTERS.slice(0, 1))('the notification bell in the browser on %s'
 
 	beforeAll(async () => {
 		stack = await startStack(open);
-		const { server, sandbox } = stack;
-		const registered = await server.call('POST', '/api/v1/auth/register', undefined, { workspaceName: 'Loja', name: 'Ana', email: 'ana@example.com', password: 'uma senha comprida' });
-		admin = `Bearer ${registered.json().token}`;
-		const created = await server.call('POST', '/api/v1/attendants', admin, { email: 'bruno@example.com', name: 'Bruno', role: 'agent', password: 'outra senha comprida' });
-		expect(created.statusCode).toBe(201);
-		brunoId = created.json().id;
-		brunoAuth = `Bearer ${(await server.call('POST', '/api/v1/auth/login', undefined, { email: 'bruno@example.com', password: 'outra senha comprida' })).json().token}`;
-		instance = `bell-${randomBytes(3).toString('hex')}`;
-		const channel = await server.call('POST', '/api/v1/channels', admin, { name: 'Vendas', instanceName: instance });
-		const channelId = channel.json().channel.id as string;
-		await sandbox.post(`/_sandbox/instances/${instance}/scan`, { number: '5511999990000', profileName: 'Loja Vendas' });
-		await eventually(async () => expect((await server.call('GET', `/api/v1/channels/${channelId}`, admin)).json().status).toBe('connected'), 60_000);
+		const workspace = await setUpWorkspace(stack, { attendants: [BRUNO], channelPrefix: 'bell' });
+		admin = workspace.admin;
+		({ id: brunoId, authorization: brunoAuth } = workspace.attendants[BRUNO.email]);
+		instance = workspace.channel.instance;
 		ana = await openBrowser();
 		bruno = await openBrowser();
-		await signIn(ana, server.url, 'ana@example.com', 'uma senha comprida');
-		await signIn(bruno, server.url, 'bruno@example.com', 'outra senha comprida');
+		await signIn(ana, stack.server.url);
+		await signIn(bruno, stack.server.url, BRUNO);
 	}, 300_000);
 	afterAll(async () => {
 		await ana?.close();

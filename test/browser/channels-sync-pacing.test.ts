@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { eventually } from '../../server/test/inbox/support/inbox-app';
 import { type Browser, openBrowser, screenshot } from './support/browser';
+import { setUpWorkspace, signIn } from './support/session';
 import { ADAPTERS, startStack, type Stack } from './support/stack';
 
 const DAY = 24 * 3600;
@@ -20,22 +19,15 @@ describe.each(ADAPTERS.slice(0, 1))('history sync and sending pace on the channe
 	beforeAll(async () => {
 		stack = await startStack(open);
 		const { server, sandbox } = stack;
-		const registered = await server.call('POST', '/api/v1/auth/register', undefined, { workspaceName: 'Loja', name: 'Ana', email: 'ana@example.com', password: 'uma senha comprida' });
-		admin = `Bearer ${registered.json().token}`;
-		instance = `sync-${randomBytes(3).toString('hex')}`;
-		const created = await server.call('POST', '/api/v1/channels', admin, { name: 'Vendas', instanceName: instance });
-		channelId = created.json().channel.id as string;
-		await sandbox.post(`/_sandbox/instances/${instance}/scan`, { number: '5511999990000', profileName: 'Loja Vendas' });
-		await eventually(async () => expect((await server.call('GET', `/api/v1/channels/${channelId}`, admin)).json().status).toBe('connected'), 60_000);
+		const workspace = await setUpWorkspace(stack, { channelPrefix: 'sync' });
+		admin = workspace.admin;
+		({ id: channelId, instance } = workspace.channel);
 		// What the phone holds: 40 chats of the last 10 days, and one chat older than the 30 days asked for.
 		const now = Math.floor(Date.now() / 1000);
 		expect((await sandbox.post(`/_sandbox/instances/${instance}/history`, { messages: 2000, chats: 40, firstNumber: '5511970000001', since: now - 10 * DAY, until: now - 60 })).status).toBe(200);
 		expect((await sandbox.post(`/_sandbox/instances/${instance}/history`, { messages: 20, chats: 1, firstNumber: '5511950000001', since: now - 60 * DAY, until: now - 40 * DAY })).status).toBe(200);
 		ana = await openBrowser();
-		await ana.page.goto(server.url);
-		await ana.page.getByLabel('E-mail').fill('ana@example.com');
-		await ana.page.getByLabel('Senha').fill('uma senha comprida');
-		await ana.page.getByRole('button', { name: 'Entrar' }).click();
+		await signIn(ana, server.url);
 		await ana.page.getByRole('navigation').getByRole('button', { name: 'Canais' }).click();
 	});
 	afterAll(async () => {

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { eventually } from '../../server/test/inbox/support/inbox-app';
 import { type Browser, openBrowser, screenshot } from './support/browser';
+import { BRUNO, setUpWorkspace, signIn } from './support/session';
 import { ADAPTERS, startStack, type Stack } from './support/stack';
 
 const XSS_NAME = '<img src=x onerror=alert("name")>Zé';
@@ -15,33 +15,16 @@ describe.each(ADAPTERS.slice(0, 1))('inbox in the browser, live, on %s', (_drive
 	let stack: Stack;
 	let ana: Browser;
 	let bruno: Browser;
-	let admin: string;
 	let instance: string;
 
 	beforeAll(async () => {
 		stack = await startStack(open);
-		const { server, sandbox } = stack;
-		const registered = await server.call('POST', '/api/v1/auth/register', undefined, { workspaceName: 'Loja', name: 'Ana', email: 'ana@example.com', password: 'uma senha comprida' });
-		admin = `Bearer ${registered.json().token}`;
-		expect((await server.call('POST', '/api/v1/attendants', admin, { email: 'bruno@example.com', name: 'Bruno', role: 'agent', password: 'outra senha comprida' })).statusCode).toBe(201);
-		instance = `web-${randomBytes(3).toString('hex')}`;
-		const created = await server.call('POST', '/api/v1/channels', admin, { name: 'Vendas', instanceName: instance });
-		expect(created.statusCode).toBe(201);
-		const channelId = created.json().channel.id as string;
-		expect((await sandbox.post(`/_sandbox/instances/${instance}/scan`, { number: '5511999990000', profileName: 'Loja Vendas' })).status).toBe(200);
-		await eventually(async () => expect((await server.call('GET', `/api/v1/channels/${channelId}`, admin)).json().status).toBe('connected'), 60_000);
+		instance = (await setUpWorkspace(stack, { attendants: [BRUNO] })).channel.instance;
 		ana = await openBrowser();
 		bruno = await openBrowser();
-		for (const [browser, email, password] of [
-			[ana, 'ana@example.com', 'uma senha comprida'],
-			[bruno, 'bruno@example.com', 'outra senha comprida'],
-		] as const) {
-			await browser.page.goto(server.url);
-			await browser.page.getByLabel('E-mail').fill(email);
-			await browser.page.getByLabel('Senha').fill(password);
-			await browser.page.getByRole('button', { name: 'Entrar' }).click();
-			await browser.page.getByText('Nenhuma conversa por aqui.').waitFor();
-		}
+		await signIn(ana, stack.server.url);
+		await signIn(bruno, stack.server.url, BRUNO);
+		for (const { page } of [ana, bruno]) await page.getByText('Nenhuma conversa por aqui.').waitFor();
 	});
 	afterAll(async () => {
 		await ana?.close();

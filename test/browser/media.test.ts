@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { eventually } from '../../server/test/inbox/support/inbox-app';
 import { type Browser, openBrowser, screenshot } from './support/browser';
 import { pdf, png, wav } from './support/media-files';
+import { setUpWorkspace, signIn } from './support/session';
 import { ADAPTERS, startStack, type Stack } from './support/stack';
 
 const CUSTOMER = '5511955550001';
@@ -23,20 +23,11 @@ describe.each(ADAPTERS.slice(0, 1))('media in the browser on %s', (_driver, open
 
 	beforeAll(async () => {
 		stack = await startStack(open, { OUTBOX_TIME_SCALE: '0.01' });
-		const { server, sandbox } = stack;
-		const registered = await server.call('POST', '/api/v1/auth/register', undefined, { workspaceName: 'Loja', name: 'Ana', email: 'ana@example.com', password: 'uma senha comprida' });
-		admin = `Bearer ${registered.json().token}`;
-		instance = `media-${randomBytes(3).toString('hex')}`;
-		const created = await server.call('POST', '/api/v1/channels', admin, { name: 'Vendas', instanceName: instance });
-		expect(created.statusCode).toBe(201);
-		const channelId = created.json().channel.id as string;
-		expect((await sandbox.post(`/_sandbox/instances/${instance}/scan`, { number: '5511999990000', profileName: 'Loja Vendas' })).status).toBe(200);
-		await eventually(async () => expect((await server.call('GET', `/api/v1/channels/${channelId}`, admin)).json().status).toBe('connected'), 60_000);
+		const workspace = await setUpWorkspace(stack, { channelPrefix: 'media' });
+		admin = workspace.admin;
+		instance = workspace.channel.instance;
 		ana = await openBrowser();
-		await ana.page.goto(server.url);
-		await ana.page.getByLabel('E-mail').fill('ana@example.com');
-		await ana.page.getByLabel('Senha').fill('uma senha comprida');
-		await ana.page.getByRole('button', { name: 'Entrar' }).click();
+		await signIn(ana, stack.server.url);
 		await ana.page.getByText('Nenhuma conversa por aqui.').waitFor();
 	});
 	afterAll(async () => {
