@@ -1,25 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import type { Db } from '../../src/db/db';
 import { migrate } from '../../src/db/migrate';
 import { createPgDb } from '../../src/db/pg-db';
-import { findFreePort } from '../../src/infra/free-port';
 import { createTestDatabase, testRedisUrl } from '../../../test/support/test-database';
 import { eventually, request } from '../inbox/support/inbox-app';
 import { API_KEY, SandboxClient } from '../sandbox/support/sandbox-client';
+import { startServerProcess, type ServerProcess } from '../support/server-process';
 import { FakeOpenAi } from './support/fake-openai';
 
-const MAIN = resolve(__dirname, '../../../dist/server/src/main.js');
 const LONG = 60_000;
-
-interface Child {
-	process: ChildProcess;
-	url: string;
-	output: () => string;
-}
 
 /**
  * Two server processes (`node dist/server/src/main.js`) on one PostgreSQL and one Redis, as replicas run: a customer's
@@ -33,54 +22,27 @@ describe('AI replies with two server processes', () => {
 	let sandbox: SandboxClient;
 	let model: FakeOpenAi;
 	let databaseUrl: string;
-	const children: Child[] = [];
+	const children: ServerProcess[] = [];
 	const integrationsKey = randomBytes(32).toString('base64');
 	const prefix = `ai-rep-${randomBytes(4).toString('hex')}`;
 
-	async function startServer(): Promise<Child> {
-		if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npx gulp build\` (npm test does) first`);
-		const port = await findFreePort();
-		const proc = spawn(process.execPath, [MAIN], {
-			env: {
-				PATH: process.env.PATH ?? '',
-				HOME: process.env.HOME ?? '',
-				LOG_LEVEL: 'warn',
-				PORT: String(port),
-				DATA_DIR: mkdtempSync(join(tmpdir(), 'ai-rep-')),
-				DATABASE_URL: databaseUrl,
-				REDIS_URL: testRedisUrl(),
-				EVOLUTION_BASE_URL: sandbox.url,
-				EVOLUTION_API_KEY: API_KEY,
-				INTEGRATIONS_KEY: integrationsKey,
-				QUEUE_PREFIX: prefix,
-				SIGNUP_MODE: 'open',
-				OUTBOX_TIME_SCALE: '0.01',
-				OUTBOX_RECONCILE_MS: '500',
-				AI_SWEEP_MS: '500',
-				AI_ECHO_GRACE_MS: '300',
-			},
-			stdio: ['ignore', 'pipe', 'pipe'],
+	async function startServer(): Promise<ServerProcess> {
+		const child = await startServerProcess({
+			DATABASE_URL: databaseUrl,
+			REDIS_URL: testRedisUrl(),
+			EVOLUTION_BASE_URL: sandbox.url,
+			EVOLUTION_API_KEY: API_KEY,
+			INTEGRATIONS_KEY: integrationsKey,
+			QUEUE_PREFIX: prefix,
+			SIGNUP_MODE: 'open',
+			OUTBOX_TIME_SCALE: '0.01',
+			OUTBOX_RECONCILE_MS: '500',
+			AI_SWEEP_MS: '500',
+			AI_ECHO_GRACE_MS: '300',
 		});
-		let output = '';
-		proc.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
-		proc.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
-		const deadline = Date.now() + 90_000;
-		while (!/Server:\s+http/.test(output)) {
-			if (proc.exitCode !== null) throw new Error(`server exited early (${proc.exitCode}):\n${output}`);
-			if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
-			await new Promise((r) => setTimeout(r, 100));
-		}
-		const child = { process: proc, url: `http://127.0.0.1:${port}`, output: () => output };
 		children.push(child);
 		return child;
 	}
-
-	const stop = (target: Child) =>
-		new Promise<void>((resolveExit) => {
-			if (target.process.exitCode !== null || target.process.signalCode) return resolveExit();
-			target.process.once('exit', () => resolveExit());
-			target.process.kill('SIGTERM');
-		});
 
 	beforeAll(async () => {
 		databaseUrl = await createTestDatabase('ai_replicas');
@@ -90,7 +52,7 @@ describe('AI replies with two server processes', () => {
 		model = await FakeOpenAi.start();
 	});
 	afterAll(async () => {
-		for (const child of children) await stop(child);
+		for (const child of children) await child.stop();
 		await model?.close();
 		await sandbox?.close();
 		await db?.close();

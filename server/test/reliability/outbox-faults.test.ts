@@ -1,8 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { createChannel } from '../../src/channels/channel-repository';
 import type { Db } from '../../src/db/db';
@@ -11,16 +7,11 @@ import { createPgDb } from '../../src/db/pg-db';
 import { findFreePort } from '../../src/infra/free-port';
 import { createTestDatabase, testRedisUrl } from '../../../test/support/test-database';
 import { API_KEY, SandboxClient } from '../sandbox/support/sandbox-client';
+import { startServerProcess, type ServerProcess } from '../support/server-process';
 import { scaled } from './scale';
 
-const MAIN = resolve(__dirname, '../../../dist/server/src/main.js');
 const MESSAGES = scaled(300, 5_000);
 const CHANNELS = scaled(3, 10);
-
-interface Child {
-	process: ChildProcess;
-	output: () => string;
-}
 
 /**
  * The outbox under faults, with the real server as a child process (`node dist/server/src/main.js`, PostgreSQL, the
@@ -34,21 +25,15 @@ describe('outbox under faults, a kill -9 and a Redis flush', () => {
 	let db: Db;
 	let sandbox: SandboxClient;
 	let redis: Redis;
-	let child: Child | undefined;
+	let child: ServerProcess | undefined;
 	let port: number;
 	const integrationsKey = randomBytes(32);
 	const prefix = `rel-${randomBytes(4).toString('hex')}`;
 	let databaseUrl: string;
 
-	async function startServer(): Promise<Child> {
-		if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npx gulp build\` (npm run test:reliability does) first`);
-		const proc = spawn(process.execPath, [MAIN], {
-			env: {
-				PATH: process.env.PATH ?? '',
-				HOME: process.env.HOME ?? '',
-				LOG_LEVEL: 'warn',
-				PORT: String(port),
-				DATA_DIR: mkdtempSync(join(tmpdir(), 'outbox-rel-')),
+	const startServer = () =>
+		startServerProcess(
+			{
 				DATABASE_URL: databaseUrl,
 				REDIS_URL: testRedisUrl(),
 				EVOLUTION_BASE_URL: sandbox.url,
@@ -59,26 +44,9 @@ describe('outbox under faults, a kill -9 and a Redis flush', () => {
 				OUTBOX_SEND_TIMEOUT_MS: '1000',
 				OUTBOX_RECONCILE_MS: '500',
 			},
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		let output = '';
-		proc.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
-		proc.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
-		const deadline = Date.now() + 60_000;
-		while (!/Server:\s+http/.test(output)) {
-			if (proc.exitCode !== null) throw new Error(`server exited early (${proc.exitCode}):\n${output}`);
-			if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
-			await new Promise((r) => setTimeout(r, 100));
-		}
-		return { process: proc, output: () => output };
-	}
-
-	const kill = (target: Child) =>
-		new Promise<void>((resolveExit) => {
-			if (target.process.exitCode !== null || target.process.signalCode) return resolveExit();
-			target.process.once('exit', () => resolveExit());
-			target.process.kill('SIGKILL');
-		});
+			// The same port after the kill: the sandbox's instance webhooks point at it.
+			{ port },
+		);
 
 	beforeAll(async () => {
 		databaseUrl = await createTestDatabase('outbox_rel');
@@ -89,7 +57,7 @@ describe('outbox under faults, a kill -9 and a Redis flush', () => {
 		port = await findFreePort();
 	});
 	afterAll(async () => {
-		if (child) await kill(child);
+		await child?.stop('SIGKILL');
 		redis?.disconnect();
 		await sandbox?.close();
 		await db?.close();
@@ -144,7 +112,7 @@ describe('outbox under faults, a kill -9 and a Redis flush', () => {
 
 		// kill -9 once a third went out, then start it again.
 		await waitUntil(async () => (await settled()) >= MESSAGES / 3, 'a third settled', 170_000);
-		await kill(child);
+		await child.stop('SIGKILL');
 		child = await startServer();
 
 		// Later, everything the server's queues had in Redis disappears.
