@@ -4,6 +4,8 @@ import type { Db, Queryable, Tx } from '../db/db';
 import { isRetryableDbError } from '../db/retryable-error';
 import type { ConversationSummary } from '../inbox/conversations/conversation-view';
 import { writeMessages, type MessageWrite } from '../messages/message-batch-write';
+import { boundEvents } from '../providers/event-bounds';
+import { isEvolutionMessageRaw } from '../providers/evolution/evolution-message-raw-check';
 import { EvolutionNormaliser } from '../providers/evolution/evolution-normaliser';
 import type { IncomingMessage } from '../providers/provider-events';
 import type { EvolutionHistoryRecord } from './chat-pager';
@@ -19,19 +21,36 @@ export interface ChunkResult {
 	conversations: ConversationSummary[];
 }
 
+/** The best receipt of a record's MessageUpdate[] (the record has no status column, CONTRACT §2.3). */
+function bestReceipt(updates: unknown): string | undefined {
+	if (!Array.isArray(updates)) return undefined;
+	let best: string | undefined;
+	for (const update of updates) {
+		const status = (update as { status?: unknown } | null)?.status;
+		if (typeof status !== 'string') continue;
+		const name = status.toUpperCase();
+		if (STATUS_RANK.indexOf(name) > STATUS_RANK.indexOf(best ?? '')) best = name;
+	}
+	return best;
+}
+
 /**
- * A findMessages record as ingest's IncomingMessage, marked history. The record has no status column (CONTRACT
- * §2.3): the best receipt in MessageUpdate[] stands in for it, as Evolution's own status would. Records the live
- * normaliser would not store (protocol messages, status broadcasts) give nothing; an unreadable one gives undefined.
+ * A findMessages record as ingest's IncomingMessage, marked history: checked as a messages.set item is (the same
+ * rules as its schema, without a copy of the record), normalised, and bounded as live ingest bounds what it stores
+ * (ids and JIDs that fit, names and texts clamped, a timestamp PostgreSQL can hold). The best receipt in
+ * MessageUpdate[] stands in for the status, as Evolution's own status would. Records the live normaliser would not
+ * store (protocol messages, status broadcasts) give null; an unreadable one gives undefined. Never throws.
  */
-export function historyMessage(record: EvolutionHistoryRecord): IncomingMessage | null | undefined {
-	const best = (record.MessageUpdate ?? [])
-		.map((u) => String(u?.status ?? '').toUpperCase())
-		.reduce<string | undefined>((top, status) => (STATUS_RANK.indexOf(status) > STATUS_RANK.indexOf(top ?? '') ? status : top), undefined);
-	const result = normaliser.normalise({ event: 'messages.set', data: [best ? { ...record, status: best } : record] });
-	if (!result.ok) return undefined;
-	const event = result.events.find((e) => e.kind === 'message');
-	return event?.kind === 'message' ? event.message : null;
+export function historyMessage(record: unknown, now: number = Date.now()): IncomingMessage | null | undefined {
+	if (!isEvolutionMessageRaw(record)) return undefined;
+	try {
+		const event = normaliser.historyEvents(record, bestReceipt((record as { MessageUpdate?: unknown }).MessageUpdate)).find((e) => e.kind === 'message');
+		if (!event) return null;
+		const bounded = boundEvents([event], now).events[0];
+		return bounded?.kind === 'message' ? bounded.message : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 /**
@@ -59,8 +78,9 @@ export class HistoryImporter {
 		const messages: IncomingMessage[] = [];
 		let unreadable = 0;
 		const ids = new Set<string>();
+		const now = Date.now();
 		for (const record of records) {
-			const message = historyMessage(record);
+			const message = historyMessage(record, now);
 			if (message === undefined) unreadable++;
 			else if (message && !ids.has(message.waMessageId)) {
 				ids.add(message.waMessageId);

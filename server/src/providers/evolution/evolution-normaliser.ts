@@ -163,8 +163,18 @@ export class EvolutionNormaliser implements ProviderNormaliser {
 		}
 	}
 
+	/**
+	 * A findMessages record of history sync, already checked (isEvolutionMessageRaw: the same checks as messages.set's
+	 * schema, without zod's copy of every record): its events, exactly as a messages.set item would give them. The
+	 * record carries no status column (CONTRACT §2.3): the caller passes the best of its receipts instead (none: the
+	 * record's own status, if it has one).
+	 */
+	historyEvents(raw: EvolutionMessageRaw, status: string | undefined): ProviderEvent[] {
+		return this.messageEvents(raw, true, status);
+	}
+
 	/** One message: a chat message, or an edit / delete carried as a protocolMessage inside messages.upsert. */
-	private messageEvents(raw: EvolutionMessageRaw, history: boolean): ProviderEvent[] {
+	private messageEvents(raw: EvolutionMessageRaw, history: boolean, status: EvolutionMessageRaw['status'] = raw.status): ProviderEvent[] {
 		const key = raw.key;
 		if (isIgnoredChatJid(key.remoteJid) || !hasContent(raw.message)) return [];
 		const content = readMessageContent(raw.message, raw.contextInfo);
@@ -189,7 +199,7 @@ export class EvolutionNormaliser implements ProviderNormaliser {
 			details: content.details && Object.keys(content.details).length > 0 ? content.details : undefined,
 			quotedWaMessageId: content.quotedWaMessageId,
 			reaction: content.reaction,
-			status: evolutionStatus(raw.status) ?? (fromMe ? 'server_ack' : 'delivered'),
+			status: evolutionStatus(status) ?? (fromMe ? 'server_ack' : 'delivered'),
 			timestamp: seconds ? new Date(seconds * 1000) : new Date(),
 			referral: content.referral,
 			history,
