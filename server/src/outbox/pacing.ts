@@ -5,15 +5,17 @@ import { outboxSettings, type OutboxChannelSettings } from './outbox-settings';
 
 /**
  * Pacing of proactive sends per channel (anchor-inbox §e: what gets numbers banned). Replies to a contact who wrote
- * in the last 24 h are never paced. For proactive sends, before each one:
- * - the send window (hours and weekdays in the channel's time zone): outside it, wait for the next opening;
+ * in the last 24 h are never paced, nor held by the send window (the customer is waiting for the answer). For
+ * proactive sends, before each one:
+ * - the send window (hours and weekdays in the channel's time zone): outside it, wait for the next opening (the
+ *   forecast, expectedSendAt, says when);
  * - at most `perMinute` in any minute (default 30), counted from the sends themselves (the rows' sent_at, so a
  *   Redis loss cannot reset it);
  * - spaced progressively with jitter: the gap is 60 s / perMinute × (1 … 1.6), doubled once 20 went in the last
  *   hour (the Whaticket rhythm), never below 60 s / perMinute so the cap holds whatever the jitter;
  * - a daily allowance: warm-up by the number's age (40 → 80 → 150 → 300 → 600 a day over three weeks) and the
  *   channel's daily cap.
- * Every period is multiplied by the time scale (tests and benchmarks).
+ * Every period is multiplied by the time scale (tests and benchmarks); the send window's hours are not.
  */
 export const WARMUP_STEPS: Array<[maxAgeDays: number, perDay: number]> = [
 	[1, 40],
@@ -46,11 +48,12 @@ export function baseGapMs(settings: Pick<OutboxChannelSettings, 'perMinute'>, ti
 	return (MINUTE * timeScale) / settings.perMinute;
 }
 
-/** When the window is next open at or after `at` (or `at` itself when open). */
+/** When the window is next open at or after `at` (or `at` itself when open); both read on the wall clock. */
 export function nextWindowOpening(window: NonNullable<OutboxChannelSettings['sendWindow']>, at: Date): Date {
 	const probe = new Date(at);
+	const format = new Intl.DateTimeFormat('en-US', { timeZone: window.timeZone, hourCycle: 'h23', weekday: 'short', hour: 'numeric', minute: 'numeric' });
 	for (let i = 0; i < 8 * 24 * 4; i++) {
-		const parts = new Intl.DateTimeFormat('en-US', { timeZone: window.timeZone, hourCycle: 'h23', weekday: 'short', hour: 'numeric', minute: 'numeric' }).formatToParts(probe);
+		const parts = format.formatToParts(probe);
 		const hour = Number(parts.find((p) => p.type === 'hour')?.value ?? 0) + Number(parts.find((p) => p.type === 'minute')?.value ?? 0) / 60;
 		const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.find((p) => p.type === 'weekday')?.value ?? 'Sun');
 		if (window.days.includes(weekday) && hour >= window.startHour && hour < window.endHour) return probe;
@@ -70,7 +73,19 @@ interface Recent {
 	lastSentAt: Date | null;
 }
 
+/**
+ * The wall clock the send window is read on: real time plus `offsetMs`, which is 0 in use. A test moves it to stand
+ * on a Friday evening or a Monday morning (an opening hours or days away, reached at once) while everything else —
+ * the database's clock, Redis' delays, the sandbox — keeps real time. The time scale does not apply to the window:
+ * its hours are the calendar's.
+ */
+export interface WallClock {
+	offsetMs: number;
+}
+
 export class Pacing implements SendGate {
+	readonly wallClock: WallClock = { offsetMs: 0 };
+
 	constructor(private readonly deps: { db: Queryable; timeScale: number }) {}
 
 	private async recent(workspaceId: string, channelId: string): Promise<Recent> {
@@ -102,7 +117,10 @@ export class Pacing implements SendGate {
 		const warm = settings.warmup ? warmupAllowance(now.getTime() - (Number.isNaN(since) ? row.channelCreatedAt.getTime() : since), scale) : null;
 		const allowance = Math.min(warm ?? Infinity, settings.dailyCap ?? Infinity);
 		if (recent.lastDay >= allowance && recent.oldestInDay) at = Math.max(at, recent.oldestInDay.getTime() + DAY * scale + 1);
-		if (settings.sendWindow) at = nextWindowOpening(settings.sendWindow, new Date(at)).getTime();
+		if (settings.sendWindow) {
+			const shift = this.wallClock.offsetMs;
+			at = nextWindowOpening(settings.sendWindow, new Date(at + shift)).getTime() - shift;
+		}
 		return new Date(at);
 	}
 
