@@ -1,10 +1,12 @@
 /**
  * Fault injection for the REST routes: per route prefix (and optional method), an error rate with a
- * status, added latency, a hang (no answer: a timeout for the client), an answer lost after the request was
- * carried out (the client cannot tell whether its send went out), or 429 with Retry-After.
+ * status (answered in Evolution's error envelope, shaped as Evolution answers that status), added latency, a hang
+ * (no answer: a timeout for the client), an answer lost after the request was carried out (the client cannot tell
+ * whether its send went out), or 429 with Retry-After.
  * Error rates are applied deterministically (the n-th matching request fails when
  * floor(n·rate) increases), so a test asking for 0.5 sees every second call fail.
  */
+import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
 
 export const faultSchema = z.object({
@@ -12,6 +14,8 @@ export const faultSchema = z.object({
 	method: z.string().optional(),
 	errorRate: z.number().min(0).max(1).optional(),
 	errorStatus: z.number().int().min(400).max(599).optional(),
+	/** `response.message` of the error, verbatim (a string, string[], string[][] or objects, as Evolution varies it); default by status. */
+	errorMessage: z.unknown().optional(),
 	latencyMs: z.number().int().min(0).optional(),
 	timeout: z.boolean().optional(),
 	hangMs: z.number().int().min(0).optional(),
@@ -31,7 +35,7 @@ export interface Fault extends FaultSpec {
 
 export type FaultAction =
 	| { kind: 'none'; latencyMs: number }
-	| { kind: 'error'; latencyMs: number; status: number }
+	| { kind: 'error'; latencyMs: number; status: number; message?: unknown }
 	| { kind: 'rateLimit'; latencyMs: number; retryAfterSeconds: number }
 	| { kind: 'hang'; latencyMs: number; hangMs: number }
 	| { kind: 'dropAnswer'; latencyMs: number; hangMs: number };
@@ -88,8 +92,24 @@ export class FaultInjector {
 			if (fault.dropAnswer) return { kind: 'dropAnswer', latencyMs, hangMs: fault.hangMs ?? 0 };
 			if (fault.timeout) return { kind: 'hang', latencyMs, hangMs: fault.hangMs ?? 60000 };
 			if (fault.rateLimit) return { kind: 'rateLimit', latencyMs, retryAfterSeconds: fault.rateLimit.retryAfterSeconds };
-			return { kind: 'error', latencyMs, status: fault.errorStatus ?? 500 };
+			return { kind: 'error', latencyMs, status: fault.errorStatus ?? 500, message: fault.errorMessage };
 		}
 		return { kind: 'none', latencyMs };
 	}
+}
+
+/**
+ * An injected error as Evolution renders it (CONTRACT §1.3, {status, error, response: {message}}): a 401 is the
+ * guard's "Unauthorized" string; a 404 the instance guard's ["The "<instance>" instance does not exist"] (the
+ * instance is the path's last segment); other 4xx an HttpException's array of strings under the status' name
+ * ("Bad Request", "Forbidden"…); a 5xx an uncaught error (a string under "Internal Server Error"). `message`, when
+ * given, is `response.message` verbatim: e.g. the JSON-schema shape [["instance requires property \"text\""]].
+ */
+export function injectedErrorBody(status: number, path: string, message?: unknown): { status: number; error: string; response: { message: unknown } } {
+	if (status >= 500) return { status, error: 'Internal Server Error', response: { message: message ?? 'Sandbox injected fault' } };
+	const error = STATUS_CODES[status] ?? 'Bad Request';
+	if (message !== undefined) return { status, error, response: { message } };
+	if (status === 401) return { status, error, response: { message: 'Unauthorized' } };
+	if (status === 404) return { status, error, response: { message: [`The "${decodeURIComponent(path.split('/').pop() ?? '')}" instance does not exist`] } };
+	return { status, error, response: { message: ['Sandbox injected fault'] } };
 }

@@ -6,6 +6,7 @@ import multipart from '@fastify/multipart';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 
 import { ControlError } from '../control/control-error';
+import { injectedErrorBody } from '../control/faults';
 import type { SandboxWorld } from '../world';
 import { EvolutionError, RawReply } from './errors';
 import { type JsonBody, sendJson } from './route';
@@ -42,14 +43,10 @@ export function createApp(world: SandboxWorld, logger: boolean | object): Fastif
 	const droppedAnswers = new WeakMap<FastifyRequest, number>();
 	app.addHook('onRequest', async (request, reply) => {
 		if (request.url.startsWith(CONTROL_PREFIX)) return;
-		const action = world.faults.decide(request.method, request.url.split('?')[0]);
+		const path = request.url.split('?')[0];
+		const action = world.faults.decide(request.method, path);
 		if (action.latencyMs > 0) await sleep(action.latencyMs, hangs);
-		if (action.kind === 'error')
-			return sendJson(reply, action.status, {
-				status: action.status,
-				error: 'Internal Server Error',
-				response: { message: 'Sandbox injected fault' },
-			});
+		if (action.kind === 'error') return sendJson(reply, action.status, injectedErrorBody(action.status, path, action.message));
 		if (action.kind === 'rateLimit') {
 			reply.header('retry-after', String(action.retryAfterSeconds));
 			return sendJson(reply, 429, { status: 429, error: 'Too Many Requests', response: { message: 'Too Many Requests' } });

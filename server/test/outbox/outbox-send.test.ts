@@ -108,6 +108,55 @@ describe.each(ADAPTERS)('outbox sending on %s', (_name, open: () => Promise<Db>)
 		expect(await logsOf(queued.id)).toHaveLength(1);
 	});
 
+	it('does not retry other permanent 4xx (a 400 of another kind, 401, 403, 404): one attempt each, failed with the error kept', async () => {
+		const channel = await h.channel();
+		const conversation = await h.conversation(channel);
+		// As Evolution words them (CONTRACT §1.3); each answered once only, so a second attempt would have gone out.
+		const refusals: Array<[status: number, errorMessage: unknown, kept: string]> = [
+			[400, [['instance requires property "text"']], 'instance requires property "text"'],
+			[401, undefined, 'Unauthorized'],
+			[403, undefined, 'Sandbox injected fault'],
+			[404, undefined, `The "${channel.name}" instance does not exist`],
+		];
+		for (const [status, errorMessage, kept] of refusals) {
+			await h.sandbox.post('/_sandbox/faults', { route: `/message/sendText/${channel.name}`, errorStatus: status, errorMessage, times: 1 });
+			const text = `Recusada com ${status} ${Date.now()}`;
+			const queued = (await send(conversation.id, { text })).json();
+			const failed = await h.waitRow(queued.id, (row) => row.status === 'failed');
+			expect(failed).toMatchObject({ attempts: 1, error_code: `http_${status}` });
+			expect(failed.error).toContain(`Evolution answered ${status}`);
+			expect(failed.error).toContain(kept);
+			expect((await logsOf(queued.id)).map((l) => [l.ok, l.status])).toEqual([[false, status]]);
+			expect(await h.sendsOf(text)).toBe(0);
+		}
+		// Refusals of single messages, not of the channel: the next send goes out.
+		const after = (await send(conversation.id, { text: `Depois das recusas ${Date.now()}` })).json();
+		expect((await h.waitRow(after.id, (row) => row.status !== 'queued')).status).not.toBe('failed');
+	});
+
+	it('retries a 5xx: Evolution’s uncaught error once, then sent on the next attempt', async () => {
+		const channel = await h.channel();
+		const conversation = await h.conversation(channel);
+		await h.sandbox.post('/_sandbox/faults', {
+			route: `/message/sendText/${channel.name}`,
+			errorStatus: 500,
+			errorMessage: "Cannot read properties of undefined (reading 'onWhatsApp')",
+			times: 1,
+		});
+		const text = `Depois do 500 ${Date.now()}`;
+		const queued = (await send(conversation.id, { text })).json();
+		const sent = await h.waitRow(queued.id, (row) => row.status !== 'queued');
+		expect(sent).toMatchObject({ attempts: 2, error_code: null });
+		expect(sent.status).not.toBe('failed');
+		const logs = await logsOf(queued.id);
+		expect(logs.map((l) => [l.ok, l.status])).toEqual([
+			[false, 500],
+			[true, 201],
+		]);
+		expect(logs[1].at.getTime() - logs[0].at.getTime()).toBeGreaterThanOrEqual(RETRY_DELAYS_MS[0] * TIME_SCALE - 20);
+		expect(await h.sendsOf(text)).toBe(1);
+	});
+
 	it('waits for a 429 Retry-After without using up an attempt', async () => {
 		const channel = await h.channel();
 		const conversation = await h.conversation(channel);

@@ -30,6 +30,22 @@ describe('sandbox faults', () => {
 		expect((await sandbox.get('/instance/fetchInstances')).status).toBe(200);
 	});
 
+	it('answers an injected 4xx as Evolution answers that status (CONTRACT §1.3), or with the response.message given', async () => {
+		const sendText = () => sandbox.post('/message/sendText/faulty', { number: '5511988887777', text: 'oi' });
+		const injected = async (fault: Record<string, unknown>) => {
+			expect((await sandbox.post('/_sandbox/faults', { route: '/message/sendText/faulty', times: 1, ...fault })).status).toBe(201);
+			const answer = await sendText();
+			return { status: answer.status, body: answer.body };
+		};
+		expect(await injected({ errorStatus: 401 })).toEqual({ status: 401, body: { status: 401, error: 'Unauthorized', response: { message: 'Unauthorized' } } });
+		expect(await injected({ errorStatus: 404 })).toEqual({ status: 404, body: { status: 404, error: 'Not Found', response: { message: ['The "faulty" instance does not exist'] } } });
+		expect(await injected({ errorStatus: 403 })).toEqual({ status: 403, body: { status: 403, error: 'Forbidden', response: { message: ['Sandbox injected fault'] } } });
+		const validation = [['instance requires property "text"']];
+		expect(await injected({ errorStatus: 400, errorMessage: validation })).toEqual({ status: 400, body: { status: 400, error: 'Bad Request', response: { message: validation } } });
+		const uncaught = "Cannot read properties of undefined (reading 'onWhatsApp')";
+		expect(await injected({ errorStatus: 500, errorMessage: uncaught })).toEqual({ status: 500, body: { status: 500, error: 'Internal Server Error', response: { message: uncaught } } });
+	});
+
 	it('answers 429 with Retry-After, for a limited number of calls', async () => {
 		await sandbox.post('/_sandbox/faults', { route: '/instance/connectionState', method: 'GET', rateLimit: { retryAfterSeconds: 7 }, times: 2 });
 		const first = await state();
