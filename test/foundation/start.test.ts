@@ -233,10 +233,56 @@ describe('npm start (the built server on its embedded defaults)', () => {
 		}
 		// Three starts of the whole server: more than one test's usual 180 s on a loaded machine.
 	}, 600_000);
+
+	it('after a restart whose old sandbox port is taken, the sandbox moves to a new port and the channel follows it', async () => {
+		const apikey = { apikey: 'restart-key', 'content-type': 'application/json' };
+		const env = { PORT: '0', DATA_DIR: dataDir, SANDBOX_API_KEY: 'restart-key' };
+		let server = await startServer(env);
+		const oldUrl = /sandbox at (http:\/\/\S+)/.exec(server.output())![1];
+		const blocker = createServer();
+		try {
+			const registered = (await (
+				await fetch(`${server.baseUrl}/api/v1/auth/register`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ workspaceName: 'Demo', name: 'Ana', email: 'ana@example.com', password: 'correct horse battery staple' }),
+				})
+			).json()) as { token: string };
+			const authorization = `Bearer ${registered.token}`;
+			const created = await fetch(`${server.baseUrl}/api/v1/channels`, {
+				method: 'POST',
+				headers: { authorization, 'content-type': 'application/json' },
+				body: JSON.stringify({ name: 'Demo', instanceName: 'demo' }),
+			});
+			expect(created.status).toBe(201);
+			const channelId = ((await created.json()) as { channel: { id: string } }).channel.id;
+			expect((await fetch(`${oldUrl}/_sandbox/instances/demo/scan`, { method: 'POST', headers: apikey, body: '{}' })).status).toBe(200);
+			await until(async () => (await channel(server.baseUrl, authorization, channelId)).status === 'connected');
+			expect(await stop(server.child, 'SIGINT')).toBe(0);
+
+			// Another program takes the sandbox's port while the server is stopped.
+			await new Promise<void>((resolveListen) => blocker.listen(Number(new URL(oldUrl).port), '127.0.0.1', () => resolveListen()));
+			server = await startServer(env);
+			const newUrl = /sandbox at (http:\/\/\S+)/.exec(server.output())![1];
+			expect(newUrl).not.toBe(oldUrl);
+			// The channel points at the sandbox where it is now, and is still connected.
+			expect(await channel(server.baseUrl, authorization, channelId)).toMatchObject({ baseUrl: newUrl, status: 'connected' });
+			// A call through the channel reaches the sandbox at its new address (at the old one it would answer 502).
+			const restarted = await fetch(`${server.baseUrl}/api/v1/channels/${channelId}/restart`, { method: 'POST', headers: { authorization } });
+			expect(restarted.status).toBe(200);
+			await until(async () => ((await (await fetch(`${newUrl}/instance/connectionState/demo`, { headers: apikey })).json()) as { instance?: { state?: string } }).instance?.state === 'open');
+			const log = (await (await fetch(`${server.baseUrl}/api/v1/channels/${channelId}/log`, { headers: { authorization } })).json()) as { data: Array<{ message: string }> };
+			expect(log.data.map((line) => line.message)).toContain(`The embedded sandbox moved from ${oldUrl} to ${newUrl} (its port was taken at start); the channel follows it`);
+		} finally {
+			blocker.close();
+			await stop(server.child, 'SIGTERM');
+		}
+		// Two starts of the whole server.
+	}, 400_000);
 });
 
-async function channel(baseUrl: string, authorization: string, channelId: string): Promise<{ status: string; statusReason: string }> {
-	return (await (await fetch(`${baseUrl}/api/v1/channels/${channelId}`, { headers: { authorization } })).json()) as { status: string; statusReason: string };
+async function channel(baseUrl: string, authorization: string, channelId: string): Promise<{ status: string; statusReason: string; baseUrl: string }> {
+	return (await (await fetch(`${baseUrl}/api/v1/channels/${channelId}`, { headers: { authorization } })).json()) as { status: string; statusReason: string; baseUrl: string };
 }
 
 async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {

@@ -13,6 +13,7 @@ import { startWebhookRetention } from '../ingest/webhook-delivery-retention';
 import { createInboxPublisher } from '../realtime/create-inbox-publisher';
 import type { RealtimePublisher } from '../realtime/publisher';
 import { resolveIntegrationsKey } from '../security/integrations-key';
+import { moveChannelsToEvolutionAddress } from '../channels/channel-evolution-move';
 import { startEmbeddedSandbox } from './embedded-sandbox';
 import { databaseStartupError, redisStartupError } from './startup-error';
 
@@ -92,8 +93,12 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
 			evolution = { baseUrl: config.evolution.baseUrl, apiKey: config.evolution.apiKey };
 		} else {
 			// A stable address and remembered instances: channels store the sandbox's URL, so after a restart of
-			// npm start the demo channel must find its instance at the same place (sandbox-address.ts).
-			const sandbox = await startEmbeddedSandbox(config);
+			// npm start the demo channel must find its instance at the same place; when its old port was taken, the
+			// channels that used it follow it to the new one (embedded-sandbox.ts says why).
+			const sandbox = await startEmbeddedSandbox(config, async (from, to) => {
+				const moved = await moveChannelsToEvolutionAddress(db, from, to);
+				logger.warn({ from, to, channels: moved }, 'the embedded sandbox\'s port was taken: it listens on a new one, and the channels that used it follow');
+			});
 			closers.push(() => sandbox.close());
 			evolution = {
 				baseUrl: sandbox.url,
