@@ -82,6 +82,16 @@ export class OutboxQueues {
 		return done;
 	}
 
+	/**
+	 * Sets the one-send-at-a-time rule again when Redis no longer has it: FLUSHALL or a restart without persistence
+	 * takes the queue's meta key with everything else, and without it a second replica's worker could send from the
+	 * same number at the same time. The reconciler checks it on every pass (one HGET per channel with queued messages).
+	 */
+	async ensureLimit(channelId: string): Promise<void> {
+		const queue = this.queue(channelId);
+		if ((await queue.getGlobalConcurrency()) !== 1) await queue.setGlobalConcurrency(1);
+	}
+
 	/** Adds the message's job (a no-op when it exists) and makes sure this replica works the channel's queue. */
 	async enqueue(channelId: string, messageId: string, delayMs = 0): Promise<void> {
 		await this.limit(channelId);

@@ -8,8 +8,8 @@ const SCAN_LIMIT = 20_000;
 /**
  * The row is the truth, the job a copy: every `queued` outbox row must have a live job. After Redis lost its data
  * (FLUSHALL, a restart without persistence) or a crash between the commit and the enqueue, this puts the missing
- * jobs back (job id = message id, so a job that exists is left alone), due when the row says. Runs at start and
- * every OUTBOX_RECONCILE_MS; an accepted message is never lost.
+ * jobs back (job id = message id, so a job that exists is left alone), due when the row says, and the channel's
+ * one-at-a-time rule with them. Runs at start and every OUTBOX_RECONCILE_MS; an accepted message is never lost.
  */
 export class OutboxReconciler {
 	private timer?: NodeJS.Timeout;
@@ -44,6 +44,7 @@ export class OutboxReconciler {
 		for (const [channelId, channelRows] of byChannel) {
 			const { queues } = this.deps;
 			queues.ensureWorker(channelId);
+			await queues.ensureLimit(channelId);
 			const missing: Array<{ messageId: string; delayMs: number }> = [];
 			for (let i = 0; i < channelRows.length; i += 100) {
 				const slice = channelRows.slice(i, i + 100);

@@ -1,5 +1,7 @@
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Db } from '../../src/db/db';
+import { outboxQueueName } from '../../src/outbox/outbox-queues';
 import { testRedisUrl } from '../../../test/support/test-database';
 import { ADAPTERS, eventually } from '../inbox/support/inbox-app';
 import { LONG, startOutboxHarness, type OutboxHarness } from './support/outbox-harness';
@@ -187,7 +189,7 @@ describe.each(ADAPTERS)('outbox protections on %s', (_name, open: () => Promise<
 		expect((await sendsOn(channel.name)).filter((s) => s.text === 'enquanto desconectado')).toHaveLength(1);
 	});
 
-	it('puts the jobs back after Redis lost them (every key of the queues deleted): each message is sent exactly once', async () => {
+	it('puts the jobs back after Redis lost them (every key of the queues deleted), and the one-at-a-time rule: each message is sent exactly once', async () => {
 		const channel = await h.channel();
 		// Held by a closed send window: delayed jobs in Redis, rows queued.
 		expect((await call('PATCH', `/api/v1/channels/${channel.id}`, { settings: { outbox: { sendWindow: { startHour: 9, endHour: 18, days: [] }, warmup: false } } })).statusCode).toBe(200);
@@ -197,10 +199,16 @@ describe.each(ADAPTERS)('outbox protections on %s', (_name, open: () => Promise<
 		});
 		const ids = (batch.json().data as Array<{ id: string }>).map((d) => d.id);
 		const prefix = h.server.runtime.config.queuePrefix!;
+		const queue = new Queue(outboxQueueName(channel.id), { connection: redis, prefix });
+		expect(await queue.getGlobalConcurrency()).toBe(1);
 		// What FLUSHALL does to this server, without touching other suites sharing the test Redis.
 		const keys = await redis.keys(`${prefix}:outbox-${channel.id}*`);
-		expect(keys.length).toBeGreaterThan(0);
+		// The queue's meta key (where BullMQ keeps the global concurrency) goes with the jobs.
+		expect(keys).toContain(`${prefix}:outbox-${channel.id}:meta`);
 		await redis.del(...keys);
+		// The reconciler sets the channel's global concurrency again: without it two replicas could send at once.
+		await eventually(async () => expect(await queue.getGlobalConcurrency()).toBe(1), LONG);
+		await queue.close();
 		expect((await call('PATCH', `/api/v1/channels/${channel.id}`, { settings: { outbox: { warmup: false } } })).statusCode).toBe(200);
 		for (const id of ids) expect((await h.waitRow(id, (row) => row.status !== 'queued')).status).not.toBe('failed');
 		await new Promise((r) => setTimeout(r, 1000));
