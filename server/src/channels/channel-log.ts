@@ -32,7 +32,11 @@ export async function appendChannelLog(db: Queryable, workspaceId: string, chann
 	return rows[0];
 }
 
-/** Newest first, `limit` per page; `before` is the id of the last entry of the previous page. */
+/**
+ * Newest first, `limit` per page; `before` is the id of the last entry of the previous page. The order names the table's
+ * column: a bare `id` in ORDER BY is the output column, the id as text, which put "9" after "10" and made the pages
+ * overlap (the WHERE compares the numbers).
+ */
 export async function listChannelLog(
 	db: Queryable,
 	workspaceId: string,
@@ -40,7 +44,7 @@ export async function listChannelLog(
 	page: { limit: number; before?: string },
 ): Promise<{ data: ChannelLogEntry[]; nextCursor: string | null }> {
 	const { rows } = await db.query<ChannelLogEntry>(
-		`SELECT ${VIEW} FROM channel_log WHERE workspace_id = $1 AND channel_id = $2 AND ($3::bigint IS NULL OR id < $3::bigint) ORDER BY id DESC LIMIT $4`,
+		`SELECT ${VIEW} FROM channel_log WHERE workspace_id = $1 AND channel_id = $2 AND ($3::bigint IS NULL OR id < $3::bigint) ORDER BY channel_log.id DESC LIMIT $4`,
 		[workspaceId, channelId, page.before ?? null, page.limit + 1],
 	);
 	const more = rows.length > page.limit;
