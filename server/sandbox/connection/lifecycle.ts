@@ -24,6 +24,7 @@ export class ConnectionLifecycle {
 	async connect(instance: InstanceState, number: string | null): Promise<void> {
 		instance.loadedWebhookBase64 = !!instance.webhook?.webhookBase64;
 		instance.pairingNumber = number;
+		instance.issuedPairingCodes.clear();
 		instance.connection = 'connecting';
 		instance.touch();
 		this.world.emit(instance, 'connection.update', { instance: instance.name, state: 'connecting', statusReason: 200 });
@@ -114,6 +115,7 @@ export class ConnectionLifecycle {
 		instance.qr.count++;
 		const code = qrPayload();
 		instance.qr.pairingCode = instance.pairingNumber ? pairingCode() : null;
+		if (instance.qr.pairingCode) instance.issuedPairingCodes.add(instance.qr.pairingCode);
 		instance.qr.base64 = await qrDataUrl(code);
 		instance.qr.code = code;
 		this.world.emit(instance, 'qrcode.updated', {

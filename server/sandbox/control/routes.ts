@@ -20,7 +20,9 @@ import { seedHistory } from './history-seed';
 
 
 const scanSchema = z.object({
-	number: z.string().regex(/^\d+$/).default('5511999991234'),
+	number: z.string().regex(/^\d+$/).optional(),
+	/** Typed on the phone instead of scanning: one the instance issued since its connect with ?number= ("ABCD-EFGH" or "ABCDEFGH"). */
+	pairingCode: z.string().max(20).optional(),
 	profileName: z.string().default('Sandbox Business'),
 	profilePicUrl: z.string().nullable().optional(),
 });
@@ -81,9 +83,17 @@ export function registerControlRoutes({ app, world, lifecycle }: RouteDeps): voi
 	onInstance('POST', '/scan', (request, instance) => {
 		if (instance.connection !== 'connecting') throw new ControlError(409, `Instance is ${instance.connection}; call /instance/connect first`);
 		const body = parse(scanSchema, request.body);
-		const jid = `${body.number}@s.whatsapp.net`;
+		let number = body.number ?? '5511999991234';
+		if (body.pairingCode !== undefined) {
+			// WhatsApp links by code only the number it was asked for, and only with a code it gave for it.
+			if (!instance.pairingNumber) throw new ControlError(409, 'This pairing was not started with a phone number (/instance/connect?number=)');
+			if (body.number && body.number !== instance.pairingNumber) throw new ControlError(409, `The pairing code was asked for ${instance.pairingNumber}, not ${body.number}`);
+			if (!instance.issuedPairingCodes.has(body.pairingCode.replace(/[\s-]/g, '').toUpperCase())) throw new ControlError(400, 'Wrong pairing code');
+			number = instance.pairingNumber;
+		}
+		const jid = `${number}@s.whatsapp.net`;
 		lifecycle.scan(instance, {
-			number: body.number,
+			number,
 			profileName: body.profileName,
 			profilePicUrl: body.profilePicUrl === undefined ? fakeProfilePictureUrl(jid) : body.profilePicUrl,
 		});

@@ -138,6 +138,8 @@ export class InstanceState {
 	disconnectionAt: Date | null = null;
 	qr: QrState = { count: 0 };
 	pairingNumber: string | null = null;
+	/** The pairing codes issued since the last connect: the phone may type any of them (WhatsApp shows a fresh one every QR). */
+	readonly issuedPairingCodes = new Set<string>();
 	webhook: WebhookRow | null = null;
 	/** webhookBase64 as loaded at the last connect (Evolution's loadWebhook()). */
 	loadedWebhookBase64 = false;

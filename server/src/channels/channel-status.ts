@@ -142,7 +142,8 @@ const MESSAGES: Record<ChannelStatusReason, [pt: string, en: string]> = {
 	paired: ['Conectado', 'Connected'],
 	reconnected: ['Reconectado', 'Reconnected'],
 	connection_lost: ['Conexão perdida — reconectando', 'Connection lost — reconnecting'],
-	logged_out: ['Desconectado pelo celular — leia um novo QR', 'Logged out from the phone — scan a new QR'],
+	// From the phone or by an admin (POST …/logout): the same state, the same way back.
+	logged_out: ['Sessão encerrada no WhatsApp — conecte de novo com um novo QR', 'Logged out of WhatsApp — connect again with a new QR'],
 	qr_expired: ['QR expirado — tente de novo', 'QR expired — try again'],
 	qr_limit: ['Limite de QRs atingido — tente de novo', 'QR limit reached — try again'],
 	forbidden: ['O WhatsApp recusou este número (403)', 'WhatsApp refused this number (403)'],

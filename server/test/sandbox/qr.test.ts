@@ -39,6 +39,15 @@ describe('sandbox QR codes', () => {
 			await sandbox.createInstance('qr-pairing');
 			const pairing = await sandbox.get('/instance/connect/qr-pairing?number=5511999990000');
 			expect(pairing.body.pairingCode).toMatch(/^[1-9A-HJ-NP-TV-Z]{8}$/);
+			// Typing the code on the phone: only a code it issued, only for that number; a QR pairing takes no code.
+			const code: string = pairing.body.pairingCode;
+			const wrong = code.startsWith('A') ? `B${code.slice(1)}` : `A${code.slice(1)}`;
+			expect((await sandbox.post('/_sandbox/instances/qr-pairing/scan', { pairingCode: wrong })).status).toBe(400);
+			expect((await sandbox.post('/_sandbox/instances/qr-pairing/scan', { pairingCode: code, number: '5511988887777' })).status).toBe(409);
+			expect((await sandbox.post('/_sandbox/instances/qr-png/scan', { pairingCode: code })).status).toBe(409);
+			const typed = await sandbox.post('/_sandbox/instances/qr-pairing/scan', { pairingCode: `${code.slice(0, 4)}-${code.slice(4).toLowerCase()}` });
+			expect(typed.status).toBe(200);
+			expect(typed.body).toEqual({ state: 'open', wuid: '5511999990000@s.whatsapp.net' });
 		} finally {
 			await sandbox.close();
 		}

@@ -136,6 +136,8 @@ export interface Channel {
 	statusReason: string | null;
 	statusMessage: { 'pt-BR': string; en: string } | null;
 	needsPairing: boolean;
+	/** The server created the Evolution instance: removing the channel deletes it unless asked to only detach. */
+	instanceOwned: boolean;
 	phoneE164: string | null;
 	profileName: string | null;
 	profilePictureUrl: string | null;
