@@ -64,7 +64,7 @@ function ShellFrame({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
 			<ConnectionBanner />
 			<PacedBanner />
 			<main className="place">
-				{place.name === 'inbox' && <InboxPage conversationId={place.conversationId} meId={me.user?.id ?? null} />}
+				{place.name === 'inbox' && <InboxPage conversationId={place.conversationId} meId={me.user?.id ?? null} isAdmin={me.role === 'admin'} />}
 				{place.name === 'channels' && <ChannelsPage isAdmin={me.role === 'admin'} />}
 				{place.name === 'ai' && <AgentsPage isAdmin={me.role === 'admin'} />}
 			</main>

@@ -56,7 +56,22 @@ const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
  * One message: text as text (never markup), its media, quote, reactions, ticks, and a failed send's retry.
  * customerName names a quoted customer message's author (a one-to-one chat's messages carry no sender name).
  */
-export function Bubble({ message, quoted, customerName, actions, localUrl }: { message: Message; quoted?: Message; customerName?: string; actions: BubbleActions; localUrl?: string }) {
+export function Bubble({
+	message,
+	quoted,
+	customerName,
+	actions,
+	localUrl,
+	heldForChannel = false,
+}: {
+	message: Message;
+	quoted?: Message;
+	customerName?: string;
+	actions: BubbleActions;
+	localUrl?: string;
+	/** The conversation's number is not connected: a queued send waits for it (the outbox holds it, nothing is lost). */
+	heldForChannel?: boolean;
+}) {
 	const { t } = useTranslation();
 	const [reacting, setReacting] = useState(false);
 	if (message.type === 'system' || (message.direction === 'internal' && message.type !== 'note')) {
@@ -111,6 +126,7 @@ export function Bubble({ message, quoted, customerName, actions, localUrl }: { m
 				<span className="meta">
 					{message.sentByAi && <span className="by-ai">{t('ai.sentByAi')}</span>}
 					{heldBack && <span className="held-back">{t('outbox.heldUntil', { time: clock(message.expectedSendAt!) })}</span>}
+					{!heldBack && heldForChannel && ours && !note && message.status === 'queued' && <span className="held-for-channel">{t('outbox.heldForChannel')}</span>}
 					{message.isEdited && !message.isDeleted && <span className="edited">{t('thread.edited')}</span>}
 					<time dateTime={message.waTimestamp ?? message.threadAt}>{clock(message.waTimestamp ?? message.threadAt)}</time>
 					{tick && (

@@ -6,6 +6,7 @@ import { useRealtime } from '../../app/realtime-context';
 import { navigate } from '../../app/router';
 import type { Attendant, ConversationStatus, Message } from '../../lib/api-types';
 import { Bubble } from './Bubble';
+import { ChannelDownNotice, useChannel } from './ChannelDownNotice';
 import { Composer } from './Composer';
 import { ContactPanel } from './ContactPanel';
 import { clock, contactName, dateLocale, dayLabel, sameDay } from './format';
@@ -22,7 +23,7 @@ function fileTypeOf(file: File): FileType {
 }
 
 /** The chat pane: header with the conversation's actions, the thread (older pages on scroll up), the composer. */
-export function Thread({ conversationId, meId, typing }: { conversationId: string; meId: string | null; typing: boolean }) {
+export function Thread({ conversationId, meId, typing, isAdmin = false }: { conversationId: string; meId: string | null; typing: boolean; isAdmin?: boolean }) {
 	const { t, i18n } = useTranslation();
 	const queryClient = useQueryClient();
 	const conversation = useQuery({ queryKey: ['conversation', conversationId], queryFn: () => getConversation(conversationId) });
@@ -150,6 +151,9 @@ export function Thread({ conversationId, meId, typing }: { conversationId: strin
 
 	const [replyTo, setReplyTo] = useState<Message | null>(null);
 	const { agentsTyping } = useRealtime();
+	// A number that is not connected holds what is sent here: the notice and the held bubbles say so.
+	const channel = useChannel(conversation.data?.channelId ?? '');
+	const channelDown = !!channel && channel.status !== 'connected';
 	const typingAgents = [...(agentsTyping.get(conversationId) ?? [])].filter((id) => id !== meId);
 	if (!conversation.data) return <section className="chat empty">{conversation.isError ? t('errors.unreachable') : t('app.loading')}</section>;
 	const c = conversation.data;
@@ -274,6 +278,7 @@ export function Thread({ conversationId, meId, typing }: { conversationId: strin
 									customerName={name}
 									actions={{ onReply: setReplyTo, onRetry, retrying: retryMutation.isPending, onReact: (target, emoji) => reactMutation.mutate({ message: target, emoji }) }}
 									localUrl={sends.localUrlOf(message.clientMessageId)}
+									heldForChannel={channelDown}
 								/>
 							</Fragment>
 						))}
@@ -281,6 +286,7 @@ export function Thread({ conversationId, meId, typing }: { conversationId: strin
 				</div>
 				{panelOpen && <ContactPanel conversation={c} onClose={() => setPanelOpen(false)} />}
 			</div>
+			<ChannelDownNotice channel={channel} isAdmin={isAdmin} />
 			{lastHeldAt && (
 				<p className="paced-notice" role="status">
 					{t('outbox.pacedHere', { count: heldBack.length, time: clock(lastHeldAt) })}
