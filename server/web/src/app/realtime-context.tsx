@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { type SyncRun, syncRunsKey } from '../features/channels/sync-api';
+import { leadKey } from '../features/inbox/lead-api';
 import { type ConnectionState, RealtimeConnection, type RealtimeFrame } from '../lib/realtime';
 
 /** Proactive sends held back by pacing (the message.paced event): how many, and when the last should go. */
@@ -48,11 +49,16 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
 	const listTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
 	useEffect(() => {
-		const refreshLists = () => {
+		// What the next batched refresh refetches besides the lists (e.g. every open conversation after a contact changed).
+		const alsoRefresh = new Map<string, readonly unknown[]>();
+		const refreshLists = (...others: Array<readonly unknown[]>) => {
+			for (const key of others) alsoRefresh.set(JSON.stringify(key), key);
 			if (listTimer.current) return;
 			listTimer.current = setTimeout(() => {
 				listTimer.current = undefined;
 				void queryClient.invalidateQueries({ queryKey: ['conversations'] });
+				for (const key of alsoRefresh.values()) void queryClient.invalidateQueries({ queryKey: key });
+				alsoRefresh.clear();
 			}, LIST_REFRESH_MS);
 		};
 		const setTypingOf = (conversationId: string, on: boolean) =>
@@ -105,6 +111,19 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
 					});
 				}
 				refreshLists();
+				return;
+			}
+			if (frame.event === 'contact.updated') {
+				// A contact's name shows in the lists, in the header of any conversation open with them and in its panel.
+				refreshLists(['conversation']);
+				return;
+			}
+			if (frame.event === 'lead.updated' || frame.event === 'lead.created') {
+				// The API's events carry the lead, ingest's its id; an open side panel follows either way, and a new lead
+				// may now be the lead of an open conversation.
+				const lead = frame.data.lead as { id?: string } | undefined;
+				const leadId = lead?.id ?? (typeof frame.data.id === 'string' ? frame.data.id : undefined);
+				refreshLists(leadId ? leadKey(leadId) : ['lead'], ...(frame.event === 'lead.created' ? [['conversation']] : []));
 				return;
 			}
 			if (frame.event.startsWith('notification.')) {

@@ -1,37 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, unwrap } from '../../lib/api-client';
 import type { Conversation } from '../../lib/api-types';
 import { contactName } from './format';
-
-const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'won', 'lost'] as const;
-type LeadStatus = (typeof LEAD_STATUSES)[number];
-
-/** The lead fields the panel shows (server/src/inbox/leads/leads.ts). */
-interface Lead {
-	id: string;
-	name: string | null;
-	email: string | null;
-	source: string;
-	status: LeadStatus;
-	firstTouchToken: string | null;
-	utmSource: string | null;
-	utmMedium: string | null;
-	utmCampaign: string | null;
-	ctwaClid: string | null;
-	adSourceType: string | null;
-	adSourceUrl: string | null;
-	adHeadline: string | null;
-	firstMessageAt: string | null;
-}
-
-const getLead = (leadId: string) => unwrap<Lead>(api.GET('/api/v1/leads/{leadId}', { params: { path: { leadId } } }));
-const setLeadStatus = (leadId: string, status: LeadStatus) => unwrap<Lead>(api.PATCH('/api/v1/leads/{leadId}', { params: { path: { leadId } }, body: { status } }));
-
-/** Renames the contact for the team (null: back to the name they gave WhatsApp); nothing goes to WhatsApp. */
-const renameContact = (contactId: string, name: string | null) =>
-	unwrap<unknown>(api.PATCH('/api/v1/contacts/{contactId}', { params: { path: { contactId } }, body: { name } }));
+import { getLead, LEAD_STATUSES, leadKey, type LeadStatus, renameContact, updateLead } from './lead-api';
+import { LeadCustomFields, LeadOwner, LeadScore } from './LeadFields';
 
 /** The contact's name, and a small form to change it (an empty name returns to the WhatsApp name). */
 function ContactNameField({ conversation }: { conversation: Conversation }) {
@@ -104,17 +77,19 @@ function ContactNameField({ conversation }: { conversation: Conversation }) {
 
 /**
  * The side panel: who the customer is (name, WhatsApp name, phone) and, when the conversation has a lead, its
- * status (editable), where it came from and its attribution (click-to-WhatsApp ad, UTM, the first-touch token).
+ * status, score, owner and custom fields (editable, through the public leads API), where it came from and its
+ * attribution (click-to-WhatsApp ad, UTM, the first-touch token). Changes made elsewhere show here live (lead.* and
+ * contact.* events refresh it).
  * Everything is text; an ad's URL is shown, never followed.
  */
 export function ContactPanel({ conversation, onClose }: { conversation: Conversation; onClose: () => void }) {
 	const { t } = useTranslation();
 	const queryClient = useQueryClient();
 	const leadId = conversation.leadId;
-	const lead = useQuery({ queryKey: ['lead', leadId], queryFn: () => getLead(leadId!), enabled: !!leadId });
+	const lead = useQuery({ queryKey: leadKey(leadId), queryFn: () => getLead(leadId!), enabled: !!leadId });
 	const status = useMutation({
-		mutationFn: (next: LeadStatus) => setLeadStatus(leadId!, next),
-		onSuccess: (saved) => queryClient.setQueryData(['lead', leadId], saved),
+		mutationFn: (next: LeadStatus) => updateLead(leadId!, { status: next }),
+		onSuccess: (saved) => queryClient.setQueryData(leadKey(leadId), saved),
 	});
 	const c = conversation.contact;
 	const l = lead.data;
@@ -169,6 +144,8 @@ export function ContactPanel({ conversation, onClose }: { conversation: Conversa
 							{t('errors.unexpected')}
 						</p>
 					)}
+					<LeadScore lead={l} />
+					<LeadOwner lead={l} />
 					<dl>
 						{l.name && (
 							<>
@@ -185,6 +162,7 @@ export function ContactPanel({ conversation, onClose }: { conversation: Conversa
 							</>
 						)}
 					</dl>
+					<LeadCustomFields lead={l} />
 					<h4>{t('contact.attribution')}</h4>
 					{shown.length === 0 ? (
 						<p className="hint">{t('contact.noAttribution')}</p>

@@ -13,6 +13,7 @@ import { clock, contactName, dateLocale, dayLabel, sameDay } from './format';
 import { addNote, assign, changeStatus, type FileType, getConversation, listAttendants, listMessages, markRead, markUnread, react, retryMessage, sendMedia, sendText, setAiState } from './inbox-api';
 import { uploadMedia } from './media-api';
 import { pendingAsMessage, upsertThreadMessage, usePendingSends } from './pending-sends';
+import { TransferForm } from './TransferForm';
 
 /** What WhatsApp sends a file as: photos, videos and audio (as a voice note) by their type, anything else as a document. */
 function fileTypeOf(file: File): FileType {
@@ -120,6 +121,7 @@ export function Thread({ conversationId, meId, typing, isAdmin = false }: { conv
 	const [snoozing, setSnoozing] = useState(false);
 	const [snoozeUntil, setSnoozeUntil] = useState(() => format(addHours(new Date(), 1), "yyyy-MM-dd'T'HH:mm"));
 	const [panelOpen, setPanelOpen] = useState(false);
+	const [transferring, setTransferring] = useState(false);
 	const aiMutation = useMutation({ mutationFn: (state: 'active' | 'paused') => setAiState(conversationId, state), onSuccess: refresh });
 
 	// Opening a conversation reads it (for the attendants only: nothing goes to WhatsApp).
@@ -193,17 +195,9 @@ export function Thread({ conversationId, meId, typing, isAdmin = false }: { conv
 						{t('thread.assignToMe')}
 					</button>
 				)}
-				<select aria-label={t('thread.transfer')} value="" onChange={(e) => e.target.value && assignMutation.mutate(e.target.value === 'none' ? null : e.target.value)}>
-					<option value="">{t('thread.transfer')}</option>
-					<option value="none">{t('thread.unassign')}</option>
-					{attendants.data?.data
-						.filter((a) => a.isActive && a.id !== c.assigneeId)
-						.map((a) => (
-							<option key={a.id} value={a.id}>
-								{a.name}
-							</option>
-						))}
-				</select>
+				<button type="button" aria-expanded={transferring} onClick={() => setTransferring((open) => !open)}>
+					{t('thread.transfer')}
+				</button>
 				<select
 					aria-label={t('thread.status')}
 					value={snoozing ? 'snoozed' : c.status}
@@ -227,6 +221,16 @@ export function Thread({ conversationId, meId, typing, isAdmin = false }: { conv
 					{t('contact.title')}
 				</button>
 			</header>
+			{transferring && (
+				<TransferForm
+					conversation={c}
+					onCancel={() => setTransferring(false)}
+					onDone={() => {
+						setTransferring(false);
+						refresh();
+					}}
+				/>
+			)}
 			{snoozing && (
 				<form
 					className="snooze-form"

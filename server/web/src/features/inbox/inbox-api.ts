@@ -35,8 +35,11 @@ export const listMessages = (conversationId: string, before?: string) =>
 		api.GET('/api/v1/conversations/{conversationId}/messages', { params: { path: { conversationId }, query: { limit: 50, ...(before ? { before } : {}) } } }),
 	);
 
-export const assign = (conversationId: string, assigneeId: string | null) =>
-	unwrap<Conversation>(api.POST('/api/v1/conversations/{conversationId}/assignment', { params: { path: { conversationId } }, body: { assigneeId } }));
+/** Assigns, transfers (with an optional note for the receiver) or unassigns (null). */
+export const assign = (conversationId: string, assigneeId: string | null, note?: string) =>
+	unwrap<Conversation>(
+		api.POST('/api/v1/conversations/{conversationId}/assignment', { params: { path: { conversationId } }, body: { assigneeId, ...(note ? { note } : {}) } }),
+	);
 
 /** Give the conversation back to the AI (active), or pause it. */
 export const setAiState = (conversationId: string, state: 'active' | 'paused') =>
