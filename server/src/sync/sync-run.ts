@@ -4,7 +4,7 @@ import type { EvolutionClient } from '../providers/evolution/evolution-client';
 import type { InboxPublisher } from '../realtime/inbox-events';
 import { fetchHistoryPage, listChats } from './chat-pager';
 import { HistoryImporter } from './history-import';
-import { readSyncRun, type SyncRunView } from './sync-runs';
+import { readSyncRun, refreshSyncRun, type SyncRunView } from './sync-runs';
 
 /** Chats imported side by side: Evolution answers one findMessages at a time per chat, the database takes several. */
 export const SYNC_WORKERS = 8;
@@ -85,7 +85,7 @@ export async function executeSyncRun(deps: SyncRunDeps, workspaceId: string, run
 
 	if (state.cancelled) return finish(deps, progress, workspaceId, runId, 'cancelled');
 	// Stopping: left `running`, resumed from the chats' cursors by the next start.
-	if (deps.stopping()) return readSyncRun(db, workspaceId, runId);
+	if (deps.stopping()) return refreshSyncRun(db, workspaceId, runId);
 	return finish(deps, progress, workspaceId, runId, 'completed');
 }
 
@@ -151,8 +151,8 @@ async function syncChat(deps: SyncRunDeps, ctx: ChatContext, chat: { remoteJid: 
 			}));
 			await deps.publisher.publish(ctx.workspaceId, events).catch((error: Error) => deps.logger.warn({ err: error.message }, 'history sync: publish failed'));
 		}
-		// Progress per page (at most every 250 ms), not per message.
-		await ctx.progress.publish(outcome.last);
+		// Progress per page, at most every 250 ms (the run's counts are refreshed then, from its chats').
+		await ctx.progress.publish(false);
 		if (outcome.last) return;
 		page++;
 	}
@@ -169,7 +169,11 @@ async function withRetries<T>(deps: SyncRunDeps, work: () => Promise<T>): Promis
 	}
 }
 
-/** Stores a page's result on the chat (its cursor) and the run (its counters) in one statement; notes a cancel. */
+/**
+ * Stores a page's result on its chat (the cursor and the counts) in one statement, and notes a cancel. The run's row
+ * is only written when the page had errors (rare): the run's counts are its chats' sums (refreshSyncRun), so pages
+ * of different chats never wait for each other's commits on the run's row.
+ */
 async function record(
 	db: Queryable,
 	ctx: ChatContext,
@@ -181,11 +185,12 @@ async function record(
 			UPDATE whatsapp_sync_chats SET next_page = $3, messages_seen = messages_seen + $4, messages_imported = messages_imported + $5, status = $6,
 				error = COALESCE($8, error), updated_at = now()
 			WHERE run_id = $2 AND remote_jid = $9 RETURNING 1
+		 ),
+		 failure AS (
+			UPDATE whatsapp_sync_runs SET errors = errors + $7, last_error = COALESCE($8, last_error), updated_at = now()
+			WHERE workspace_id = $1 AND id = $2 AND ($7 > 0 OR $8 IS NOT NULL) RETURNING 1
 		 )
-		 UPDATE whatsapp_sync_runs SET messages_seen = messages_seen + $4, messages_imported = messages_imported + $5,
-			chats_done = chats_done + CASE WHEN $6 IN ('done', 'failed') THEN 1 ELSE 0 END,
-			errors = errors + $7, last_error = COALESCE($8, last_error), updated_at = now()
-		 WHERE workspace_id = $1 AND id = $2 RETURNING cancel_requested AS "cancelRequested"`,
+		 SELECT cancel_requested AS "cancelRequested" FROM whatsapp_sync_runs WHERE workspace_id = $1 AND id = $2`,
 		[ctx.workspaceId, ctx.runId, change.nextPage, change.seen, change.imported, change.status, change.errors, change.error, remoteJid],
 		{ prepare: true },
 	);
@@ -193,15 +198,10 @@ async function record(
 }
 
 async function finish(deps: SyncRunDeps, progress: ProgressPublisher, workspaceId: string, runId: string, status: 'completed' | 'cancelled' | 'failed'): Promise<SyncRunView | undefined> {
-	await deps.db.query(
-		`UPDATE whatsapp_sync_runs SET status = $3, finished_at = now(), updated_at = now() WHERE workspace_id = $1 AND id = $2 AND status IN ('queued', 'running')`,
-		[workspaceId, runId, status],
-	);
-	await progress.publish(true);
-	return readSyncRun(deps.db, workspaceId, runId);
+	return progress.publish(true, status);
 }
 
-/** `sync.progress` with the run's stored counters, at most every 250 ms while pages go by, always on chat ends and at the end. */
+/** `sync.progress` with the run's counters brought up to date, at most every 250 ms while pages go by, and at the end. */
 class ProgressPublisher {
 	private last = 0;
 
@@ -211,14 +211,16 @@ class ProgressPublisher {
 		private readonly runId: string,
 	) {}
 
-	async publish(force: boolean): Promise<void> {
+	/** With `end`, ends the run as well (see refreshSyncRun). Answers the run as published (undefined when skipped, or when the run vanished). */
+	async publish(force: boolean, end?: 'completed' | 'cancelled' | 'failed'): Promise<SyncRunView | undefined> {
 		const now = Date.now();
-		if (!force && now - this.last < PROGRESS_EVERY_MS) return;
+		if (!force && now - this.last < PROGRESS_EVERY_MS) return undefined;
 		this.last = now;
-		const run = await readSyncRun(this.deps.db, this.workspaceId, this.runId);
-		if (!run) return;
+		const run = await refreshSyncRun(this.deps.db, this.workspaceId, this.runId, end);
+		if (!run) return undefined;
 		await this.deps.publisher
 			.publish(this.workspaceId, [{ type: 'sync.progress', channelId: run.channelId, data: { run }, at: now }])
 			.catch((error: Error) => this.deps.logger.warn({ err: error.message }, 'history sync: progress not published'));
+		return run;
 	}
 }

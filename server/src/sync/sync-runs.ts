@@ -51,6 +51,30 @@ export async function listSyncRuns(db: Queryable, workspaceId: string, channelId
 	return rows;
 }
 
+/**
+ * Brings a run's counters up to date from its chats, and answers it; with `end`, also ends it (when it is still
+ * queued or running), in the same statement: an ended run never shows counts older than its end. The pages'
+ * transactions write only their own chat's row (its cursor and counts): the run's row, shared by every page of the
+ * run, would make each page wait for the one before it to commit. So the run's counts are the sums of its chats',
+ * taken here (by the progress publisher about every 250 ms, and when the run stops or ends), and exact again after
+ * any restart.
+ */
+export async function refreshSyncRun(db: Queryable, workspaceId: string, runId: string, end?: 'completed' | 'cancelled' | 'failed'): Promise<SyncRunView | undefined> {
+	const { rows } = await db.query<SyncRunView>(
+		`UPDATE whatsapp_sync_runs r SET messages_seen = s.seen, messages_imported = s.imported, chats_done = s.done, updated_at = now(),
+			status = CASE WHEN $3::text IS NOT NULL AND r.status IN ('queued', 'running') THEN $3::text ELSE r.status END,
+			finished_at = CASE WHEN $3::text IS NOT NULL AND r.status IN ('queued', 'running') THEN now() ELSE r.finished_at END
+		 FROM (
+			SELECT coalesce(sum(messages_seen), 0) AS seen, coalesce(sum(messages_imported), 0) AS imported,
+				count(*) FILTER (WHERE status IN ('done', 'failed')) AS done
+			FROM whatsapp_sync_chats WHERE workspace_id = $1 AND run_id = $2
+		 ) s
+		 WHERE r.workspace_id = $1 AND r.id = $2 RETURNING ${SYNC_RUN_COLUMNS}`,
+		[workspaceId, runId, end ?? null],
+	);
+	return rows[0];
+}
+
 /** Creates a queued run; undefined when the channel already has one queued or running (the unique index decides). */
 export async function insertSyncRun(
 	db: Queryable,
