@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { type FormEvent, type KeyboardEvent, useRef, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Contact, Message } from '../../lib/api-types';
 import { fillVariables, listCannedResponses, matchCanned, type CannedResponse } from './canned-api';
@@ -20,13 +20,20 @@ export interface ComposerProps {
 	onSendFile: (file: File, caption: string, replyTo: Message | null, durationSeconds?: number) => void;
 	/** A private note for the team (never sent to WhatsApp). */
 	onAddNote: (text: string) => Promise<void>;
+	/** Focus the text box once the chat is shown (the conversation was just picked in the list). */
+	autoFocus?: boolean;
 }
 
 /** The box at the bottom of the chat: text (Enter sends, Shift+Enter breaks the line), files, voice notes, reply, private note. */
-export function Composer({ conversationId, contact, replyTo, onCancelReply, onSendText, onSendFile, onAddNote }: ComposerProps) {
+export function Composer({ conversationId, contact, replyTo, onCancelReply, onSendText, onSendFile, onAddNote, autoFocus = false }: ComposerProps) {
 	const { t } = useTranslation();
 	const [text, setText] = useState('');
 	const textBox = useRef<HTMLTextAreaElement>(null);
+	// Only when the composer first shows: a later render must not take the focus from wherever the attendant moved it.
+	const [focusOnMount] = useState(autoFocus);
+	useEffect(() => {
+		if (focusOnMount) textBox.current?.focus();
+	}, [focusOnMount]);
 	const [emojiOpen, setEmojiOpen] = useState(false);
 	const [managing, setManaging] = useState(false);
 	// "/" then a short code, as the whole text: the canned responses that match, picked with the arrows and Enter.

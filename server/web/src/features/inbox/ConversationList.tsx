@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Conversation } from '../../lib/api-types';
 import { capped, contactName, listTime, localPreview } from './format';
@@ -40,6 +40,36 @@ export function ConversationList({ selectedId, onSelect, typing }: { selectedId?
 	useEffect(() => {
 		if (lastIndex >= rows.length - 10 && list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage();
 	}, [lastIndex, rows.length, list]);
+
+	// The list is one stop of the Tab key (a roving tabindex): the arrows, Home, End and the page keys move between
+	// conversations, Enter opens one. The stop follows a conversation (not a position) while the list reorders; only
+	// rows in view exist, so a row is scrolled into view before it is focused.
+	const [focusId, setFocusId] = useState<string | undefined>(selectedId);
+	const pendingFocus = useRef<string | null>(null);
+	const rendered = items.map((item) => rows[item.index]?.id);
+	const tabbableId = focusId && rendered.includes(focusId) ? focusId : rendered[0];
+	const focusIndex = Math.max(0, rows.findIndex((row) => row.id === focusId));
+	const moveFocus = (index: number) => {
+		const next = Math.max(0, Math.min(rows.length - 1, index));
+		setFocusId(rows[next].id);
+		pendingFocus.current = rows[next].id;
+		virtualizer.scrollToIndex(next);
+	};
+	useEffect(() => {
+		if (pendingFocus.current === null) return;
+		const row = scroller.current?.querySelector<HTMLButtonElement>(`button[data-conversation-id="${pendingFocus.current}"]`);
+		if (row) {
+			row.focus();
+			pendingFocus.current = null;
+		}
+	});
+	const onListKeys = (event: KeyboardEvent<HTMLUListElement>) => {
+		const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? ROW_HEIGHT) / ROW_HEIGHT) - 1);
+		const moves: Record<string, number> = { ArrowDown: focusIndex + 1, ArrowUp: focusIndex - 1, Home: 0, End: rows.length - 1, PageDown: focusIndex + page, PageUp: focusIndex - page };
+		if (!(event.key in moves) || rows.length === 0) return;
+		event.preventDefault();
+		moveFocus(moves[event.key]);
+	};
 
 	return (
 		<aside className="sidebar" aria-label={t('inbox.listLabel')}>
@@ -89,8 +119,11 @@ export function ConversationList({ selectedId, onSelect, typing }: { selectedId?
 				</p>
 			)}
 			{list.isSuccess && rows.length === 0 && <p className="empty">{t('inbox.noConversations')}</p>}
+			<p id="conversation-list-keys" className="visually-hidden">
+				{t('inbox.listKeys')}
+			</p>
 			<div className="conversation-scroller" ref={scroller}>
-				<ul className="conversation-list" style={{ height: virtualizer.getTotalSize() }} aria-label={t('inbox.conversations')}>
+				<ul className="conversation-list" style={{ height: virtualizer.getTotalSize() }} aria-label={t('inbox.conversations')} aria-describedby="conversation-list-keys" onKeyDown={onListKeys}>
 					{items.map((item) => {
 						const conversation = rows[item.index];
 						const name = contactName(conversation.contact);
@@ -99,8 +132,11 @@ export function ConversationList({ selectedId, onSelect, typing }: { selectedId?
 								<button
 									type="button"
 									className="conversation-row"
+									data-conversation-id={conversation.id}
+									tabIndex={conversation.id === tabbableId ? 0 : -1}
 									aria-current={conversation.id === selectedId ? 'true' : undefined}
 									aria-label={name}
+									onFocus={() => setFocusId(conversation.id)}
 									onClick={() => onSelect(conversation.id)}
 								>
 									<span className="avatar" aria-hidden="true">

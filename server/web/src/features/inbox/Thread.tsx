@@ -24,7 +24,20 @@ function fileTypeOf(file: File): FileType {
 }
 
 /** The chat pane: header with the conversation's actions, the thread (older pages on scroll up), the composer. */
-export function Thread({ conversationId, meId, typing, isAdmin = false }: { conversationId: string; meId: string | null; typing: boolean; isAdmin?: boolean }) {
+export function Thread({
+	conversationId,
+	meId,
+	typing,
+	isAdmin = false,
+	focusComposer = false,
+}: {
+	conversationId: string;
+	meId: string | null;
+	typing: boolean;
+	isAdmin?: boolean;
+	/** Put the cursor in the text box once the chat shows (the conversation was just picked in the list). */
+	focusComposer?: boolean;
+}) {
 	const { t, i18n } = useTranslation();
 	const queryClient = useQueryClient();
 	const conversation = useQuery({ queryKey: ['conversation', conversationId], queryFn: () => getConversation(conversationId) });
@@ -303,6 +316,7 @@ export function Thread({ conversationId, meId, typing, isAdmin = false }: { conv
 			)}
 			<Composer
 				conversationId={conversationId}
+				autoFocus={focusComposer}
 				contact={c.contact}
 				replyTo={replyTo}
 				onCancelReply={() => setReplyTo(null)}
