@@ -18,7 +18,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
@@ -27,6 +27,8 @@ import { buildSandbox } from '../sandbox';
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 1000);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 3);
 const THEIRS_VERSION = process.env.BENCH_THEIRS_VERSION ?? '1.0.4';
+/** A folder for V8 CPU profiles of each `n8n execute` process (where n8n spends a run's time), e.g. /tmp/prof. */
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
 const N8N_VERSION = '1.123.50';
 const API_KEY = `bench-${randomBytes(6).toString('hex')}`;
 const INSTANCE = 'bench';
@@ -40,22 +42,69 @@ interface Sent {
 	path: string;
 	body: Json;
 	status: number;
+	/** The sandbox's own time for the request, from its arrival to the answer sent (fastify's elapsedTime). */
+	ms: number;
+}
+
+/**
+ * CPU time, not only wall time: on a shared machine a run's duration also counts the time its processes wait for a
+ * core, and a node's cost shows better as CPU. A process records its CPU time (user + system) every 20 ms; the CPU a
+ * run used is read between the run's startedAt and stoppedAt.
+ */
+type CpuSamples = Array<[number, number]>;
+const CPU_SAMPLER = `const samples = []; const take = () => { const u = process.cpuUsage(); samples.push([Date.now(), (u.user + u.system) / 1000]); };
+take(); setInterval(take, 20).unref();
+process.on('exit', () => { take(); require('node:fs').writeFileSync(process.env.BENCH_CPU_SAMPLES_FILE, JSON.stringify(samples)); });`;
+
+function cpuAt(samples: CpuSamples, at: number): number {
+	let previous = samples[0];
+	for (const sample of samples) {
+		if (sample[0] >= at) {
+			if (sample[0] === previous[0]) return sample[1];
+			return previous[1] + ((sample[1] - previous[1]) * (at - previous[0])) / (sample[0] - previous[0]);
+		}
+		previous = sample;
+	}
+	return previous[1];
+}
+
+/** CPU milliseconds a process used between two wall-clock times (ms). */
+function cpuBetween(samples: CpuSamples, from: number, to: number): number {
+	return samples.length === 0 ? 0 : cpuAt(samples, to) - cpuAt(samples, from);
+}
+
+/** This process's CPU time (the sandbox is the only thing it runs during a run), sampled like n8n's. */
+function sampleOwnCpu(): { samples: CpuSamples; stop(): void } {
+	const samples: CpuSamples = [];
+	const take = () => {
+		const usage = process.cpuUsage();
+		samples.push([Date.now(), (usage.user + usage.system) / 1000]);
+	};
+	take();
+	const timer = setInterval(take, 20);
+	return { samples, stop: () => (clearInterval(timer), take()) };
 }
 
 function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<{ code: number | null; stdout: string; stderr: string }> {
-	return new Promise((resolvePromise, reject) => {
-		const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-		let stdout = '';
+	// stdout goes to a file, not a pipe: `n8n execute` prints a run of 1,000 items (megabytes) and exits at once, and
+	// writes to a pipe still queued at exit are lost (a file is written synchronously).
+	const outDir = mkdtempSync(join(tmpdir(), 'n8n-bench-out-'));
+	const outFile = join(outDir, 'stdout');
+	const out = openSync(outFile, 'w');
+	return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolvePromise, reject) => {
+		const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', out, 'pipe'] });
 		let stderr = '';
-		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 		// Killed by its process group (it was spawned detached, so it leads one) when it overruns.
 		const timer = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), options.timeoutMs);
 		child.on('error', reject);
 		child.on('close', (code) => {
 			clearTimeout(timer);
-			resolvePromise({ code, stdout, stderr });
+			resolvePromise({ code, stdout: readFileSync(outFile, 'utf8'), stderr });
 		});
+	}).finally(() => {
+		closeSync(out);
+		rmSync(outDir, { recursive: true, force: true });
 	});
 }
 
@@ -114,6 +163,23 @@ class N8nFolder {
 	async cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
 		const env = { ...this.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()) };
 		return await run(process.execPath, [join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'), ...args], { cwd: this.dir, env, timeoutMs: 600_000 });
+	}
+
+	/** `n8n execute` of one workflow, with the CPU time the n8n process used, sampled (see CPU_SAMPLER). */
+	async execute(workflowId: string, profileName: string): Promise<{ code: number | null; stdout: string; stderr: string; cpu: CpuSamples }> {
+		const samplesFile = join(this.dir, 'cpu-samples.json');
+		const sampler = join(this.dir, 'cpu-sampler.js');
+		writeFileSync(sampler, CPU_SAMPLER);
+		rmSync(samplesFile, { force: true });
+		const env = { ...this.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()), BENCH_CPU_SAMPLES_FILE: samplesFile };
+		const profile = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`, `--cpu-prof-name=${profileName}.cpuprofile`] : [];
+		const result = await run(process.execPath, ['--require', sampler, ...profile, join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'), 'execute', `--id=${workflowId}`, '--rawOutput'], {
+			cwd: this.dir,
+			env,
+			timeoutMs: 600_000,
+		});
+		const cpu = existsSync(samplesFile) ? (JSON.parse(readFileSync(samplesFile, 'utf8')) as CpuSamples) : [];
+		return { ...result, cpu };
 	}
 
 	async cliOk(args: string[]): Promise<void> {
@@ -218,9 +284,9 @@ function parseRun(stdout: string): Json | undefined {
 	return undefined;
 }
 
-/** Every item of every run of a node, in order. */
+/** Every item of every run of a node, in order ({json, pairedItem}). */
 function outputOf(runData: Json, node: string): Json[] {
-	return ((runData[node] ?? []) as Json[]).flatMap((r) => (r.data?.main?.[0] ?? []).map((item: Json) => item.json));
+	return ((runData[node] ?? []) as Json[]).flatMap((r) => (r.data?.main?.[0] ?? []) as Json[]);
 }
 
 function check(kind: 'send' | 'read', who: 'ours' | 'theirs', sent: Sent[], output: Json[]): string[] {
@@ -230,10 +296,13 @@ function check(kind: 'send' | 'read', who: 'ours' | 'theirs', sent: Sent[], outp
 	if (sent.length !== requests.length) problems.push(`${sent.length - requests.length} requests to other routes`);
 	const bad = requests.filter((s) => s.status >= 300).length;
 	if (bad) problems.push(`${bad} requests answered ≥ 300`);
+	// What reached the sandbox: each expected number exactly once (sent its text, or asked about).
 	const seen = new Map<string, string | true>();
+	let asked = 0;
 	for (const request of requests) {
 		if (kind === 'send') seen.set(String(request.body.number).replace(/\D/g, ''), String(request.body.text));
 		else for (const number of (request.body.numbers ?? []) as string[]) seen.set(String(number).replace(/\D/g, ''), true);
+		asked += kind === 'send' ? 1 : ((request.body.numbers ?? []) as string[]).length;
 	}
 	let wrong = 0;
 	for (let i = 0; i < ITEMS; i++) {
@@ -241,12 +310,21 @@ function check(kind: 'send' | 'read', who: 'ours' | 'theirs', sent: Sent[], outp
 		if (kind === 'send' ? got !== `bench message ${i}` : got !== true) wrong++;
 	}
 	if (wrong || seen.size !== ITEMS) problems.push(`${wrong} of ${ITEMS} numbers missing or wrong at the sandbox (${seen.size} distinct)`);
-	if (requests.length !== ITEMS) problems.push(`${requests.length} requests for ${ITEMS} items`);
-	// n8n's output: one answer per item, each the sandbox's (ours: the answer itself; theirs: {success, data}).
-	const answers = who === 'ours' ? output : output.map((item) => (item.success ? item.data : undefined));
+	// One request per text; a read may ask about many items' numbers in one request (ours does), but each once.
+	if (kind === 'send' ? requests.length !== ITEMS : asked !== ITEMS) problems.push(`${requests.length} requests asking ${asked} numbers for ${ITEMS} items`);
+	// n8n's output: one answer per item, each the sandbox's (ours: the answer itself, linked to its item; theirs: {success, data}).
+	const answers = who === 'ours' ? output.map((item) => item.json as Json) : output.map((item) => (item.json?.success ? item.json.data : undefined));
 	const flat = kind === 'read' && who === 'theirs' ? answers.flat() : answers;
 	const good = flat.filter((a: Json | undefined) => (kind === 'send' ? a?.key?.fromMe === true : a?.exists === true)).length;
 	if (good !== ITEMS) problems.push(`${good} of ${ITEMS} correct answers in n8n's output`);
+	if (who === 'ours') {
+		// Ours links each answer to its item (pairedItem): the i-th output must be item i's number.
+		const misplaced = output.filter((item, i) => {
+			const number = kind === 'send' ? String(item.json?.key?.remoteJid ?? '').replace(/\D/g, '') : String(item.json?.number ?? '');
+			return item.pairedItem?.item !== i || number !== expectedNumber(i);
+		}).length;
+		if (misplaced || output.length !== ITEMS) problems.push(`${misplaced} of ${output.length} output items not linked to their own item`);
+	}
 	return problems;
 }
 
@@ -266,7 +344,7 @@ async function main(): Promise<void> {
 	// What reached the sandbox, request by request, with the status it answered.
 	app.addHook('onResponse', async (request, reply) => {
 		if (request.url.startsWith('/_sandbox')) return;
-		sent.push({ path: request.url, body: (request.body ?? {}) as Json, status: reply.statusCode });
+		sent.push({ path: request.url, body: (request.body ?? {}) as Json, status: reply.statusCode, ms: reply.elapsedTime });
 	});
 	await app.listen({ port: 0, host: '127.0.0.1' });
 	const address = app.server.address();
@@ -286,40 +364,51 @@ async function main(): Promise<void> {
 		await ours.importAll({ id: 'benchCredential01', name: 'Evolution sandbox', type: 'evolutionApi', data: { baseUrl: sandboxUrl, apiKey: API_KEY, defaultInstance: INSTANCE } }, oursWorkflows());
 		await theirs.importAll({ id: 'benchCredential01', name: 'Evolution sandbox', type: 'evolutionApi', data: { 'server-url': sandboxUrl, apikey: API_KEY } }, theirsWorkflows());
 
-		const results: Record<string, { workflow: number[]; node: number[] }> = {};
+		const results: Record<string, { workflow: number[]; node: number[]; cpu: number[] }> = {};
 		const rows: string[] = [];
 		for (const kind of ['send', 'read'] as const) {
 			for (let pair = 1; pair <= PAIRS; pair++) {
 				for (const [who, folder] of [['ours', ours], ['theirs', theirs]] as const) {
 					sent.length = 0;
-					const result = await folder.cli(['execute', `--id=bench${kind === 'send' ? 'Send' : 'Read'}`, '--rawOutput']);
+					const ownCpu = sampleOwnCpu();
+					const result = await folder.execute(`bench${kind === 'send' ? 'Send' : 'Read'}`, `${kind}-${who}-${pair}`);
+					ownCpu.stop();
 					const runOutput = parseRun(result.stdout);
 					const error = runOutput?.data?.resultData?.error;
 					if (result.code !== 0 || !runOutput || error)
 						throw new Error(`${who} ${kind} run ${pair} failed (${result.code}): ${error?.message ?? ''}\n${result.stdout.slice(-1500)}\n${result.stderr.slice(-1500)}`);
 					const runData = runOutput.data.resultData.runData as Json;
-					const workflowMs = new Date(runOutput.stoppedAt).getTime() - new Date(runOutput.startedAt).getTime();
+					const [startedAt, stoppedAt] = [new Date(runOutput.startedAt).getTime(), new Date(runOutput.stoppedAt).getTime()];
+					const workflowMs = stoppedAt - startedAt;
+					const n8nCpuMs = cpuBetween(result.cpu, startedAt, stoppedAt);
+					const sandboxCpuMs = cpuBetween(ownCpu.samples, startedAt, stoppedAt);
 					const nodeMs = ((runData.Evolution ?? []) as Json[]).reduce((sum, r) => sum + Number(r.executionTime ?? 0), 0);
 					const problems = check(kind, who, sent, outputOf(runData, 'Evolution'));
 					if (problems.length) throw new Error(`${who} ${kind} run ${pair}: ${problems.join('; ')}`);
 					const key = `${kind} ${who}`;
-					(results[key] ??= { workflow: [], node: [] }).workflow.push(workflowMs);
+					const sandboxMs = sent.reduce((sum, request) => sum + request.ms, 0);
+					(results[key] ??= { workflow: [], node: [], cpu: [] }).workflow.push(workflowMs);
 					results[key].node.push(nodeMs);
-					rows.push(`| ${kind} | ${pair} | ${who === 'ours' ? 'A ours' : 'B theirs'} | ${seconds(workflowMs)} s | ${seconds(nodeMs)} s | ${sent.length} | ${ITEMS}/${ITEMS} | ${loadavg()[0].toFixed(2)} |`);
+					results[key].cpu.push(n8nCpuMs);
+					rows.push(
+						`| ${kind} | ${pair} | ${who === 'ours' ? 'A ours' : 'B theirs'} | ${seconds(workflowMs)} s | ${seconds(nodeMs)} s | ${seconds(n8nCpuMs)} s | ${seconds(sandboxCpuMs)} s | ${seconds(sandboxMs)} s | ${sent.length} | ${ITEMS}/${ITEMS} | ${loadavg()[0].toFixed(2)} |`,
+					);
 					console.log(rows[rows.length - 1]);
 				}
 			}
 		}
-		console.log('\n| workflow | pair | node | n8n run (stoppedAt − startedAt) | Evolution node executionTime | requests at the sandbox | items correct | load (1 min) |');
-		console.log('|---|---|---|---|---|---|---|---|');
+		console.log(
+			'\n| workflow | pair | node | n8n run (stoppedAt − startedAt) | Evolution node executionTime | n8n CPU in the run | sandbox CPU in the run | sandbox answer time (sum) | requests at the sandbox | items correct | load (1 min) |',
+		);
+		console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 		for (const row of rows) console.log(row);
-		console.log('\n| workflow | median ours | median theirs | ratio ours/theirs (run) | ratio (node time) | target |');
-		console.log('|---|---|---|---|---|---|');
+		console.log('\n| workflow | median ours | median theirs | ratio ours/theirs (run) | ratio (node time) | ratio (n8n CPU) | target |');
+		console.log('|---|---|---|---|---|---|---|');
 		for (const kind of ['send', 'read'] as const) {
 			const a = results[`${kind} ours`];
 			const b = results[`${kind} theirs`];
 			console.log(
-				`| ${kind} | ${seconds(median(a.workflow))} s | ${seconds(median(b.workflow))} s | **${(median(a.workflow) / median(b.workflow)).toFixed(2)}×** | ${(median(a.node) / median(b.node)).toFixed(2)}× | ≤ ${kind === 'send' ? '0.6' : '0.3'}× |`,
+				`| ${kind} | ${seconds(median(a.workflow))} s | ${seconds(median(b.workflow))} s | **${(median(a.workflow) / median(b.workflow)).toFixed(2)}×** | ${(median(a.node) / median(b.node)).toFixed(2)}× | ${(median(a.cpu) / median(b.cpu)).toFixed(2)}× | ≤ ${kind === 'send' ? '0.6' : '0.3'}× |`,
 			);
 		}
 		console.log(`\nload average after: ${load()}`);
