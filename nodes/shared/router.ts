@@ -38,17 +38,27 @@ function errorJson(error: NodeApiError | NodeOperationError): JsonObject {
 	return json;
 }
 
+/** Resource and operation, read once per node run: they are not expressions (noDataExpression), so every item has the first's. */
+const chosenPerRun = new WeakMap<object, { resource: string; operation: string }>();
+
+function chosenNames(this: IExecuteFunctions): { resource: string; operation: string } {
+	let chosen = chosenPerRun.get(this);
+	if (!chosen) {
+		chosen = { resource: this.getNodeParameter('resource', 0) as string, operation: this.getNodeParameter('operation', 0) as string };
+		chosenPerRun.set(this, chosen);
+	}
+	return chosen;
+}
+
 /** The operation the node's first item chose (resource and operation are not expressions). */
 export function chosenOperation(this: IExecuteFunctions, resources: Record<string, ResourceOperations>): OperationModule | undefined {
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
+	const { resource, operation } = chosenNames.call(this);
 	return resources[resource]?.[operation];
 }
 
 /** One item through its operation: output items linked to it, or (continue on fail) its error. */
 export async function runItem(this: IExecuteFunctions, resources: Record<string, ResourceOperations>, itemIndex: number): Promise<INodeExecutionData[]> {
-	const resource = this.getNodeParameter('resource', itemIndex) as string;
-	const operation = this.getNodeParameter('operation', itemIndex) as string;
+	const { resource, operation } = chosenNames.call(this);
 	const handler = resources[resource]?.[operation];
 	try {
 		if (!handler) {
@@ -57,8 +67,13 @@ export async function runItem(this: IExecuteFunctions, resources: Record<string,
 		const results = await handler.execute.call(this, itemIndex);
 		return results.map((result) => ({ ...result, pairedItem: { item: itemIndex } }));
 	} catch (error) {
-		const failure = asItemError(this.getNode(), error, itemIndex);
-		if (!this.continueOnFail()) throw failure;
-		return [{ json: errorJson(failure), pairedItem: { item: itemIndex } }];
+		return failedItem.call(this, error, itemIndex);
 	}
+}
+
+/** A failed item: thrown (naming the item), or with "continue on fail" its error as JSON, linked to it. */
+export function failedItem(this: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData[] {
+	const failure = asItemError(this.getNode(), error, itemIndex);
+	if (!this.continueOnFail()) throw failure;
+	return [{ json: errorJson(failure), pairedItem: { item: itemIndex } }];
 }

@@ -1,6 +1,7 @@
  
 import { explainEvolutionError } from '../../nodes/EvolutionApi/helpers/errors';
 import { normalizeStoredMessage } from '../../nodes/EvolutionApi/helpers/normalizeMessage';
+import { packPieces, piecesOf, rowsPerPiece } from '../../nodes/EvolutionApi/helpers/numberBatches';
 import { isGroupAddress, normalizeWhatsAppAddress, toJid } from '../../nodes/EvolutionApi/helpers/phone';
 
 describe('normalizeWhatsAppAddress', () => {
@@ -78,5 +79,70 @@ describe('normalizeStoredMessage', () => {
 			messageTimestamp: 1763800000,
 			timestamp: new Date(1763800000 * 1000).toISOString(),
 		});
+	});
+});
+
+describe('Check Numbers batches (rows given back to their items)', () => {
+	const group = '120363025246125486@g.us';
+	const batch = [
+		{ itemIndex: 0, numbers: ['5511987654321', group] },
+		{ itemIndex: 1, numbers: ['5511987654321@s.whatsapp.net'] },
+		{ itemIndex: 2, numbers: ['5511912345678', '5511955554444'] },
+	];
+
+	it('reads an answer shaped as Evolution 2.3.7 gives it: each `number` as sent, groups before people', () => {
+		// whatsappNumber(): broadcasts, then groups, then users, each row's `number` the text sent.
+		const answer = [
+			{ jid: group, exists: true, number: group, name: 'Vendas' },
+			{ jid: '5511987654321@s.whatsapp.net', exists: true, number: '5511987654321' },
+			{ jid: '5511987654321@s.whatsapp.net', exists: true, number: '5511987654321@s.whatsapp.net' },
+			{ jid: '5511912345678@s.whatsapp.net', exists: false, number: '5511912345678' },
+			{ jid: '5511955554444@s.whatsapp.net', exists: true, number: '5511955554444' },
+		];
+		expect(rowsPerPiece(batch, answer)).toEqual([[answer[0], answer[1]], [answer[2]], [answer[3], answer[4]]]);
+	});
+
+	it('matches a `number` given back as the digits of the JID', () => {
+		const answer = [
+			{ jid: '5511987654321@s.whatsapp.net', exists: true, number: '5511987654321' },
+			{ jid: group, exists: true, number: '120363025246125486' },
+			{ jid: '5511987654321@s.whatsapp.net', exists: true, number: '5511987654321' },
+			{ jid: '5511912345678@s.whatsapp.net', exists: true, number: '5511912345678' },
+			{ jid: '5511955554444@s.whatsapp.net', exists: true, number: '5511955554444' },
+		];
+		expect(rowsPerPiece(batch, answer)).toEqual([[answer[0], answer[1]], [answer[2]], [answer[3], answer[4]]]);
+	});
+
+	it('gives up (each item is then asked alone) when the answer is not one known row per number', () => {
+		const row = (number: string) => ({ jid: `${number}@s.whatsapp.net`, exists: true, number });
+		expect(rowsPerPiece(batch, [row('5511987654321')])).toBeUndefined();
+		expect(rowsPerPiece(batch, ['5511987654321', group, '5511987654321', '5511912345678', '5511955554444'].map((n, i) => (i === 3 ? row('5599999999999') : row(n))))).toBeUndefined();
+		expect(rowsPerPiece(batch, { numbers: [] })).toBeUndefined();
+	});
+
+	it('packs whole items into requests of at most 50 numbers, cutting only an item that alone has more', () => {
+		const numbers = (count: number, from: number) => Array.from({ length: count }, (_, n) => String(5511900000000 + from + n));
+		const pieces = [...piecesOf(0, numbers(20, 0), 50), ...piecesOf(1, numbers(31, 100), 50), ...piecesOf(2, numbers(70, 200), 50), ...piecesOf(3, numbers(1, 300), 50)];
+		expect(packPieces(pieces, 50).map((request) => request.map((piece) => [piece.itemIndex, piece.numbers.length]))).toEqual([
+			[[0, 20]],
+			[[1, 31]],
+			[[2, 50]],
+			[
+				[2, 20],
+				[3, 1],
+			],
+		]);
+	});
+
+	it('never puts a number twice in one request (Evolution answers 400 to that): it starts the next request', () => {
+		const pieces = [
+			{ itemIndex: 0, numbers: ['5511900000001'] },
+			{ itemIndex: 1, numbers: ['5511900000002'] },
+			{ itemIndex: 2, numbers: ['5511900000001', '5511900000003'] },
+			{ itemIndex: 3, numbers: ['5511900000004', '5511900000004'] },
+			{ itemIndex: 4, numbers: ['5511900000005'] },
+		];
+		// Item 3 has a number twice itself: it goes alone and gets Evolution's 400, as when it was asked alone.
+		expect(packPieces(pieces, 50).map((request) => request.map((piece) => piece.itemIndex))).toEqual([[0, 1], [2], [3], [4]]);
 	});
 });

@@ -1,9 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { chosenOperation, runItem } from '../../shared/router';
-import { mapInOrder } from '../helpers/concurrency';
+import { mapInOrder, readParallelRequests } from '../helpers/concurrency';
 import { operations as chat } from './chat/Chat.resource';
-import { DEFAULT_PARALLEL_REQUESTS } from './common.descriptions';
 import { operations as group } from './group/Group.resource';
 import { operations as history } from './history/History.resource';
 import { operations as instance } from './instance/Instance.resource';
@@ -30,18 +29,21 @@ const resources: Record<string, ResourceOperations> = {
 function itemsAtOnce(this: IExecuteFunctions, itemCount: number): number {
 	if (itemCount < 2) return 1;
 	if (chosenOperation.call(this, resources)?.readOnly !== true) return 1;
-	const chosen = Number(this.getNodeParameter('parallelRequests', 0, DEFAULT_PARALLEL_REQUESTS));
-	return Number.isFinite(chosen) && chosen >= 1 ? Math.floor(chosen) : 1;
+	return readParallelRequests.call(this);
 }
 
 /**
  * Runs the chosen operation once per input item. Each output item points back to its input
  * (`pairedItem`) and the output keeps the input's order; with "continue on fail" a failed item carries
  * its error and the rest go on. Sends and other changes run one item at a time (one WhatsApp number
- * sending in parallel gets banned); reads may run a few items at once.
+ * sending in parallel gets banned); reads may run a few items at once, and Check Numbers asks about many items'
+ * numbers in one request.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
+	// An operation that asks about many items in one request (Check Numbers) takes them all; it links each output.
+	const all = chosenOperation.call(this, resources)?.executeAll;
+	if (all && items.length > 1) return [await all.call(this)];
 	const perItem = await mapInOrder(items.length, itemsAtOnce.call(this, items.length), async (itemIndex) =>
 		await runItem.call(this, resources, itemIndex),
 	);

@@ -1,3 +1,13 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { DEFAULT_PARALLEL_REQUESTS } from '../actions/common.descriptions';
+
+/** The node's "Parallel Requests" (how many reads may be in flight at once), at least 1. */
+export function readParallelRequests(this: IExecuteFunctions): number {
+	const chosen = Number(this.getNodeParameter('parallelRequests', 0, DEFAULT_PARALLEL_REQUESTS));
+	return Number.isFinite(chosen) && chosen >= 1 ? Math.floor(chosen) : 1;
+}
+
 /**
  * Runs `task` for the indexes 0…count-1 with at most `limit` running at once and returns the results in index
  * order, whatever order they finish in. On the first failure no new index starts; once the running ones have
