@@ -275,8 +275,10 @@ describe.each(ADAPTERS)('webhook subscriptions on %s', (_name, open) => {
 			expect(events.filter((e) => e.type === 'conversation.status_changed')).toHaveLength(2);
 			return events;
 		}, LONG);
-		// Every later announcement of the same message (each receipt re-announces it as sent) made no second "sent".
-		expect(types(received).filter((t) => t === 'message.sent')).toEqual(['message.sent']);
+		// Every later announcement of the same message (each receipt re-announces it as sent) made no second "sent" fact.
+		// Delivery is at least once (a retry after a timeout or a stalled job on a loaded machine posts the same event
+		// again, and receivers dedupe on its id), so the receiver may hold a copy: what must be one is the event.
+		expect(new Set(received.filter((e) => e.type === 'message.sent').map((e) => e.id)).size).toBe(1);
 		const byType = new Map(received.map((e) => [e.type === 'message.status_changed' ? `${e.type}:${e.data.status}` : e.type, e]));
 		expect(byType.get('message.sent')).toMatchObject({ conversationId, data: { message: { direction: 'outbound', body: 'Olá! Como posso ajudar?' } }, chat: { phone: `+${from}` } });
 		expect(byType.get('message.status_changed:read')!.data.message.id).toBe(byType.get('message.sent')!.data.message.id);
