@@ -80,12 +80,42 @@ export async function openBrowser(options: { locale?: string; width?: number; he
 	};
 }
 
-/** Saves the page as test/browser/artifacts/<name>.png, and as docs/screenshots/<name>.png under `npm run screenshots`. */
+/**
+ * Switches the page's language the way its language menu does, without moving the focus (a popover open beside the
+ * text box must stay open for the picture), and waits for the page to show it. Answers the language it had, or null
+ * when the page has no language menu.
+ */
+async function switchLanguage(page: Page, language: string): Promise<string | null> {
+	// A script as text: the tests compile without the DOM's types.
+	const previous = (await page.evaluate(`(() => {
+		const select = document.querySelector('.language-switch select');
+		if (!select) return null;
+		const before = select.value;
+		Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value').set.call(select, ${JSON.stringify(language)});
+		select.dispatchEvent(new Event('change', { bubbles: true }));
+		return before;
+	})()`)) as string | null;
+	if (previous === null) return null;
+	await page.waitForFunction(`document.documentElement.lang === ${JSON.stringify(language)}`);
+	// React renders the new words on its next turn; two frames later they are painted.
+	await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
+	return previous;
+}
+
+/**
+ * Saves the page as test/browser/artifacts/<name>.png. Under `npm run screenshots` a README picture is also written to
+ * docs/screenshots: <name>.png as the test shows it (pt-BR) and <name>.en.png, the same screen in English.
+ */
 export async function screenshot(page: Page, name: string, options: { readme?: boolean } = {}): Promise<void> {
 	mkdirSync(ARTIFACTS, { recursive: true });
 	await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 	if (options.readme && process.env.SCREENSHOTS_TO_README === '1') {
 		mkdirSync(README_SCREENSHOTS, { recursive: true });
 		await page.screenshot({ path: join(README_SCREENSHOTS, `${name}.png`) });
+		const previous = await switchLanguage(page, 'en');
+		if (previous !== null) {
+			await page.screenshot({ path: join(README_SCREENSHOTS, `${name}.en.png`) });
+			await switchLanguage(page, previous);
+		}
 	}
 }
