@@ -54,7 +54,7 @@ export async function executeSyncRun(deps: SyncRunDeps, workspaceId: string, run
 	const run = started.rows[0];
 	if (!run) return readSyncRun(db, workspaceId, runId);
 	const progress = new ProgressPublisher(deps, workspaceId, runId);
-	if (run.cancelRequested) return finish(deps, progress, workspaceId, runId, 'cancelled');
+	if (run.cancelRequested) return finish(progress, 'cancelled');
 
 	let evolution: { client: EvolutionClient; instance: string };
 	try {
@@ -62,7 +62,7 @@ export async function executeSyncRun(deps: SyncRunDeps, workspaceId: string, run
 		if (!run.listed) await listRunChats(deps, workspaceId, runId, run, evolution);
 	} catch (error) {
 		await db.query(`UPDATE whatsapp_sync_runs SET errors = errors + 1, last_error = $3 WHERE workspace_id = $1 AND id = $2`, [workspaceId, runId, (error as Error).message.slice(0, 500)]);
-		return finish(deps, progress, workspaceId, runId, 'failed');
+		return finish(progress, 'failed');
 	}
 	await progress.publish(true);
 
@@ -83,10 +83,10 @@ export async function executeSyncRun(deps: SyncRunDeps, workspaceId: string, run
 	};
 	await Promise.all(Array.from({ length: Math.min(deps.workers ?? SYNC_WORKERS, Math.max(1, pending.length)) }, worker));
 
-	if (state.cancelled) return finish(deps, progress, workspaceId, runId, 'cancelled');
+	if (state.cancelled) return finish(progress, 'cancelled');
 	// Stopping: left `running`, resumed from the chats' cursors by the next start.
 	if (deps.stopping()) return refreshSyncRun(db, workspaceId, runId);
-	return finish(deps, progress, workspaceId, runId, 'completed');
+	return finish(progress, 'completed');
 }
 
 async function listRunChats(deps: SyncRunDeps, workspaceId: string, runId: string, run: RunRow, evolution: { client: EvolutionClient; instance: string }): Promise<void> {
@@ -197,7 +197,8 @@ async function record(
 	if (rows[0]?.cancelRequested) ctx.state.cancelled = true;
 }
 
-async function finish(deps: SyncRunDeps, progress: ProgressPublisher, workspaceId: string, runId: string, status: 'completed' | 'cancelled' | 'failed'): Promise<SyncRunView | undefined> {
+/** Ends the run in the statement that brings its counts up to date, and publishes it. */
+function finish(progress: ProgressPublisher, status: 'completed' | 'cancelled' | 'failed'): Promise<SyncRunView | undefined> {
 	return progress.publish(true, status);
 }
 
