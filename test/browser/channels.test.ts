@@ -1,5 +1,6 @@
 import { eventually } from '../../server/test/inbox/support/inbox-app';
 import { type Browser, openBrowser, screenshot } from './support/browser';
+import { registerWorkspace, signIn } from './support/session';
 import { ADAPTERS, startStack, type Stack } from './support/stack';
 
 /** Connecting a number from the "Canais" screen: Adicionar número → the QR → the phone scans (the sandbox) → Conectado. */
@@ -18,13 +19,9 @@ describe.each(ADAPTERS.slice(1))('channels screen in the browser on %s', (_drive
 
 	it('adds a number: the QR shows with its refresh time, the scan turns it Conectado live', async () => {
 		const { server, sandbox } = stack;
-		const registered = await server.call('POST', '/api/v1/auth/register', undefined, { workspaceName: 'Loja', name: 'Ana', email: 'ana@example.com', password: 'uma senha comprida' });
-		const admin = `Bearer ${registered.json().token}`;
+		const admin = await registerWorkspace(stack);
 		const { page } = browser;
-		await page.goto(server.url);
-		await page.getByLabel('E-mail').fill('ana@example.com');
-		await page.getByLabel('Senha').fill('uma senha comprida');
-		await page.getByRole('button', { name: 'Entrar' }).click();
+		await signIn(browser, server.url);
 		await page.getByRole('button', { name: 'Canais' }).click();
 		await page.getByText('Nenhum número conectado ainda.', { exact: false }).waitFor();
 		await page.getByRole('button', { name: 'Adicionar número' }).click();

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { eventually } from '../../server/test/inbox/support/inbox-app';
 import { type Browser, openBrowser, screenshot } from './support/browser';
+import { customerSays, setUpWorkspace, signIn } from './support/session';
 import { ADAPTERS, startStack, type Stack } from './support/stack';
 
 const CUSTOMER = '5511944443333';
@@ -19,25 +19,15 @@ describe.each(ADAPTERS.slice(1))('composer extras in the browser on %s', (_drive
 
 	beforeAll(async () => {
 		stack = await startStack(open, { OUTBOX_TIME_SCALE: '0.01' });
-		const { server, sandbox } = stack;
-		const registered = await server.call('POST', '/api/v1/auth/register', undefined, { workspaceName: 'Loja', name: 'Ana', email: 'ana@example.com', password: 'uma senha comprida' });
-		admin = `Bearer ${registered.json().token}`;
-		instance = `extras-${randomBytes(3).toString('hex')}`;
-		const created = await server.call('POST', '/api/v1/channels', admin, { name: 'Vendas', instanceName: instance });
-		expect(created.statusCode).toBe(201);
-		const channelId = created.json().channel.id as string;
-		expect((await sandbox.post(`/_sandbox/instances/${instance}/scan`, { number: '5511999990000', profileName: 'Loja Vendas' })).status).toBe(200);
-		await eventually(async () => expect((await server.call('GET', `/api/v1/channels/${channelId}`, admin)).json().status).toBe('connected'), 60_000);
-		const canned = await server.call('POST', '/api/v1/canned-responses', admin, { shortCode: 'frete', content: 'Olá, {{first_name}}! O frete para {{phone}} é grátis.' });
+		const workspace = await setUpWorkspace(stack, { channelPrefix: 'extras' });
+		admin = workspace.admin;
+		instance = workspace.channel.instance;
+		const canned = await stack.server.call('POST', '/api/v1/canned-responses', admin, { shortCode: 'frete', content: 'Olá, {{first_name}}! O frete para {{phone}} é grátis.' });
 		expect(canned.statusCode).toBe(201);
-		const freight = await sandbox.post(`/_sandbox/instances/${instance}/messages`, { type: 'text', from: CUSTOMER, pushName: 'Carla Dias', text: 'Quanto custa o frete?' });
-		freightKeyId = (freight.body as { message: { key: { id: string } } }).message.key.id;
+		freightKeyId = await customerSays(stack, instance, { from: CUSTOMER, pushName: 'Carla Dias', text: 'Quanto custa o frete?' });
 
 		ana = await openBrowser();
-		await ana.page.goto(server.url);
-		await ana.page.getByLabel('E-mail').fill('ana@example.com');
-		await ana.page.getByLabel('Senha').fill('uma senha comprida');
-		await ana.page.getByRole('button', { name: 'Entrar' }).click();
+		await signIn(ana, stack.server.url);
 		await ana.page.getByRole('button', { name: 'Carla Dias' }).click();
 		await ana.page.getByRole('list', { name: 'Mensagens' }).getByText('Quanto custa o frete?').waitFor();
 	});

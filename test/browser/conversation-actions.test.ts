@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { eventually } from '../../server/test/inbox/support/inbox-app';
 import { type Browser, openBrowser, screenshot } from './support/browser';
+import { customerSays, setUpWorkspace, signIn } from './support/session';
 import { ADAPTERS, startStack, type Stack } from './support/stack';
 
 const CUSTOMER = '5511933332222';
@@ -19,20 +19,14 @@ describe.each(ADAPTERS.slice(0, 1))('conversation actions in the browser on %s',
 
 	beforeAll(async () => {
 		stack = await startStack(open);
-		const { server, sandbox } = stack;
-		const registered = await server.call('POST', '/api/v1/auth/register', undefined, { workspaceName: 'Loja', name: 'Ana', email: 'ana@example.com', password: 'uma senha comprida' });
-		admin = `Bearer ${registered.json().token}`;
-		const instance = `actions-${randomBytes(3).toString('hex')}`;
-		const created = await server.call('POST', '/api/v1/channels', admin, { name: 'Vendas', instanceName: instance });
-		expect(created.statusCode).toBe(201);
-		const channelId = created.json().channel.id as string;
-		expect((await sandbox.post(`/_sandbox/instances/${instance}/scan`, { number: '5511999990000', profileName: 'Loja Vendas' })).status).toBe(200);
-		await eventually(async () => expect((await server.call('GET', `/api/v1/channels/${channelId}`, admin)).json().status).toBe('connected'), 60_000);
+		const { server } = stack;
+		const workspace = await setUpWorkspace(stack, { channelPrefix: 'actions' });
+		admin = workspace.admin;
 		// A form's lead with its first-touch token; the customer's first message carries it.
 		const lead = await server.call('POST', '/api/v1/leads', admin, { name: 'Paula Nunes', source: 'form', firstTouchToken: 'VM7KQ2', utmSource: 'instagram', utmCampaign: 'black-friday' });
 		expect(lead.statusCode).toBe(201);
 		leadId = lead.json().id;
-		await sandbox.post(`/_sandbox/instances/${instance}/messages`, { type: 'text', from: CUSTOMER, pushName: 'Paula', text: 'Olá! Vim pelo anúncio vm_token:VM7KQ2' });
+		await customerSays(stack, workspace.channel.instance, { from: CUSTOMER, pushName: 'Paula', text: 'Olá! Vim pelo anúncio vm_token:VM7KQ2' });
 		conversationId = await eventually(async () => {
 			const list = (await server.call('GET', '/api/v1/conversations', admin)).json().data as Array<{ id: string; leadId: string | null }>;
 			expect(list).toHaveLength(1);
@@ -41,10 +35,7 @@ describe.each(ADAPTERS.slice(0, 1))('conversation actions in the browser on %s',
 		}, 60_000);
 
 		ana = await openBrowser();
-		await ana.page.goto(server.url);
-		await ana.page.getByLabel('E-mail').fill('ana@example.com');
-		await ana.page.getByLabel('Senha').fill('uma senha comprida');
-		await ana.page.getByRole('button', { name: 'Entrar' }).click();
+		await signIn(ana, server.url);
 		await ana.page.getByRole('button', { name: 'Paula' }).click();
 		await ana.page.getByRole('list', { name: 'Mensagens' }).getByText('Olá! Vim pelo anúncio vm_token:VM7KQ2').waitFor();
 	});

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { eventually } from '../../server/test/inbox/support/inbox-app';
 import { type Browser, openBrowser, screenshot } from './support/browser';
+import { registerWorkspace, signIn as signInAs } from './support/session';
 import { ADAPTERS, startStack, type Stack } from './support/stack';
 
 const TOTAL = 10_000;
@@ -19,8 +20,7 @@ describe.each(ADAPTERS.slice(0, 1))('the inbox at scale and on a phone on %s', (
 	beforeAll(async () => {
 		stack = await startStack(open);
 		const { server, db } = stack;
-		const registered = await server.call('POST', '/api/v1/auth/register', undefined, { workspaceName: 'Loja', name: 'Ana', email: 'ana@example.com', password: 'uma senha comprida' });
-		const admin = `Bearer ${registered.json().token}`;
+		const admin = await registerWorkspace(stack);
 		const created = await server.call('POST', '/api/v1/channels', admin, { name: 'Vendas', instanceName: `scale-${randomBytes(3).toString('hex')}` });
 		expect(created.statusCode).toBe(201);
 		const channelId = created.json().channel.id as string;
@@ -42,10 +42,7 @@ describe.each(ADAPTERS.slice(0, 1))('the inbox at scale and on a phone on %s', (
 	});
 
 	const signIn = async (browser: Browser) => {
-		await browser.page.goto(stack.server.url);
-		await browser.page.getByLabel('E-mail').fill('ana@example.com');
-		await browser.page.getByLabel('Senha').fill('uma senha comprida');
-		await browser.page.getByRole('button', { name: 'Entrar' }).click();
+		await signInAs(browser, stack.server.url);
 		await browser.page.getByRole('button', { name: 'Cliente 1', exact: true }).waitFor();
 	};
 

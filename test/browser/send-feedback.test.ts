@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { eventually } from '../../server/test/inbox/support/inbox-app';
 import { type Browser, openBrowser, screenshot } from './support/browser';
+import { BRUNO, customerSays, setUpWorkspace, signIn } from './support/session';
 import { ADAPTERS, startStack, type Stack } from './support/stack';
 
 const CUSTOMER = '5511977771234';
@@ -29,18 +29,12 @@ describe.each(ADAPTERS.slice(1))('sending with feedback in the browser on %s', (
 
 	beforeAll(async () => {
 		stack = await startStack(open, { OUTBOX_TIME_SCALE: '0.01', OUTBOX_RECONCILE_MS: '500', OUTBOX_SEND_TIMEOUT_MS: '5000' });
-		const { server, sandbox } = stack;
-		const registered = await server.call('POST', '/api/v1/auth/register', undefined, { workspaceName: 'Loja', name: 'Ana', email: 'ana@example.com', password: 'uma senha comprida' });
-		admin = `Bearer ${registered.json().token}`;
-		expect((await server.call('POST', '/api/v1/attendants', admin, { email: 'bruno@example.com', name: 'Bruno', role: 'agent', password: 'outra senha comprida' })).statusCode).toBe(201);
-		instance = `send-${randomBytes(3).toString('hex')}`;
-		const created = await server.call('POST', '/api/v1/channels', admin, { name: 'Vendas', instanceName: instance });
-		expect(created.statusCode).toBe(201);
-		channelId = created.json().channel.id as string;
-		expect((await sandbox.post(`/_sandbox/instances/${instance}/scan`, { number: '5511999990000', profileName: 'Loja Vendas' })).status).toBe(200);
-		await eventually(async () => expect((await server.call('GET', `/api/v1/channels/${channelId}`, admin)).json().status).toBe('connected'), 60_000);
+		const { server } = stack;
+		const workspace = await setUpWorkspace(stack, { attendants: [BRUNO], channelPrefix: 'send' });
+		admin = workspace.admin;
+		({ id: channelId, instance } = workspace.channel);
 		// The customer wrote first: what the attendant sends are replies (never paced).
-		await sandbox.post(`/_sandbox/instances/${instance}/messages`, { type: 'text', from: CUSTOMER, pushName: 'Maria Souza', text: 'Oi! Vocês têm o tênis 42?' });
+		await customerSays(stack, instance, { from: CUSTOMER, pushName: 'Maria Souza', text: 'Oi! Vocês têm o tênis 42?' });
 		conversationId = await eventually(async () => {
 			const list = (await server.call('GET', '/api/v1/conversations', admin)).json().data as Array<{ id: string }>;
 			expect(list).toHaveLength(1);
@@ -48,10 +42,7 @@ describe.each(ADAPTERS.slice(1))('sending with feedback in the browser on %s', (
 		}, 60_000);
 
 		ana = await openBrowser();
-		await ana.page.goto(server.url);
-		await ana.page.getByLabel('E-mail').fill('ana@example.com');
-		await ana.page.getByLabel('Senha').fill('uma senha comprida');
-		await ana.page.getByRole('button', { name: 'Entrar' }).click();
+		await signIn(ana, server.url);
 		await ana.page.getByRole('button', { name: 'Maria Souza' }).click();
 		await ana.page.getByRole('list', { name: 'Mensagens' }).getByText('Oi! Vocês têm o tênis 42?').waitFor();
 	});
@@ -130,7 +121,7 @@ describe.each(ADAPTERS.slice(1))('sending with feedback in the browser on %s', (
 	});
 
 	it('tells the other attendants that Ana is typing, and that she stopped', async () => {
-		const login = await stack.server.call('POST', '/api/v1/auth/login', undefined, { email: 'bruno@example.com', password: 'outra senha comprida' });
+		const login = await stack.server.call('POST', '/api/v1/auth/login', undefined, { email: BRUNO.email, password: BRUNO.password });
 		const frames: Array<{ type: string; event?: string; conversationId?: string; data?: { typist?: { kind: string } } }> = [];
 		const socket = new WebSocket(`${stack.server.url.replace('http', 'ws')}/realtime`);
 		socket.on('message', (raw) => frames.push(JSON.parse(String(raw))));
