@@ -68,3 +68,45 @@ export function pdf(text: string): Buffer {
 		`%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 144]/Contents 4 0 R>>endobj\n4 0 obj<</Length ${text.length + 30}>>stream\nBT /F1 18 Tf 20 70 Td (${text}) Tj ET\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n`,
 	);
 }
+
+/**
+ * A width × height WebP sticker of one colour, lossless (VP8L): with every prefix code holding a single symbol the
+ * pixels take no bits, so the header and the five codes are the whole image (RFC 9649 §3–5).
+ */
+export function webp(width: number, height: number, [red, green, blue]: [number, number, number]): Buffer {
+	const bits: number[] = [];
+	const put = (value: number, count: number) => {
+		for (let i = 0; i < count; i++) bits.push((value >> i) & 1);
+	};
+	put(width - 1, 14);
+	put(height - 1, 14);
+	put(0, 1); // no alpha
+	put(0, 3); // version 0
+	put(0, 1); // no transform
+	put(0, 1); // no colour cache
+	put(0, 1); // no meta prefix codes
+	// The codes for green, red, blue, alpha and the backward distance: "simple", one symbol each.
+	for (const symbol of [green, red, blue, 255, 0]) {
+		put(1, 1);
+		put(0, 1);
+		if (symbol < 2) {
+			put(0, 1);
+			put(symbol, 1);
+		} else {
+			put(1, 1);
+			put(symbol, 8);
+		}
+	}
+	const data = Buffer.alloc(1 + Math.ceil(bits.length / 8));
+	data[0] = 0x2f;
+	bits.forEach((bit, i) => {
+		data[1 + (i >> 3)] |= bit << (i & 7);
+	});
+	const padded = data.length % 2 ? Buffer.concat([data, Buffer.alloc(1)]) : data;
+	const header = Buffer.alloc(20);
+	header.write('RIFF', 0, 'ascii');
+	header.writeUInt32LE(12 + padded.length, 4);
+	header.write('WEBPVP8L', 8, 'ascii');
+	header.writeUInt32LE(data.length, 16);
+	return Buffer.concat([header, padded]);
+}

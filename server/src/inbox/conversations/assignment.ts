@@ -43,7 +43,9 @@ export async function assignConversation(
 			const conversation = (await findConversation(tx, caller.workspaceId, conversationId))!;
 			return { conversation, changed: false, events: [] };
 		}
-		const fromName = current.previous ? await activeAttendantName(tx, caller.workspaceId, current.previous).catch(() => 'a former attendant') : null;
+		// The previous assignee by name; one no longer active is "a former attendant" (null in details: a page says it in its own language).
+		const previousName = current.previous ? await activeAttendantName(tx, caller.workspaceId, current.previous).catch(() => null) : null;
+		const fromName = current.previous ? (previousName ?? 'a former attendant') : null;
 		await tx.query(
 			`UPDATE whatsapp_conversations SET assigned_user_id = $3,
 				status = CASE WHEN $3::uuid IS NOT NULL AND status = 'pending' THEN 'open' ELSE status END, updated_at = now()
@@ -61,7 +63,8 @@ export async function assignConversation(
 			type: 'system',
 			body: input.note ? `${line}: ${input.note}` : line,
 			userId: caller.userId,
-			details: { kind: 'assignment', fromUserId: current.previous, toUserId: input.assigneeId, byUserId: caller.userId, note: input.note ?? null },
+			// The names as they were, so a page can say the line in its own language (the body is English, for the API).
+			details: { kind: 'assignment', fromUserId: current.previous, toUserId: input.assigneeId, byUserId: caller.userId, note: input.note ?? null, byName: by, fromName: previousName, toName },
 		});
 		const conversation = (await findConversation(tx, caller.workspaceId, conversationId))!;
 		const events: InboxEvent[] = [

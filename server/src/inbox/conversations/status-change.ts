@@ -49,7 +49,8 @@ export async function changeConversationStatus(
 					type: 'system',
 					body: `${by} ${VERBS[input.status]}${input.snoozedUntil ? ` until ${new Date(input.snoozedUntil).toISOString()}` : ''}`,
 					userId: caller.userId,
-					details: { kind: 'status', from: current.status, to: input.status, byUserId: caller.userId },
+					// Who and until when, so a page can say the line in its own language (the body is English, for the API).
+					details: { kind: 'status', from: current.status, to: input.status, byUserId: caller.userId, byName: by, snoozedUntil: input.snoozedUntil ?? null },
 				},
 			);
 			events.push(

@@ -2,11 +2,15 @@ import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Message } from '../../lib/api-types';
+import { ContactCardView } from './ContactCardView';
 import { clock } from './format';
+import { LocationView } from './LocationView';
 import { MediaView } from './MediaView';
 
-// Types whose file the bubble shows (the others, location and contact, are described by their label and text).
+// Types whose file the bubble shows.
 const FILE_TYPES = new Set(['image', 'video', 'audio', 'ptt', 'document', 'sticker']);
+// Types shown as a card of their own (their body, the place's or the person's name, is on the card).
+const CARD_TYPES = new Set(['location', 'contact']);
 
 const TICKS: Record<string, { symbol: string; className: string }> = {
 	queued: { symbol: '🕒', className: 'tick' },
@@ -54,12 +58,14 @@ const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
 /**
  * One message: text as text (never markup), its media, quote, reactions, ticks, and a failed send's retry.
- * customerName names a quoted customer message's author (a one-to-one chat's messages carry no sender name).
+ * customerName names a quoted customer message's author (a one-to-one chat's messages carry no sender name);
+ * systemText is a system line as the attendant reads it (see system-line.ts).
  */
 export function Bubble({
 	message,
 	quoted,
 	customerName,
+	systemText,
 	actions,
 	localUrl,
 	heldForChannel = false,
@@ -67,6 +73,7 @@ export function Bubble({
 	message: Message;
 	quoted?: Message;
 	customerName?: string;
+	systemText?: string;
 	actions: BubbleActions;
 	localUrl?: string;
 	/** The conversation's number is not connected: a queued send waits for it (the outbox holds it, nothing is lost). */
@@ -77,7 +84,7 @@ export function Bubble({
 	if (message.type === 'system' || (message.direction === 'internal' && message.type !== 'note')) {
 		return (
 			<li className="system-line" role="note">
-				{message.body}
+				{systemText ?? message.body}
 			</li>
 		);
 	}
@@ -109,13 +116,15 @@ export function Bubble({
 				) : (
 					<>
 						{FILE_TYPES.has(message.type) && <MediaView message={message} localUrl={localUrl} />}
-						{media && !FILE_TYPES.has(message.type) && (
+						{message.type === 'location' && <LocationView message={message} />}
+						{message.type === 'contact' && <ContactCardView message={message} />}
+						{media && !FILE_TYPES.has(message.type) && !CARD_TYPES.has(message.type) && (
 							<span className="media-placeholder">
 								{t(media)}
 								{message.media?.fileName ? `: ${message.media.fileName}` : ''}
 							</span>
 						)}
-						{message.body && <span className="text">{message.body}</span>}
+						{message.body && !CARD_TYPES.has(message.type) && <span className="text">{message.body}</span>}
 						{message.transcript && (
 							<span className="transcript" aria-label={t('ai.transcript')}>
 								📝 {message.transcript}

@@ -6,7 +6,7 @@ import { useMediaUrl } from './media-api';
 const fileSize = (bytes: number | null) => (bytes === null ? '' : bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
 
 /**
- * A message's file, as WhatsApp Web shows it: photos and stickers in place (click to enlarge), the audio player
+ * A message's file, as WhatsApp Web shows it: photos in place (click to enlarge), stickers at their size, the audio player
  * for voice notes and audio, video with its controls, documents with their name, size and a download. The file
  * name is text, never markup. While the bytes are not in (a local preview of our own send, or WhatsApp's file
  * still on its way) a labelled placeholder stands in.
@@ -47,10 +47,12 @@ export function MediaView({ message, localUrl }: { message: Message; localUrl?: 
 			</span>
 		);
 	}
-	if (message.type === 'image' || message.type === 'sticker') {
+	// A sticker stands on its own, at its size, as on the phone (nothing to enlarge).
+	if (message.type === 'sticker') return <img className="media sticker" src={url} alt={label} />;
+	if (message.type === 'image') {
 		return (
 			<>
-				<button type="button" className={`media-thumb ${message.type}`} aria-label={t('media.enlarge')} onClick={() => setEnlarged(true)}>
+				<button type="button" className="media-thumb" aria-label={t('media.enlarge')} onClick={() => setEnlarged(true)}>
 					<img src={url} alt={message.body ?? label} />
 				</button>
 				{enlarged && (

@@ -13,6 +13,7 @@ import { clock, contactName, dateLocale, dayLabel, sameDay } from './format';
 import { addNote, assign, changeStatus, type FileType, getConversation, listAttendants, listMessages, markRead, markUnread, react, retryMessage, sendMedia, sendText, setAiState } from './inbox-api';
 import { uploadMedia } from './media-api';
 import { pendingAsMessage, upsertThreadMessage, usePendingSends } from './pending-sends';
+import { systemLineText } from './system-line';
 import { TransferForm } from './TransferForm';
 
 /** What WhatsApp sends a file as: photos, videos and audio (as a voice note) by their type, anything else as a document. */
@@ -143,9 +144,11 @@ export function Thread({
 		if (unread > 0) void markRead(conversationId).then(() => queryClient.invalidateQueries({ queryKey: ['conversations'] }));
 	}, [conversationId, unread, newestId, queryClient]);
 
-	// Stick to the bottom when a new message arrives; keep the place when older ones load above.
+	// Stick to the bottom when a new message arrives, and when the pane first shows (the thread may be in before the
+	// conversation, and the scroller exists only once both are); keep the place when older ones load above.
 	const scroller = useRef<HTMLDivElement>(null);
 	const heightBefore = useRef<number | null>(null);
+	const shown = conversation.data !== undefined;
 	useLayoutEffect(() => {
 		const el = scroller.current;
 		if (!el) return;
@@ -155,14 +158,31 @@ export function Thread({
 		} else {
 			el.scrollTop = el.scrollHeight;
 		}
-	}, [newestId, messages.length]);
-	const onScroll = () => {
+	}, [newestId, messages.length, shown]);
+	const { hasNextPage, isFetchingNextPage, fetchNextPage } = thread;
+	const loadOlder = useCallback(() => {
 		const el = scroller.current;
-		if (el && el.scrollTop < 80 && thread.hasNextPage && !thread.isFetchingNextPage) {
-			heightBefore.current = el.scrollHeight;
-			void thread.fetchNextPage();
-		}
-	};
+		if (!el || !hasNextPage || isFetchingNextPage) return;
+		heightBefore.current = el.scrollHeight;
+		void fetchNextPage();
+	}, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+	// Older messages load when the top of the thread comes into view. An observer rather than scroll events: it looks
+	// again whenever the loading state changes, so a load cut short (a refetch cancels it) or a first page shorter than
+	// the pane still brings the next one, without the attendant having to scroll again.
+	const olderEdge = useRef<HTMLButtonElement>(null);
+	useEffect(() => {
+		const root = scroller.current;
+		const edge = olderEdge.current;
+		if (!root || !edge || !hasNextPage || isFetchingNextPage) return;
+		const observer = new IntersectionObserver(
+			(entries) => {
+				if (entries.some((entry) => entry.isIntersecting)) loadOlder();
+			},
+			{ root, rootMargin: '80px 0px 0px 0px' },
+		);
+		observer.observe(edge);
+		return () => observer.disconnect();
+	}, [hasNextPage, isFetchingNextPage, loadOlder, shown]);
 
 	const [replyTo, setReplyTo] = useState<Message | null>(null);
 	const { agentsTyping } = useRealtime();
@@ -174,6 +194,7 @@ export function Thread({
 	const c = conversation.data;
 	const name = contactName(c.contact);
 	const assignee = attendants.data?.data.find((a: Attendant) => a.id === c.assigneeId);
+	const nameOf = (userId: unknown) => attendants.data?.data.find((a) => a.id === userId)?.name ?? null;
 
 	return (
 		<section className="chat" aria-label={name}>
@@ -275,9 +296,9 @@ export function Thread({
 				</p>
 			)}
 			<div className="chat-body">
-				<div className="messages" ref={scroller} onScroll={onScroll}>
+				<div className="messages" ref={scroller}>
 					{thread.hasNextPage && (
-						<button type="button" className="older" onClick={() => void thread.fetchNextPage()}>
+						<button type="button" className="older" ref={olderEdge} disabled={thread.isFetchingNextPage} onClick={loadOlder}>
 							{t('thread.older')}
 						</button>
 					)}
@@ -293,6 +314,7 @@ export function Thread({
 									message={message}
 									quoted={message.quotedWaMessageId ? byWaId.get(message.quotedWaMessageId) : undefined}
 									customerName={name}
+									systemText={message.type === 'system' ? systemLineText(message, t, i18n.language, nameOf) : undefined}
 									actions={{ onReply: setReplyTo, onRetry, retrying: retryMutation.isPending, onReact: (target, emoji) => reactMutation.mutate({ message: target, emoji }) }}
 									localUrl={sends.localUrlOf(message.clientMessageId)}
 									heldForChannel={channelDown}
