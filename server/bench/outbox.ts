@@ -1,24 +1,31 @@
 /**
  * npm run bench:outbox — the outbox's send path at scale, on a private real PostgreSQL (durable settings), a private
- * Redis and the Evolution sandbox in this process:
+ * Redis and the Evolution sandbox (a process of its own):
  * 1. the ceiling: the sandbox answering the same 10,000 sendText calls directly (one stream per channel, 100 in
- *    parallel, as the outbox sends them);
+ *    parallel, as the outbox sends them). The sandbox runs as a process of its own, as Evolution does: its work is not
+ *    on the outbox's event loop (both phases talk to the same sandbox process);
  * 2. 10,000 replies over 100 channels accepted as queued rows and sent by the outbox (one BullMQ queue per channel,
  *    one send at a time per channel): sends/s, the ratio to the ceiling, queued → sent p50/p99;
  * 3. paced proactive sends over 100 channels with OUTBOX time scale 0.01 (a "minute" is 600 ms): pacing violations
  *    (more than perMinute in any window, from the sandbox's own send log) and how far sends land from the time
  *    forecast when they were accepted.
- * Prints the load average: compare runs at similar load.
+ * Prints the load average: compare runs at similar load. BENCH_STATS=1 also prints what one outbox send costs in
+ * PostgreSQL statements (pg_stat_statements, the server restarted once to load it) and Redis commands (INFO
+ * commandstats), over phase 2.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { startSandbox } from '../sandbox';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import type { SandboxOptions } from '../sandbox';
 import { createChannel } from '../src/channels/channel-repository';
 import type { Db } from '../src/db/db';
 import { migrate } from '../src/db/migrate';
 import { createPgDb } from '../src/db/pg-db';
 import { startPrivatePostgres } from '../src/infra/private-postgres';
 import { startPrivateRedis } from '../src/infra/private-redis';
+import { stopChild, trackChild } from '../src/infra/child-process';
 import { createLogger } from '../src/logging/logger';
 import { InMemoryOutboxCounters } from '../src/outbox/outbox-counters';
 import { Outbox } from '../src/outbox/outbox';
@@ -29,15 +36,45 @@ const PACED_PER_CHANNEL = Number(process.env.BENCH_PACED_PER_CHANNEL ?? 40);
 const PER_MINUTE = 30;
 const TIME_SCALE = 0.01;
 const API_KEY = 'bench-key';
+const STATS = process.env.BENCH_STATS === '1';
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? 0;
+
+/** The sandbox in a child process (this process's flags too: `node --cpu-prof` profiles both). */
+async function startSandboxProcess(options: SandboxOptions): Promise<{ url: string; close(): Promise<void> }> {
+	const child: ChildProcess = spawn(process.execPath, [...process.execArgv, join(__dirname, 'sandbox-process.js'), JSON.stringify(options)], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	trackChild(child);
+	const url = await new Promise<string>((resolve, reject) => {
+		child.once('exit', (code) => reject(new Error(`sandbox exited (${code})`)));
+		let out = '';
+		child.stdout?.on('data', (chunk: Buffer) => {
+			out += chunk.toString();
+			const match = /listening (\S+)/.exec(out);
+			if (match) resolve(match[1]);
+		});
+	});
+	return { url, close: () => stopChild(child, 'SIGTERM', 10_000) };
+}
 
 async function main(): Promise<void> {
 	console.log(`outbox benchmark: ${MESSAGES} replies over ${CHANNELS} channels; ${PACED_PER_CHANNEL * CHANNELS} paced proactive sends (time scale ${TIME_SCALE})`);
 	console.log(`load average before: ${loadavg().map((n) => n.toFixed(2)).join(' ')} on ${cpus().length} cores`);
 	const postgres = await startPrivatePostgres({ durable: true });
 	const redis = await startPrivateRedis();
-	const sandbox = await startSandbox({ apiKey: API_KEY, port: 0, host: '127.0.0.1', maxSendDelayMs: 0, ackDelaysMs: { serverAck: 50, delivery: 100, read: 150, played: 200 } });
+	if (STATS) {
+		// pg_stat_statements must be preloaded: set it, then restart the server (same data).
+		const { Client } = await import('pg');
+		const admin = new Client({ connectionString: postgres.url });
+		await admin.connect();
+		await admin.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
+		await admin.end();
+		await postgres.halt();
+		await postgres.resume();
+	}
+	const sandbox = await startSandboxProcess({ apiKey: API_KEY, maxSendDelayMs: 0, ackDelaysMs: { serverAck: 50, delivery: 100, read: 150, played: 200 } });
+	const redisStats = STATS ? new Redis(redis.url) : undefined;
 	let db: Db | undefined;
 	let outbox: Outbox | undefined;
 	try {
@@ -102,6 +139,11 @@ async function main(): Promise<void> {
 			[ws, MESSAGES, channels.map((c) => c.id), CHANNELS],
 		);
 		await db.query(`UPDATE whatsapp_messages SET created_at = clock_timestamp() WHERE status = 'queued'`);
+		if (STATS) {
+			await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+			await db.query('SELECT pg_stat_statements_reset()');
+			await redisStats!.config('RESETSTAT');
+		}
 		started = performance.now();
 		await outbox.reconciler.runOnce();
 		for (;;) {
@@ -117,6 +159,15 @@ async function main(): Promise<void> {
 			`outbox: ${MESSAGES.toLocaleString()} replies in ${outboxSeconds.toFixed(1)} s = ${rate.toFixed(0)} sends/s (${((rate / ceiling) * 100).toFixed(0)} % of the ceiling); ` +
 				`queued → sent p50 ${(percentile(latencies, 0.5) / 1000).toFixed(2)} s, p99 ${(percentile(latencies, 0.99) / 1000).toFixed(2)} s; failed ${failed}`,
 		);
+		// What the guarantees say, checked on the result: each reply reached WhatsApp once, each call has its log line.
+		const delivered = ((await (await fetch(`${sandbox.url}/_sandbox/sends`, { headers: { apikey: API_KEY } })).json()) as { sends: Array<{ text: string | null }> }).sends
+			.map((s) => s.text ?? '')
+			.filter((text) => text.startsWith('reply '));
+		const logLines = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM whatsapp_logs WHERE operation = 'outbox_send'`)).rows[0].n;
+		console.log(`  the sandbox got ${delivered.length.toLocaleString()} replies, ${(delivered.length - new Set(delivered).size).toLocaleString()} of them twice; whatsapp_logs: ${logLines.toLocaleString()} send lines`);
+		if (delivered.length !== new Set(delivered).size) process.exitCode = 1;
+
+		if (STATS) await printStats(db, redisStats!, MESSAGES);
 
 		// 3. Paced proactive sends: a batch per channel to contacts who never wrote.
 		const batchStarted = Date.now();
@@ -168,12 +219,28 @@ async function main(): Promise<void> {
 		console.log(`load average after: ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
 		if (violations > 0) process.exitCode = 1;
 	} finally {
+		redisStats?.disconnect();
 		await outbox?.close();
 		await db?.close();
 		await sandbox.close();
 		await redis.stop();
 		await postgres.stop();
 	}
+}
+
+/** Per send: PostgreSQL statements (calls, time) and Redis commands over phase 2. */
+async function printStats(db: Db, redis: Redis, sends: number): Promise<void> {
+	const { rows } = await db.query<{ query: string; calls: number; ms: number }>(
+		`SELECT regexp_replace(left(query, 90), '\\s+', ' ', 'g') AS query, calls::int, total_exec_time AS ms FROM pg_stat_statements
+		 WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT LIKE '%pg_stat_statements%' ORDER BY calls DESC LIMIT 15`,
+	);
+	console.log(`PostgreSQL statements per send: ${(rows.reduce((n, r) => n + r.calls, 0) / sends).toFixed(2)}`);
+	for (const row of rows) console.log(`  ${(row.calls / sends).toFixed(2)} × ${(row.ms / Math.max(1, row.calls)).toFixed(3)} ms  ${row.query}`);
+	const info = await redis.info('commandstats');
+	const commands = [...info.matchAll(/cmdstat_(\w+):calls=(\d+),usec=(\d+)/g)].map(([, name, calls, usec]) => ({ name, calls: Number(calls), usec: Number(usec) }));
+	commands.sort((a, b) => b.calls - a.calls);
+	console.log(`Redis commands per send: ${(commands.reduce((n, c) => n + c.calls, 0) / sends).toFixed(2)}`);
+	for (const c of commands.slice(0, 10)) console.log(`  ${(c.calls / sends).toFixed(2)} × ${(c.usec / Math.max(1, c.calls)).toFixed(1)} µs  ${c.name}`);
 }
 
 main().catch((error) => {
