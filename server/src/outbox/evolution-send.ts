@@ -69,15 +69,19 @@ export function buildSendCall(row: Pick<SendRow, 'type' | 'body' | 'chatJid' | '
 }
 
 // Clients per (base URL, key): keep-alive sockets are shared anyway; this saves building axios instances per send.
-const clients = new Map<string, EvolutionClient>();
+// Looked up by the sealed key as stored (each sealing is unique), so a send does not decrypt it again.
+const clients = new WeakMap<Buffer, Map<string, EvolutionClient>>();
 
 export function channelClient(row: Pick<SendRow, 'baseUrl' | 'apiKeySealed' | 'tokenSealed'>, integrationsKey: Buffer, fallbackApiKey: string | undefined): EvolutionClient {
-	const apiKey = row.apiKeySealed ? decryptSecret(row.apiKeySealed, integrationsKey) : row.tokenSealed ? decryptSecret(row.tokenSealed, integrationsKey) : fallbackApiKey;
-	const cacheKey = `${row.baseUrl}\n${apiKey ?? ''}`;
-	let client = clients.get(cacheKey);
+	const sealed = row.apiKeySealed || row.tokenSealed || null;
+	const cacheKey = sealed ? `${row.baseUrl}\nsealed ${sealed}` : `${row.baseUrl}\nplain ${fallbackApiKey ?? ''}`;
+	let known = clients.get(integrationsKey);
+	if (!known) clients.set(integrationsKey, (known = new Map()));
+	let client = known.get(cacheKey);
 	if (!client) {
-		if (clients.size > 1000) clients.clear();
-		clients.set(cacheKey, (client = new EvolutionClient({ baseUrl: row.baseUrl, apiKey })));
+		if (known.size > 1000) known.clear();
+		const apiKey = sealed ? decryptSecret(sealed, integrationsKey) : fallbackApiKey;
+		known.set(cacheKey, (client = new EvolutionClient({ baseUrl: row.baseUrl, apiKey })));
 	}
 	return client;
 }
@@ -95,45 +99,52 @@ export function redactForLog(body: unknown): unknown {
 	return { truncated: true, head: text.slice(0, 8_000) };
 }
 
-/** One upstream call in whatsapp_logs (endpoint, latency, status, redacted request and response). Never throws. */
-export async function logUpstreamCall(
-	db: Queryable,
-	entry: {
-		workspaceId: string;
-		channelId: string;
-		messageId?: string;
-		operation: string;
-		method: string;
-		endpoint: string;
-		startedAt: number;
-		request?: unknown;
-		response?: unknown;
-		/** The success status (Evolution answers sends with 201, reads with 200). */
-		status?: number;
-		error?: unknown;
-	},
-): Promise<void> {
+/** One upstream call, as whatsapp_logs keeps it. */
+export interface UpstreamCall {
+	workspaceId: string;
+	channelId: string;
+	messageId?: string;
+	operation: string;
+	method: string;
+	endpoint: string;
+	startedAt: number;
+	request?: unknown;
+	response?: unknown;
+	/** The success status (Evolution answers sends with 201, reads with 200). */
+	status?: number;
+	error?: unknown;
+}
+
+/** The whatsapp_logs columns an upstream call fills, in the order of upstreamLogValues. */
+export const UPSTREAM_LOG_COLUMNS = 'workspace_id, channel_id, operation, message_id, method, endpoint, http_status, latency_ms, ok, error, request, response';
+
+/** The values of one whatsapp_logs row (endpoint, latency, status, redacted request and response), for UPSTREAM_LOG_COLUMNS. */
+export function upstreamLogValues(entry: UpstreamCall): unknown[] {
 	const failure = entry.error instanceof EvolutionError ? entry.error : undefined;
 	const ok = !entry.error;
+	return [
+		entry.workspaceId,
+		entry.channelId,
+		entry.operation,
+		entry.messageId ?? null,
+		entry.method,
+		entry.endpoint,
+		ok ? (entry.status ?? 201) : (failure?.status ?? null),
+		Date.now() - entry.startedAt,
+		ok,
+		ok ? null : ((entry.error as Error)?.message ?? String(entry.error)).slice(0, 1000),
+		JSON.stringify(redactForLog(entry.request)),
+		JSON.stringify(redactForLog(ok ? entry.response : failure?.body)),
+	];
+}
+
+/**
+ * One upstream call in whatsapp_logs, as a statement of its own. Never throws. (A successful send's line is written
+ * by the statement that stores the send, markSent: one commit for both.)
+ */
+export async function logUpstreamCall(db: Queryable, entry: UpstreamCall): Promise<void> {
 	try {
-		await db.query(
-			`INSERT INTO whatsapp_logs (workspace_id, channel_id, operation, message_id, method, endpoint, http_status, latency_ms, ok, error, request, response)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-			[
-				entry.workspaceId,
-				entry.channelId,
-				entry.operation,
-				entry.messageId ?? null,
-				entry.method,
-				entry.endpoint,
-				ok ? (entry.status ?? 201) : (failure?.status ?? null),
-				Date.now() - entry.startedAt,
-				ok,
-				ok ? null : ((entry.error as Error)?.message ?? String(entry.error)).slice(0, 1000),
-				JSON.stringify(redactForLog(entry.request)),
-				JSON.stringify(redactForLog(ok ? entry.response : failure?.body)),
-			],
-		);
+		await db.query(`INSERT INTO whatsapp_logs (${UPSTREAM_LOG_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, upstreamLogValues(entry), { prepare: true });
 	} catch {
 		// The log is for people looking later; a send is never failed or repeated because its log line was not written.
 	}

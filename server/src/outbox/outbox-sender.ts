@@ -5,12 +5,12 @@ import type { ThreadMessage } from '../inbox/messages/message-view';
 import type { Logger } from '../logging/logger';
 import type { EvolutionClient } from '../providers/evolution/evolution-client';
 import { inboxEvent, type InboxEvent, type InboxPublisher } from '../realtime/inbox-events';
-import { buildSendCall, channelClient, logUpstreamCall, type SendAnswer } from './evolution-send';
+import { buildSendCall, channelClient, logUpstreamCall, type SendAnswer, type UpstreamCall } from './evolution-send';
 import type { MediaSource, OutboundMedia } from './media-source';
 import { findSentCopy } from './message-lookup';
 import type { OutboxCounters } from './outbox-counters';
-import { loadSendRow, markFailed, markHeld, markRetry, markSending, markSent, type SendRow } from './outbox-store';
-import { attemptsExhausted, retryDelayMs } from './send-schedule';
+import { claimOrLoad, markFailed, markHeld, markRetry, markSending, markSent, type SendRow } from './outbox-store';
+import { attemptsExhausted, MAX_SEND_ATTEMPTS, retryDelayMs } from './send-schedule';
 import { classifySendFailure } from './send-failure';
 import { typingDelayMs } from './typing-delay';
 
@@ -77,7 +77,12 @@ export class OutboxSender {
 	 */
 	async step(messageId: string, channelId?: string): Promise<SendStep> {
 		const { db } = this.deps;
-		const row = UUID.test(messageId) ? await loadSendRow(db, messageId) : undefined;
+		if (!UUID.test(messageId)) return { kind: 'done' };
+		// One statement: the common case (a reply that can go at once) comes back claimed, any other row as it is.
+		const claimFor = channelId !== undefined && !this.deps.observer?.isPaused(channelId) ? channelId : null;
+		const loaded = await claimOrLoad(db, messageId, claimFor, MAX_SEND_ATTEMPTS);
+		if (loaded?.claimedAttempt) return this.sendClaimed(loaded.row, loaded.claimedAttempt);
+		const row = loaded?.row;
 		// Not an outbox row (a note, an inbound message: never sent), or already sent / failed: nothing to do.
 		if (!row || row.status !== 'queued') return { kind: 'done' };
 		if (channelId !== undefined && row.channelId !== channelId) {
@@ -143,25 +148,33 @@ export class OutboxSender {
 		}
 		const attempts = await markSending(db, row.id);
 		if (attempts === undefined) return { kind: 'done' };
-		const typing = row.request.typing && row.type !== 'reaction' && row.type !== 'contact' ? (row.request.typingMs ?? typingDelayMs(row.body)) : undefined;
-		return this.send(row, client, media, typing, attempts);
+		return this.send(row, client, media, attempts);
 	}
 
-	private async send(row: SendRow, client: EvolutionClient, media: OutboundMedia | undefined, typing: number | undefined, attempts: number): Promise<SendStep> {
+	/** A reply claimed by claimOrLoad: no media-store file (its media, if any, is a URL), nothing else to decide. */
+	private async sendClaimed(row: SendRow, attempts: number): Promise<SendStep> {
+		const client = channelClient(row, this.deps.integrationsKey, this.deps.fallbackApiKey);
+		return this.send(row, client, await this.resolveMedia(row), attempts);
+	}
+
+	private async send(row: SendRow, client: EvolutionClient, media: OutboundMedia | undefined, attempts: number): Promise<SendStep> {
 		const { db } = this.deps;
+		const typing = row.request.typing && row.type !== 'reaction' && row.type !== 'contact' ? (row.request.typingMs ?? typingDelayMs(row.body)) : undefined;
 		const call = buildSendCall(row, media, typing);
 		const startedAt = Date.now();
 		const endpoint = `${call.path}/${row.instanceName}`;
 		try {
 			const answer = await client.request<SendAnswer>('POST', call.path, call.body, { instance: row.instanceName, timeout: this.deps.sendTimeoutMs + (typing ?? 0) });
-			await logUpstreamCall(db, { workspaceId: row.workspaceId, channelId: row.channelId, messageId: row.id, operation: 'outbox_send', method: 'POST', endpoint, startedAt, request: call.body, response: answer });
+			const log: UpstreamCall = { workspaceId: row.workspaceId, channelId: row.channelId, messageId: row.id, operation: 'outbox_send', method: 'POST', endpoint, startedAt, request: call.body, response: answer };
 			const waMessageId = answer?.key?.id;
 			if (!waMessageId) {
+				await logUpstreamCall(db, log);
 				// Accepted without an id: it went out, but nothing ties the echo to us; look for it next time.
 				return this.retry(row, attempts, { kind: 'ambiguous', code: 'no_message_id', message: 'Evolution accepted the send without a message id.' });
 			}
 			const seconds = Number(answer.messageTimestamp);
-			const sent = await markSent(db, row, waMessageId, Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : null);
+			// Stored with its log line in one statement.
+			const sent = await markSent(db, row, waMessageId, Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : null, log);
 			this.deps.counters.sendOutcome(row.channelId, 'sent');
 			this.deps.counters.sendLatency(row.channelId, Date.now() - row.createdAt.getTime());
 			this.deps.observer?.succeeded(row);

@@ -1,7 +1,9 @@
-import type { Db, Queryable, Tx } from '../db/db';
+import type { Queryable, Tx } from '../db/db';
+import { isDbUnavailableError } from '../db/retryable-error';
 import { MESSAGE_COLUMNS, type ThreadMessage } from '../inbox/messages/message-view';
 import { statusAdvanceSet } from '../messages/message-status-columns';
 import { messagePreview } from '../messages/message-preview';
+import { logUpstreamCall, UPSTREAM_LOG_COLUMNS, upstreamLogValues, type UpstreamCall } from './evolution-send';
 
 /** The message types the outbox sends (notes and system lines are not among them, by construction). */
 export const OUTBOUND_TYPES = ['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contact', 'reaction'] as const;
@@ -136,22 +138,47 @@ export interface SendRow {
 	optedOutAt: Date | null;
 }
 
-export async function loadSendRow(db: Queryable, messageId: string): Promise<SendRow | undefined> {
-	const { rows } = await db.query<SendRow>(
-		`SELECT m.id, m.workspace_id AS "workspaceId", m.channel_id AS "channelId", m.conversation_id AS "conversationId", m.status, m.type, m.body,
-			m.origin, m.outbox_request AS request, m.attempts, m.sending_since AS "sendingSince", m.send_in_doubt AS "sendInDoubt", m.paced,
-			m.error_code AS "errorCode", m.error, m.created_at AS "createdAt",
-			c.chat_jid AS "chatJid", ch.instance_name AS "instanceName", ch.base_url AS "baseUrl", ch.provider, ch.status AS "channelStatus",
-			ch.api_key_encrypted AS "apiKeySealed", ch.instance_token_encrypted AS "tokenSealed", ch.settings AS "channelSettings",
-			ch.created_at AS "channelCreatedAt", ch.outbox_paused_reason AS "outboxPausedReason", ct.opted_out_at AS "optedOutAt"
-		 FROM whatsapp_messages m
-		 JOIN whatsapp_conversations c ON c.id = m.conversation_id AND c.workspace_id = m.workspace_id
-		 JOIN whatsapp_channels ch ON ch.id = m.channel_id AND ch.workspace_id = m.workspace_id
-		 JOIN contacts ct ON ct.id = c.contact_id AND ct.workspace_id = m.workspace_id
-		 WHERE m.id = $1 AND ${OUTBOX_ROW}`,
-		[messageId],
-	);
-	return rows[0];
+// The SendRow of message m (conversation c, channel ch, contact ct).
+const SEND_ROW_COLUMNS = `m.id, m.workspace_id AS "workspaceId", m.channel_id AS "channelId", m.conversation_id AS "conversationId", m.status, m.type, m.body,
+	m.origin, m.outbox_request AS request, m.paced, m.error_code AS "errorCode", m.error, m.created_at AS "createdAt",
+	c.chat_jid AS "chatJid", ch.instance_name AS "instanceName", ch.base_url AS "baseUrl", ch.provider, ch.status AS "channelStatus",
+	ch.api_key_encrypted AS "apiKeySealed", ch.instance_token_encrypted AS "tokenSealed", ch.settings AS "channelSettings",
+	ch.created_at AS "channelCreatedAt", ch.outbox_paused_reason AS "outboxPausedReason", ct.opted_out_at AS "optedOutAt"`;
+
+// The claim of a reply with nothing to decide first: what outbox-sender.ts's step would find before markSending is
+// all checked here (queued, this channel's, nothing in flight or in doubt, attempts left, no media-store file to
+// resolve, an Evolution channel that is connected (isSendableStatus) and not held for replies). Any other row is read
+// as it is (the second branch), and the step takes the long way. One statement either way.
+const CLAIM_OR_LOAD = `WITH claimed AS (
+		UPDATE whatsapp_messages m SET attempts = m.attempts + 1, sending_since = now(), send_in_doubt = false, next_attempt_at = NULL, paced = false, updated_at = now()
+		FROM whatsapp_conversations c, whatsapp_channels ch, contacts ct
+		WHERE m.id = $1 AND m.channel_id = $2 AND ${OUTBOX_ROW} AND m.status = 'queued' AND m.origin = 'reply'
+			AND m.sending_since IS NULL AND NOT m.send_in_doubt AND m.attempts < $3::int AND m.outbox_request #> '{media,mediaId}' IS NULL
+			AND c.id = m.conversation_id AND c.workspace_id = m.workspace_id
+			AND ch.id = m.channel_id AND ch.workspace_id = m.workspace_id AND ch.provider = 'evolution' AND ch.status = 'connected'
+			AND (ch.outbox_paused_reason IS NULL OR ch.outbox_paused_reason = 'proactive_paused')
+			AND ct.id = c.contact_id AND ct.workspace_id = m.workspace_id
+		RETURNING ${SEND_ROW_COLUMNS}, m.attempts - 1 AS attempts, NULL::timestamptz AS "sendingSince", false AS "sendInDoubt", m.attempts AS "claimedAttempt"
+	)
+	SELECT * FROM claimed
+	UNION ALL
+	SELECT ${SEND_ROW_COLUMNS}, m.attempts, m.sending_since AS "sendingSince", m.send_in_doubt AS "sendInDoubt", NULL::int AS "claimedAttempt"
+	FROM whatsapp_messages m
+	JOIN whatsapp_conversations c ON c.id = m.conversation_id AND c.workspace_id = m.workspace_id
+	JOIN whatsapp_channels ch ON ch.id = m.channel_id AND ch.workspace_id = m.workspace_id
+	JOIN contacts ct ON ct.id = c.contact_id AND ct.workspace_id = m.workspace_id
+	WHERE m.id = $1 AND ${OUTBOX_ROW} AND NOT EXISTS (SELECT 1 FROM claimed)`;
+
+/**
+ * One outbox message for a step of its channel's queue `claimFor`: a reply that can go at once comes back claimed (as
+ * markSending claims: counted and marked in flight), with `claimedAttempt`; any other row comes back as it is, for the
+ * full step to decide. The row is as it was before the claim. undefined: not an outbox row. `claimFor` null: load only.
+ */
+export async function claimOrLoad(db: Queryable, messageId: string, claimFor: string | null, maxAttempts: number): Promise<{ row: SendRow; claimedAttempt: number | null } | undefined> {
+	const { rows } = await db.query<SendRow & { claimedAttempt: number | null }>(CLAIM_OR_LOAD, [messageId, claimFor, maxAttempts], { prepare: true });
+	if (!rows[0]) return undefined;
+	const { claimedAttempt, ...row } = rows[0];
+	return { row, claimedAttempt };
 }
 
 /** Claims an attempt: counted and marked in flight before the call, so a crash mid-call is seen as ambiguous. */
@@ -164,52 +191,68 @@ export async function markSending(db: Queryable, messageId: string): Promise<num
 	return rows[0]?.attempts;
 }
 
+// markSent as one statement. The fold CTE deletes the echo's early copy and the acks waiting for the id, and gives the
+// status the row reaches ('sent', or further when the copy or an ack was ahead); the update reads fold, so the copy is
+// gone before the row takes its WhatsApp id (one unique index). sent_at is stamped whatever that status: it went out
+// now (pacing counts sends by sent_at). The final SELECT answers the removed copies even when the row itself is gone.
+const markSentStatement = (logged: boolean) => `WITH echo_copy AS (
+		DELETE FROM whatsapp_messages WHERE workspace_id = $1 AND channel_id = $2 AND wa_message_id = $3 AND id <> $4 AND origin IS NULL
+		RETURNING status, id, conversation_id
+	), early AS (
+		DELETE FROM whatsapp_pending_message_updates WHERE workspace_id = $1 AND channel_id = $2 AND wa_message_id = $3 RETURNING status
+	), fold AS (
+		SELECT (SELECT s FROM unnest(ARRAY['sent'] || ARRAY(SELECT status FROM echo_copy) || ARRAY(SELECT status FROM early WHERE status IS NOT NULL)) s
+				ORDER BY whatsapp_message_status_rank(s) DESC LIMIT 1) AS best,
+			(SELECT coalesce(json_agg(json_build_object('id', id, 'conversationId', conversation_id)), '[]'::json) FROM echo_copy) AS removed
+	), sent AS (
+		UPDATE whatsapp_messages AS m SET wa_message_id = $3, sending_since = NULL, send_in_doubt = false, next_attempt_at = NULL, paced = false, error = NULL, error_code = NULL,
+			wa_timestamp = COALESCE($5::timestamptz, m.wa_timestamp), ${statusAdvanceSet('m', 'fold.best', { guarded: true, stamps: { sent_at: 'COALESCE(m.sent_at, now())' } })}
+		FROM fold WHERE m.workspace_id = $1 AND m.id = $4
+		RETURNING ${MESSAGE_COLUMNS}
+	)${
+		logged
+			? `, logged AS (
+		INSERT INTO whatsapp_logs (${UPSTREAM_LOG_COLUMNS}) VALUES ($6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+	)`
+			: ''
+	}
+	SELECT fold.removed AS "removedCopies", sent.* FROM fold LEFT JOIN sent ON true`;
+const MARK_SENT = markSentStatement(false);
+const MARK_SENT_LOGGED = markSentStatement(true);
+
 /**
  * The send went out as WhatsApp message `waMessageId`: stored on the row, so the `send.message` echo and the
  * `messages.update` acks land here. If the echo came first, ingest stored it as a row of its own (it could not know
  * it was ours): that copy is folded in (its status kept if ahead) and removed, and so are acks waiting for the id.
  * Status only moves forward. The removed copies are returned: pages that were shown them must drop them.
+ * `log`: the send call's whatsapp_logs line, written by the same statement (one commit: the row never says sent
+ * without its log line). Should that statement fail, the send is stored alone and the line written apart.
  */
 export async function markSent(
-	db: Db,
+	db: Queryable,
 	ref: { workspaceId: string; channelId: string; id: string },
 	waMessageId: string,
 	waTimestamp: Date | null,
+	log?: UpstreamCall,
 ): Promise<{ message: ThreadMessage | undefined; removedCopies: Array<{ id: string; conversationId: string }> }> {
+	const params = [ref.workspaceId, ref.channelId, waMessageId, ref.id, waTimestamp?.toISOString() ?? null];
 	for (let attempt = 0; ; attempt++) {
 		try {
-			return await db.transaction(async (tx) => {
-				const copy = await tx.query<{ status: string; id: string; conversationId: string }>(
-					`DELETE FROM whatsapp_messages WHERE workspace_id = $1 AND channel_id = $2 AND wa_message_id = $3 AND id <> $4 AND origin IS NULL
-					 RETURNING status, id, conversation_id AS "conversationId"`,
-					[ref.workspaceId, ref.channelId, waMessageId, ref.id],
-				);
-				const early = await tx.query<{ status: string | null }>(
-					`DELETE FROM whatsapp_pending_message_updates WHERE workspace_id = $1 AND channel_id = $2 AND wa_message_id = $3 RETURNING status`,
-					[ref.workspaceId, ref.channelId, waMessageId],
-				);
-				const statuses = ['sent', ...copy.rows.map((r) => r.status), ...early.rows.flatMap((r) => (r.status ? [r.status] : []))];
-				const best = await tx.query<{ status: string }>(
-					`SELECT s AS status FROM unnest($1::text[]) s ORDER BY whatsapp_message_status_rank(s) DESC LIMIT 1`,
-					[statuses],
-				);
-				await tx.query(
-					`UPDATE whatsapp_messages AS m SET wa_message_id = $3, sending_since = NULL, send_in_doubt = false, next_attempt_at = NULL, paced = false, error = NULL, error_code = NULL,
-						wa_timestamp = COALESCE($4::timestamptz, m.wa_timestamp), ${statusAdvanceSet('m', '$5::text', { guarded: true })}
-					 WHERE m.workspace_id = $1 AND m.id = $2`,
-					[ref.workspaceId, ref.id, waMessageId, waTimestamp?.toISOString() ?? null, best.rows[0].status],
-				);
-				// It went out now, whatever ack the echo had already reached (pacing counts sends by sent_at).
-				const { rows } = await tx.query<ThreadMessage>(
-					`UPDATE whatsapp_messages AS m SET sent_at = COALESCE(m.sent_at, now()) WHERE m.workspace_id = $1 AND m.id = $2 RETURNING ${MESSAGE_COLUMNS}`,
-					[ref.workspaceId, ref.id],
-				);
-				return { message: rows[0], removedCopies: copy.rows.map(({ id, conversationId }) => ({ id, conversationId })) };
-			});
+			const { rows } = await db.query<ThreadMessage & { removedCopies: Array<{ id: string; conversationId: string }> }>(
+				log ? MARK_SENT_LOGGED : MARK_SENT,
+				log ? [...params, ...upstreamLogValues(log)] : params,
+				{ prepare: true },
+			);
+			const { removedCopies, ...message } = rows[0];
+			return { message: message.id ? (message as ThreadMessage) : undefined, removedCopies };
 		} catch (error) {
 			// The echo being written by ingest at this very moment: once it commits, the copy can be folded in.
 			if ((error as { code?: string }).code === '23505' && attempt < 3) continue;
-			throw error;
+			if (!log || isDbUnavailableError(error)) throw error;
+			// Something in the log line itself: the send is what matters.
+			const sent = await markSent(db, ref, waMessageId, waTimestamp);
+			await logUpstreamCall(db, log);
+			return sent;
 		}
 	}
 }
