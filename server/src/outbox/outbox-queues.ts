@@ -132,10 +132,14 @@ export class OutboxQueues {
 		}
 	}
 
-	/** Whether the message has a job in Redis that will run (waiting, delayed, active, prioritized). */
-	async hasLiveJob(channelId: string, messageId: string): Promise<boolean> {
+	/**
+	 * The message's job: 'live' when it will run (waiting, delayed, active, prioritized), 'finished' when one sits
+	 * there completed or failed (it would block adding the id again), 'none' when Redis has nothing under the id.
+	 */
+	async jobState(channelId: string, messageId: string): Promise<'live' | 'finished' | 'none'> {
 		const state = await this.queue(channelId).getJobState(messageId);
-		return state === 'waiting' || state === 'delayed' || state === 'active' || state === 'prioritized' || state === 'waiting-children';
+		if (state === 'waiting' || state === 'delayed' || state === 'active' || state === 'prioritized' || state === 'waiting-children') return 'live';
+		return state === 'unknown' ? 'none' : 'finished';
 	}
 
 	/** Drops a finished or failed job so the same id can be added again. */

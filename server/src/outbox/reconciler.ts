@@ -39,23 +39,30 @@ export class OutboxReconciler {
 	private async pass(): Promise<number> {
 		const rows = await queuedMessages(this.deps.db, SCAN_LIMIT);
 		const byChannel = new Map<string, typeof rows>();
-		for (const row of rows) byChannel.set(row.channelId, [...(byChannel.get(row.channelId) ?? []), row]);
+		for (const row of rows) {
+			const list = byChannel.get(row.channelId);
+			if (list) list.push(row);
+			else byChannel.set(row.channelId, [row]);
+		}
 		let restored = 0;
 		for (const [channelId, channelRows] of byChannel) {
 			const { queues } = this.deps;
 			queues.ensureWorker(channelId);
 			await queues.ensureLimit(channelId);
 			const missing: Array<{ messageId: string; delayMs: number }> = [];
+			const finished: string[] = [];
 			for (let i = 0; i < channelRows.length; i += 100) {
 				const slice = channelRows.slice(i, i + 100);
-				const live = await Promise.all(slice.map((row) => queues.hasLiveJob(channelId, row.id)));
+				const states = await Promise.all(slice.map((row) => queues.jobState(channelId, row.id)));
 				slice.forEach((row, index) => {
-					if (!live[index]) missing.push({ messageId: row.id, delayMs: row.dueAt ? row.dueAt.getTime() - Date.now() : 0 });
+					if (states[index] === 'live') return;
+					missing.push({ messageId: row.id, delayMs: row.dueAt ? row.dueAt.getTime() - Date.now() : 0 });
+					if (states[index] === 'finished') finished.push(row.id);
 				});
 			}
 			if (!missing.length) continue;
 			// A finished job under the same id (removed on completion normally; failed ones are kept) would block the add.
-			await Promise.all(missing.map((item) => queues.removeJob(channelId, item.messageId)));
+			await Promise.all(finished.map((id) => queues.removeJob(channelId, id)));
 			await queues.enqueueMany(channelId, missing);
 			restored += missing.length;
 		}
