@@ -1,7 +1,8 @@
 /**
  * npm run bench:sync — history sync at scale: 100,000 messages over 500 chats seeded in the Evolution sandbox (its own
  * process, as Evolution would be), imported by a history sync run (the same code the server runs: findChats, 8 chat
- * workers paging findMessages by 500, ingest's write path) into a private durable PostgreSQL. In the same run, the
+ * workers paging findMessages by 500, the pages of several chats written in chunks of ~500 through ingest's write
+ * path) into a private durable PostgreSQL. In the same run, the
  * same rows are inserted again raw (batched INSERT … SELECT unnest, 500 a statement) into a copy of the messages table
  * with the same indexes: the ratio says how much the sync's work (reading Evolution, contacts, conversations,
  * previews) costs over writing the rows alone. Targets: ≥ 10,000 messages/s and a ratio ≥ 0.5.

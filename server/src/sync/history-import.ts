@@ -13,11 +13,16 @@ import type { EvolutionHistoryRecord } from './chat-pager';
 const STATUS_RANK = ['ERROR', 'PENDING', 'SERVER_ACK', 'DELIVERY_ACK', 'READ', 'PLAYED'];
 const normaliser = new EvolutionNormaliser();
 
-/** What one chunk did: messages read, newly stored, unreadable, and the conversations whose summary moved. */
-export interface ChunkResult {
+/** What one page did: messages read, newly stored, unreadable. */
+export interface PageResult {
 	seen: number;
 	imported: number;
 	unreadable: number;
+}
+
+/** What one chunk did: its pages' results (in their order) and the conversations whose summary moved. */
+export interface ChunkResult {
+	pages: PageResult[];
 	conversations: ConversationSummary[];
 }
 
@@ -60,9 +65,9 @@ export function historyMessage(record: unknown, now: number = Date.now()): Incom
  * WhatsApp id: a message already stored (an earlier run, or live meanwhile) is not stored again. Contact and
  * conversation ids are cached for the run, so a chat costs its upserts once, not once per chunk.
  *
- * A chunk is one transaction: the chats' upserts, the messages and the caller's bookkeeping (the page's cursor and
- * counters, `recordPage`) commit together — one commit per page, and a cursor never moves past rows that were not
- * stored, nor rows stored without their cursor (a resumed run reads no page twice and skips none).
+ * A chunk (the pages of one or several chats) is one transaction: the chats' upserts, the messages and the caller's
+ * bookkeeping (the pages' cursors and counters, `recordPages`) commit together, so a cursor never moves past rows
+ * that were not stored, nor rows stored without their cursor (a resumed run reads no page twice and skips none).
  */
 export class HistoryImporter {
 	/** contactKey → conversation id of this channel, for the chats already resolved in this run. */
@@ -74,28 +79,46 @@ export class HistoryImporter {
 		private readonly channelId: string,
 	) {}
 
-	async importChunk(records: EvolutionHistoryRecord[], recordPage: (tx: Queryable, chunk: ChunkResult) => Promise<void>): Promise<ChunkResult> {
+	/** One page alone: `importPages` of a chunk of one. */
+	async importChunk(records: EvolutionHistoryRecord[], recordPage: (tx: Queryable, page: PageResult) => Promise<void>): Promise<PageResult & { conversations: ConversationSummary[] }> {
+		const chunk = await this.importPages([records], (tx, [page]) => recordPage(tx, page));
+		return { ...chunk.pages[0], conversations: chunk.conversations };
+	}
+
+	async importPages(pages: EvolutionHistoryRecord[][], recordPages: (tx: Queryable, pages: PageResult[]) => Promise<void>): Promise<ChunkResult> {
 		const messages: IncomingMessage[] = [];
-		let unreadable = 0;
+		// The page each message came from, to count what each page stored.
+		const pageOf: number[] = [];
+		const read = pages.map((records) => ({ seen: records.length, imported: 0, unreadable: 0 }));
 		const ids = new Set<string>();
 		const now = Date.now();
-		for (const record of records) {
-			const message = historyMessage(record, now);
-			if (message === undefined) unreadable++;
-			else if (message && !ids.has(message.waMessageId)) {
-				ids.add(message.waMessageId);
-				messages.push(message);
+		pages.forEach((records, index) => {
+			for (const record of records) {
+				const message = historyMessage(record, now);
+				if (message === undefined) read[index].unreadable++;
+				else if (message && !ids.has(message.waMessageId)) {
+					ids.add(message.waMessageId);
+					messages.push(message);
+					pageOf.push(index);
+				}
 			}
-		}
+		});
 		for (let attempt = 1; ; attempt++) {
 			// Chats resolved by this attempt: known to the run only once their transaction has committed.
 			const resolved = new Map<string, string>();
 			try {
 				const chunk = await this.db.transaction(async (tx) => {
-					const written = messages.length ? await this.write(tx, messages, resolved) : { imported: 0, conversations: [] };
-					const result: ChunkResult = { ...written, seen: records.length, unreadable };
-					await recordPage(tx, result);
-					return result;
+					const results = read.map((page) => ({ ...page }));
+					let conversations: ConversationSummary[] = [];
+					if (messages.length) {
+						const written = await this.write(tx, messages, resolved);
+						written.inserted.forEach((inserted, index) => {
+							if (inserted) results[pageOf[index]].imported++;
+						});
+						conversations = written.conversations;
+					}
+					await recordPages(tx, results);
+					return { pages: results, conversations };
 				});
 				for (const [key, conversationId] of resolved) this.known.set(key, conversationId);
 				return chunk;
@@ -107,7 +130,7 @@ export class HistoryImporter {
 		}
 	}
 
-	private async write(tx: Tx, messages: IncomingMessage[], resolved: Map<string, string>): Promise<Omit<ChunkResult, 'seen' | 'unreadable'>> {
+	private async write(tx: Tx, messages: IncomingMessage[], resolved: Map<string, string>): Promise<{ inserted: boolean[]; conversations: ConversationSummary[] }> {
 		await this.resolveChats(tx, messages, resolved);
 		// Each message names its conversation, resolved above or earlier in the run: the write takes it by id.
 		const writes: MessageWrite[] = messages.map((message) => {
@@ -122,7 +145,7 @@ export class HistoryImporter {
 			throw Object.assign(new Error('a conversation vanished during the import'), { code: '40001' });
 		}
 		return {
-			imported: result.items.filter((item) => item.inserted).length,
+			inserted: result.items.map((item) => item.inserted),
 			conversations: result.conversations.map((c) => c.conversation),
 		};
 	}

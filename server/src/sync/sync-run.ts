@@ -2,13 +2,16 @@ import type { Db, Queryable } from '../db/db';
 import type { Logger } from '../logging/logger';
 import type { EvolutionClient } from '../providers/evolution/evolution-client';
 import type { InboxPublisher } from '../realtime/inbox-events';
-import { fetchHistoryPage, listChats } from './chat-pager';
+import { fetchHistoryPage, listChats, type EvolutionHistoryRecord } from './chat-pager';
 import { HistoryImporter } from './history-import';
+import { PageGatherer } from './page-gatherer';
 import { readSyncRun, refreshSyncRun, type SyncRunView } from './sync-runs';
 
 /** Chats imported side by side: Evolution answers one findMessages at a time per chat, the database takes several. */
 export const SYNC_WORKERS = 8;
 const PAGE_ATTEMPTS = 3;
+/** Messages a write chunk gathers, across chats (most chats hold fewer messages than a findMessages page). */
+export const CHUNK_MESSAGES = 500;
 const PROGRESS_EVERY_MS = 250;
 
 export interface SyncRunDeps {
@@ -38,8 +41,9 @@ interface RunRow {
 /**
  * Executes one history sync run, or the rest of it: lists the chats once (stored with the run, so a resumed run
  * keeps the same set), then 8 workers take the chats still pending and page each one's messages from the newest back
- * to the window's start, importing page by page (HistoryImporter: ingest's write path, as history) and storing the
- * next page as the chat's cursor with the counters. A cancel is seen between pages. Failures of one chat are counted
+ * to the window's start; the pages of several chats are written together in chunks of about 500 messages
+ * (HistoryImporter: ingest's write path, as history), each page's next page stored as its chat's cursor with the
+ * counts, in the chunk's transaction. A cancel is seen between pages. Failures of one chat are counted
  * on the run and do not stop the others. Answers the run as it ended (undefined if it vanished).
  */
 export async function executeSyncRun(deps: SyncRunDeps, workspaceId: string, runId: string): Promise<SyncRunView | undefined> {
@@ -73,12 +77,19 @@ export async function executeSyncRun(deps: SyncRunDeps, workspaceId: string, run
 	const importer = new HistoryImporter(db, workspaceId, run.channelId);
 	const window = { start: new Date(run.windowStart), end: new Date(run.windowEnd) };
 	const state = { cancelled: false };
+	const gatherer = new PageGatherer<FetchedPage, PageOutcome>(CHUNK_MESSAGES, (pages) => writeChunk(deps, { workspaceId, runId, state }, importer, pages));
+	const ctx: ChatContext = { workspaceId, runId, window, evolution, progress, state, gatherer };
 	let next = 0;
 	const worker = async () => {
-		while (!state.cancelled && !deps.stopping()) {
-			const chat = pending[next++];
-			if (!chat) return;
-			await syncChat(deps, { workspaceId, runId, window, importer, evolution, progress, state }, chat);
+		gatherer.join();
+		try {
+			while (!state.cancelled && !deps.stopping()) {
+				const chat = pending[next++];
+				if (!chat) return;
+				await syncChat(deps, ctx, chat);
+			}
+		} finally {
+			gatherer.leave();
 		}
 	};
 	await Promise.all(Array.from({ length: Math.min(deps.workers ?? SYNC_WORKERS, Math.max(1, pending.length)) }, worker));
@@ -101,55 +112,53 @@ async function listRunChats(deps: SyncRunDeps, workspaceId: string, runId: strin
 	});
 }
 
-interface ChatContext {
+interface RunContext {
 	workspaceId: string;
 	runId: string;
-	window: { start: Date; end: Date };
-	importer: HistoryImporter;
-	evolution: { client: EvolutionClient; instance: string };
-	progress: ProgressPublisher;
 	state: { cancelled: boolean };
 }
 
-/** One chat, from its cursor to its last page; each page's result and the next cursor are stored with its messages. */
+interface ChatContext extends RunContext {
+	window: { start: Date; end: Date };
+	evolution: { client: EvolutionClient; instance: string };
+	progress: ProgressPublisher;
+	gatherer: PageGatherer<FetchedPage, PageOutcome>;
+}
+
+/** A findMessages page of a chat, waiting to be written with other chats' pages. */
+interface FetchedPage {
+	remoteJid: string;
+	page: number;
+	records: EvolutionHistoryRecord[];
+	last: boolean;
+}
+
+interface PageOutcome {
+	last: boolean;
+}
+
+/**
+ * One chat, from its cursor to its last page: each page goes into a chunk with other chats' pages (PageGatherer) and
+ * the next one is fetched once it is stored with its cursor. A page whose chunk failed is fetched again and written
+ * alone, so a bad page fails only its own chat.
+ */
 async function syncChat(deps: SyncRunDeps, ctx: ChatContext, chat: { remoteJid: string; nextPage: number }): Promise<void> {
 	let page = chat.nextPage;
 	for (;;) {
 		if (ctx.state.cancelled || deps.stopping()) return;
-		let outcome: { seen: number; imported: number; unreadable: number; last: boolean; conversations: unknown[] };
+		let outcome: PageOutcome;
 		try {
-			outcome = await withRetries(deps, async () => {
+			outcome = await withRetries(deps, async (attempt) => {
 				const answer = await fetchHistoryPage(ctx.evolution.client, ctx.evolution.instance, chat.remoteJid, ctx.window, page);
 				const last = answer.records.length === 0 || page >= answer.pages;
-				// The page's cursor and counters are written in the transaction that stores its messages.
-				const chunk = await ctx.importer.importChunk(answer.records, (tx, stored) =>
-					record(tx, ctx, chat.remoteJid, {
-						nextPage: page + 1,
-						seen: stored.seen,
-						imported: stored.imported,
-						status: last ? 'done' : 'pending',
-						errors: stored.unreadable,
-						error: stored.unreadable ? `${chat.remoteJid}: ${stored.unreadable} unreadable message(s) skipped` : null,
-					}),
-				);
-				return { ...chunk, last };
+				return ctx.gatherer.submit({ remoteJid: chat.remoteJid, page, records: answer.records, last }, answer.records.length, attempt > 1);
 			});
 		} catch (error) {
 			const message = `${chat.remoteJid}: ${(error as Error).message}`.slice(0, 500);
 			deps.logger.warn({ runId: ctx.runId, chat: chat.remoteJid, err: (error as Error).message }, 'history sync: chat failed');
-			await record(deps.db, ctx, chat.remoteJid, { nextPage: page, seen: 0, imported: 0, status: 'failed', errors: 1, error: message });
+			await recordPages(deps.db, ctx, [{ remoteJid: chat.remoteJid, nextPage: page, seen: 0, imported: 0, status: 'failed', errors: 1, error: message }]);
 			await ctx.progress.publish(true);
 			return;
-		}
-		if (outcome.conversations.length) {
-			const events = (outcome.conversations as Array<{ id: string; channelId: string }>).map((conversation) => ({
-				type: 'conversation.updated' as const,
-				channelId: conversation.channelId,
-				conversationId: conversation.id,
-				data: { conversation },
-				at: Date.now(),
-			}));
-			await deps.publisher.publish(ctx.workspaceId, events).catch((error: Error) => deps.logger.warn({ err: error.message }, 'history sync: publish failed'));
 		}
 		// Progress per page, at most every 250 ms (the run's counts are refreshed then, from its chats').
 		await ctx.progress.publish(false);
@@ -158,10 +167,42 @@ async function syncChat(deps: SyncRunDeps, ctx: ChatContext, chat: { remoteJid: 
 	}
 }
 
-async function withRetries<T>(deps: SyncRunDeps, work: () => Promise<T>): Promise<T> {
+/** A chunk of pages of several chats: their messages, then each page's cursor and counts, in one transaction. */
+async function writeChunk(deps: SyncRunDeps, ctx: RunContext, importer: HistoryImporter, pages: FetchedPage[]): Promise<PageOutcome[]> {
+	const chunk = await importer.importPages(
+		pages.map((page) => page.records),
+		(tx, stored) =>
+			recordPages(
+				tx,
+				ctx,
+				pages.map((page, index) => ({
+					remoteJid: page.remoteJid,
+					nextPage: page.page + 1,
+					seen: stored[index].seen,
+					imported: stored[index].imported,
+					status: page.last ? 'done' : 'pending',
+					errors: stored[index].unreadable,
+					error: stored[index].unreadable ? `${page.remoteJid}: ${stored[index].unreadable} unreadable message(s) skipped` : null,
+				})),
+			),
+	);
+	if (chunk.conversations.length) {
+		const events = chunk.conversations.map((conversation) => ({
+			type: 'conversation.updated' as const,
+			channelId: conversation.channelId,
+			conversationId: conversation.id,
+			data: { conversation },
+			at: Date.now(),
+		}));
+		await deps.publisher.publish(ctx.workspaceId, events).catch((error: Error) => deps.logger.warn({ err: error.message }, 'history sync: publish failed'));
+	}
+	return pages.map((page) => ({ last: page.last }));
+}
+
+async function withRetries<T>(deps: SyncRunDeps, work: (attempt: number) => Promise<T>): Promise<T> {
 	for (let attempt = 1; ; attempt++) {
 		try {
-			return await work();
+			return await work(attempt);
 		} catch (error) {
 			if (attempt >= PAGE_ATTEMPTS || deps.stopping()) throw error;
 			await new Promise((resolve) => setTimeout(resolve, (deps.retryDelayMs ?? 1000) * attempt));
@@ -169,29 +210,49 @@ async function withRetries<T>(deps: SyncRunDeps, work: () => Promise<T>): Promis
 	}
 }
 
+interface PageRecord {
+	remoteJid: string;
+	nextPage: number;
+	seen: number;
+	imported: number;
+	status: 'pending' | 'done' | 'failed';
+	errors: number;
+	error: string | null;
+}
+
 /**
- * Stores a page's result on its chat (the cursor and the counts) in one statement, and notes a cancel. The run's row
- * is only written when the page had errors (rare): the run's counts are its chats' sums (refreshSyncRun), so pages
- * of different chats never wait for each other's commits on the run's row.
+ * Stores pages' results on their chats (the cursors and the counts) in one statement, and notes a cancel. The run's
+ * row is only written when a page had errors (rare): the run's counts are its chats' sums (refreshSyncRun), so
+ * chunks never wait for each other's commits on the run's row.
  */
-async function record(
-	db: Queryable,
-	ctx: ChatContext,
-	remoteJid: string,
-	change: { nextPage: number; seen: number; imported: number; status: 'pending' | 'done' | 'failed'; errors: number; error: string | null },
-): Promise<void> {
+async function recordPages(db: Queryable, ctx: RunContext, pages: PageRecord[]): Promise<void> {
+	const column = <T>(pick: (page: PageRecord) => T) => pages.map(pick);
+	const errors = pages.reduce((sum, page) => sum + page.errors, 0);
+	const lastError = pages.find((page) => page.error)?.error ?? null;
 	const { rows } = await db.query<{ cancelRequested: boolean }>(
 		`WITH chat AS (
-			UPDATE whatsapp_sync_chats SET next_page = $3, messages_seen = messages_seen + $4, messages_imported = messages_imported + $5, status = $6,
-				error = COALESCE($8, error), updated_at = now()
-			WHERE run_id = $2 AND remote_jid = $9 RETURNING 1
+			UPDATE whatsapp_sync_chats c SET next_page = v.next_page, messages_seen = c.messages_seen + v.seen, messages_imported = c.messages_imported + v.imported,
+				status = v.status, error = COALESCE(v.error, c.error), updated_at = now()
+			FROM unnest($3::text[], $4::int[], $5::int[], $6::int[], $7::text[], $8::text[]) AS v(jid, next_page, seen, imported, status, error)
+			WHERE c.run_id = $2 AND c.remote_jid = v.jid RETURNING 1
 		 ),
 		 failure AS (
-			UPDATE whatsapp_sync_runs SET errors = errors + $7, last_error = COALESCE($8, last_error), updated_at = now()
-			WHERE workspace_id = $1 AND id = $2 AND ($7 > 0 OR $8 IS NOT NULL) RETURNING 1
+			UPDATE whatsapp_sync_runs SET errors = errors + $9::int, last_error = COALESCE($10::text, last_error), updated_at = now()
+			WHERE workspace_id = $1 AND id = $2 AND ($9::int > 0 OR $10::text IS NOT NULL) RETURNING 1
 		 )
 		 SELECT cancel_requested AS "cancelRequested" FROM whatsapp_sync_runs WHERE workspace_id = $1 AND id = $2`,
-		[ctx.workspaceId, ctx.runId, change.nextPage, change.seen, change.imported, change.status, change.errors, change.error, remoteJid],
+		[
+			ctx.workspaceId,
+			ctx.runId,
+			column((p) => p.remoteJid),
+			column((p) => p.nextPage),
+			column((p) => p.seen),
+			column((p) => p.imported),
+			column((p) => p.status),
+			column((p) => p.error),
+			errors,
+			lastError,
+		],
 		{ prepare: true },
 	);
 	if (rows[0]?.cancelRequested) ctx.state.cancelled = true;
