@@ -81,6 +81,8 @@ describe.each(ADAPTERS.slice(0, 1))('keyboard and layout of the inbox in the bro
 		admin = workspace.admin;
 		instance = workspace.channel.instance;
 		await customerSays(stack, instance, { from: '5511911112222', pushName: 'Carla Dias', text: 'Oi, tudo bem?' });
+		// WhatsApp times a customer's message to the second: Diego writes in a later second, so he is the newest for sure.
+		await new Promise((resolve) => setTimeout(resolve, 1_100));
 		await customerSays(stack, instance, { from: '5511933334444', pushName: 'Diego Reis', text: 'Qual o prazo de entrega?' });
 		await eventually(async () => expect((await stack.server.call('GET', '/api/v1/conversations', admin)).json().data).toHaveLength(2), 60_000);
 		ana = await openBrowser({ width: 1280, height: 800 });
