@@ -93,20 +93,25 @@ describe.each(ADAPTERS)('PUBLIC_URL as the instance webhook on %s', (_name, open
 	const tag = () => randomBytes(3).toString('hex');
 	const create = (body: Record<string, unknown>) => server.call('POST', '/api/v1/channels', admin, { name: 'Vendas', ...body });
 
-	it('creates the instance with PUBLIC_URL/webhooks/evolution/<id>, and a customer message comes in through it', async () => {
-		const name = `pu-${tag()}`;
-		const created = await create({ instanceName: name });
-		expect(created.statusCode).toBe(201);
-		const { channel, webhookSecret } = created.json();
+	/** The instance's webhook as the sandbox holds it: under PUBLIC_URL's prefix, with the secret, events and base64. */
+	async function expectWebhookThroughProxy(name: string, channelId: string, webhookSecret: string): Promise<void> {
 		const webhook = (await sandbox.get(`/webhook/find/${name}`)).body;
 		expect(webhook).toMatchObject({
-			url: `${proxy.url}${PREFIX}/webhooks/evolution/${channel.id}`,
+			url: `${proxy.url}${PREFIX}/webhooks/evolution/${channelId}`,
 			enabled: true,
 			headers: { 'x-webhook-secret': webhookSecret },
 			webhookByEvents: false,
 			webhookBase64: true,
 		});
 		expect([...webhook.events].sort()).toEqual(EVENTS);
+	}
+
+	it('creates the instance with PUBLIC_URL/webhooks/evolution/<id>, and a customer message comes in through it', async () => {
+		const name = `pu-${tag()}`;
+		const created = await create({ instanceName: name });
+		expect(created.statusCode).toBe(201);
+		const { channel, webhookSecret } = created.json();
+		await expectWebhookThroughProxy(name, channel.id, webhookSecret);
 
 		expect((await sandbox.post(`/_sandbox/instances/${name}/scan`, { number: '5511999990000', profileName: 'ACME' })).status).toBe(200);
 		await eventually(async () => expect((await server.call('GET', `/api/v1/channels/${channel.id}`, admin)).json().status).toBe('connected'), LONG);
@@ -125,14 +130,6 @@ describe.each(ADAPTERS)('PUBLIC_URL as the instance webhook on %s', (_name, open
 		const attached = await create({ instanceName: name, instance: 'attach' });
 		expect(attached.statusCode).toBe(201);
 		const { channel, webhookSecret } = attached.json();
-		const webhook = (await sandbox.get(`/webhook/find/${name}`)).body;
-		expect(webhook).toMatchObject({
-			url: `${proxy.url}${PREFIX}/webhooks/evolution/${channel.id}`,
-			enabled: true,
-			headers: { 'x-webhook-secret': webhookSecret },
-			webhookByEvents: false,
-			webhookBase64: true,
-		});
-		expect([...webhook.events].sort()).toEqual(EVENTS);
+		await expectWebhookThroughProxy(name, channel.id, webhookSecret);
 	});
 });
