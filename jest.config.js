@@ -12,6 +12,8 @@ module.exports = {
   // ESM-only packages that CommonJS code require()s (Node ≥ 20.19 loads them natively; Jest's module runtime does not):
   // a CommonJS shim each. content-disposition 3 comes with @fastify/static (the queue dashboard's static files).
   moduleNameMapper: { '^content-disposition$': '<rootDir>/test/support/shims/content-disposition.cjs' },
+  // Names the caller of a socket error no one listened to (socket-origin.ts says why).
+  setupFiles: ['<rootDir>/test/support/socket-origin.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   // Generous: a fresh machine under load (cold caches, installs beside the run) makes PGlite's migrate-and-seed
