@@ -113,7 +113,7 @@ describe.each(ADAPTERS.slice(0, 1))('the chat pane in the browser on %s', (_driv
 		await screenshot(page, 'thread-edited-deleted');
 	});
 
-	it('shows "digitando…" while the customer types, and takes it away when they stop', async () => {
+	it('shows "digitando…" while the customer types and "gravando áudio…" while they record, and takes it away when they stop', async () => {
 		const { page } = ana;
 		const header = page.locator('.chat-header');
 		const presence = (state: string) => stack.sandbox.post(`/_sandbox/instances/${workspace.channel.instance}/presence`, { from: CUSTOMER, presence: state });
@@ -125,6 +125,14 @@ describe.each(ADAPTERS.slice(0, 1))('the chat pane in the browser on %s', (_driv
 		await header.getByText('digitando…').waitFor({ state: 'detached', timeout: 60_000 });
 		await header.getByText('+5511944447777').waitFor();
 		expect(await page.getByText('digitando…').count()).toBe(0);
+
+		// Recording a voice note is said as such, in the header and in the list.
+		expect((await presence('recording')).status).toBe(200);
+		await header.getByText('gravando áudio…').waitFor({ timeout: 60_000 });
+		await page.getByRole('complementary', { name: 'Lista de conversas' }).getByText('gravando áudio…').waitFor();
+		expect(await page.getByText('digitando…').count()).toBe(0);
+		expect((await presence('paused')).status).toBe(200);
+		await header.getByText('gravando áudio…').waitFor({ state: 'detached', timeout: 60_000 });
 	});
 
 	it("writes assignments, transfers and status changes in the thread, in the page's language", async () => {

@@ -7,6 +7,9 @@ export type Typist = { kind: 'contact' } | { kind: 'user'; userId: string; isPri
 
 const typistKey = (t: Typist) => (t.kind === 'contact' ? 'contact' : `user:${t.userId}`);
 
+/** What the typist is doing: writing, or recording a voice note (WhatsApp's presence "recording"). */
+export type TypingActivity = 'typing' | 'recording';
+
 // Compare-and-delete: only the process holding the latest "typing on" may turn it off.
 const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
@@ -24,7 +27,7 @@ export class TypingTracker {
 		private readonly timeoutMs: number,
 	) {}
 
-	async start(workspaceId: string, conversationId: string, typist: Typist): Promise<InboxEvent> {
+	async start(workspaceId: string, conversationId: string, typist: Typist, activity: TypingActivity = 'typing'): Promise<InboxEvent> {
 		const key = this.key(workspaceId, conversationId, typist);
 		const token = randomBytes(8).toString('hex');
 		await this.redis.set(key, token, 'PX', this.timeoutMs + 5_000);
@@ -35,7 +38,7 @@ export class TypingTracker {
 		}, this.timeoutMs);
 		timer.unref();
 		this.timers.set(key, timer);
-		return this.event('conversation.typing_on', conversationId, typist);
+		return this.event('conversation.typing_on', conversationId, typist, false, activity);
 	}
 
 	async stop(workspaceId: string, conversationId: string, typist: Typist): Promise<InboxEvent> {
@@ -66,13 +69,15 @@ export class TypingTracker {
 		return `inbox:typing:${workspaceId}:${conversationId}:${typistKey(typist)}`;
 	}
 
-	private event(type: 'conversation.typing_on' | 'conversation.typing_off', conversationId: string, typist: Typist, automatic = false): InboxEvent {
+	private event(type: 'conversation.typing_on' | 'conversation.typing_off', conversationId: string, typist: Typist, automatic = false, activity?: TypingActivity): InboxEvent {
 		return inboxEvent(type, {
 			conversationId,
 			data: {
 				conversationId,
 				typist: typist.kind === 'contact' ? { kind: 'contact' } : { kind: 'user', userId: typist.userId },
 				isPrivate: typist.kind === 'user' ? typist.isPrivate : false,
+				// On typing_on only: the page says "gravando áudio…" rather than "digitando…" for a voice note.
+				...(activity ? { activity } : {}),
 				...(automatic ? { automatic: true } : {}),
 			},
 		});

@@ -122,7 +122,7 @@ describe.each(ADAPTERS)('realtime across two server instances on %s', (_driver, 
 			headers: { 'x-webhook-secret': ws.webhookSecret },
 		});
 		const on = await thread.waitFor((f) => f.event === 'conversation.typing_on');
-		expect(on.data).toMatchObject({ conversationId: ws.conversationId, typist: { kind: 'contact' } });
+		expect(on.data).toMatchObject({ conversationId: ws.conversationId, typist: { kind: 'contact' }, activity: 'typing' });
 		const off = await thread.waitFor((f) => f.event === 'conversation.typing_off');
 		expect(off.data).toMatchObject({ typist: { kind: 'contact' }, automatic: true });
 		expect(Date.now() - started).toBeGreaterThanOrEqual(TYPING_TIMEOUT_MS);
@@ -136,6 +136,14 @@ describe.each(ADAPTERS)('realtime across two server instances on %s', (_driver, 
 			headers: { 'x-webhook-secret': ws.webhookSecret },
 		});
 		await thread.waitFor((f) => f.event === 'conversation.typing_off' && !f.data.automatic);
+
+		// Recording a voice note is typing too, said as such.
+		await request(first.url, 'POST', `/webhooks/evolution/${ws.channelId}`, {
+			payload: presenceWebhook(ws.phoneDigits, 'recording'),
+			headers: { 'x-webhook-secret': ws.webhookSecret },
+		});
+		const recording = await thread.waitFor((f) => f.event === 'conversation.typing_on' && f.data.activity === 'recording');
+		expect(recording.data).toMatchObject({ typist: { kind: 'contact' } });
 	});
 
 	it("relays an attendant's typing to the others, not back to the typist", async () => {

@@ -12,10 +12,13 @@ export interface PacedNotice {
 	at: number;
 }
 
+/** What the customer is doing: typing_on's `activity` (older servers send none: typing). */
+export type CustomerActivity = 'typing' | 'recording';
+
 interface RealtimeValue {
 	state: ConnectionState;
-	/** Conversations whose customer is typing now (from WhatsApp's presence.update, via typing_on/off). */
-	typing: ReadonlySet<string>;
+	/** Conversations whose customer is typing or recording a voice note now (WhatsApp's presence, via typing_on/off). */
+	typing: ReadonlyMap<string, CustomerActivity>;
 	/** Other attendants typing, per conversation (their user ids). */
 	agentsTyping: ReadonlyMap<string, ReadonlySet<string>>;
 	paced: PacedNotice | null;
@@ -25,7 +28,7 @@ interface RealtimeValue {
 
 const RealtimeContext = createContext<RealtimeValue>({
 	state: 'connecting',
-	typing: new Set(),
+	typing: new Map(),
 	agentsTyping: new Map(),
 	paced: null,
 	dismissPaced: () => undefined,
@@ -42,7 +45,7 @@ const LIST_REFRESH_MS = 400;
 export function RealtimeProvider({ children }: { children: ReactNode }) {
 	const queryClient = useQueryClient();
 	const [state, setState] = useState<ConnectionState>('connecting');
-	const [typing, setTyping] = useState<ReadonlySet<string>>(new Set());
+	const [typing, setTyping] = useState<ReadonlyMap<string, CustomerActivity>>(new Map());
 	const [agentsTyping, setAgentsTyping] = useState<ReadonlyMap<string, ReadonlySet<string>>>(new Map());
 	const [paced, setPaced] = useState<PacedNotice | null>(null);
 	const [connection, setConnection] = useState<RealtimeConnection | null>(null);
@@ -61,11 +64,11 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
 				alsoRefresh.clear();
 			}, LIST_REFRESH_MS);
 		};
-		const setTypingOf = (conversationId: string, on: boolean) =>
+		const setTypingOf = (conversationId: string, activity: CustomerActivity | null) =>
 			setTyping((current) => {
-				if (current.has(conversationId) === on) return current;
-				const next = new Set(current);
-				if (on) next.add(conversationId);
+				if ((current.get(conversationId) ?? null) === activity) return current;
+				const next = new Map(current);
+				if (activity) next.set(conversationId, activity);
 				else next.delete(conversationId);
 				return next;
 			});
@@ -86,7 +89,8 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
 			if (frame.event === 'conversation.typing_on' || frame.event === 'conversation.typing_off') {
 				const typist = frame.data.typist as { kind?: string; userId?: string } | undefined;
 				const on = frame.event === 'conversation.typing_on';
-				if (conversationId && typist?.kind === 'contact') setTypingOf(conversationId, on);
+				const activity: CustomerActivity = frame.data.activity === 'recording' ? 'recording' : 'typing';
+				if (conversationId && typist?.kind === 'contact') setTypingOf(conversationId, on ? activity : null);
 				if (conversationId && typist?.kind === 'user' && typist.userId) setAgentTyping(conversationId, typist.userId, on);
 				return;
 			}
@@ -132,7 +136,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
 			}
 			if (conversationId) {
 				// A message from the customer ends their typing.
-				if (frame.event === 'message.created') setTypingOf(conversationId, false);
+				if (frame.event === 'message.created') setTypingOf(conversationId, null);
 				void queryClient.invalidateQueries({ queryKey: ['thread', conversationId] });
 				void queryClient.invalidateQueries({ queryKey: ['conversation', conversationId] });
 			}

@@ -2,6 +2,7 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { CustomerActivity } from '../../app/realtime-context';
 import type { Conversation } from '../../lib/api-types';
 import { capped, contactName, listTime, localPreview } from './format';
 import { type ListFilters, listChannels, listConversations, type StatusFilter, type Tab } from './inbox-api';
@@ -14,7 +15,7 @@ const ROW_HEIGHT = 72;
  * The sidebar: tabs with their counts, status / channel filters and search, and the list itself, virtualised so a
  * workspace with 10,000 conversations scrolls as smoothly as one with ten (pages of 50 load as the end nears).
  */
-export function ConversationList({ selectedId, onSelect, typing }: { selectedId?: string; onSelect: (id: string) => void; typing: ReadonlySet<string> }) {
+export function ConversationList({ selectedId, onSelect, typing }: { selectedId?: string; onSelect: (id: string) => void; typing: ReadonlyMap<string, CustomerActivity> }) {
 	const { t, i18n } = useTranslation();
 	const [filters, setFilters] = useState<ListFilters>({ tab: 'all', status: 'active', q: '', channelId: '' });
 	const [search, setSearch] = useState('');
@@ -149,7 +150,7 @@ export function ConversationList({ selectedId, onSelect, typing }: { selectedId?
 										</span>
 										<span className="row-bottom">
 											<span className="preview">
-												{typing.has(conversation.id) ? <em className="typing">{t('inbox.typing')}</em> : localPreview(conversation.lastMessagePreview, t)}
+												{typing.has(conversation.id) ? <em className="typing">{t(typing.get(conversation.id) === 'recording' ? 'inbox.recording' : 'inbox.typing')}</em> : localPreview(conversation.lastMessagePreview, t)}
 											</span>
 											{conversation.status === 'pending' && <span className="pill">{t('status.pending')}</span>}
 											{conversation.unreadCount > 0 && (

@@ -23,7 +23,7 @@ export function InboxPage({ conversationId, meId, isAdmin = false }: { conversat
 				}}
 			/>
 			{conversationId ? (
-				<Thread key={conversationId} conversationId={conversationId} meId={meId} typing={typing.has(conversationId)} isAdmin={isAdmin} focusComposer={pickedFromList} />
+				<Thread key={conversationId} conversationId={conversationId} meId={meId} typing={typing.get(conversationId) ?? null} isAdmin={isAdmin} focusComposer={pickedFromList} />
 			) : (
 				<section className="chat empty">{t('inbox.pick')}</section>
 			)}

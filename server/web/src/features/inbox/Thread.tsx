@@ -2,7 +2,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { addHours, format } from 'date-fns';
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useRealtime } from '../../app/realtime-context';
+import { type CustomerActivity, useRealtime } from '../../app/realtime-context';
 import { navigate } from '../../app/router';
 import type { Attendant, ConversationStatus, Message } from '../../lib/api-types';
 import { Bubble } from './Bubble';
@@ -34,7 +34,8 @@ export function Thread({
 }: {
 	conversationId: string;
 	meId: string | null;
-	typing: boolean;
+	/** What the customer is doing now, if anything (typing, or recording a voice note). */
+	typing: CustomerActivity | null;
 	isAdmin?: boolean;
 	/** Put the cursor in the text box once the chat shows (the conversation was just picked in the list). */
 	focusComposer?: boolean;
@@ -208,7 +209,7 @@ export function Thread({
 				</span>
 				<div className="chat-title">
 					<h2>{name}</h2>
-					<span className="subtitle">{typing ? <em className="typing">{t('inbox.typing')}</em> : (c.contact.phoneE164 ?? '')}</span>
+					<span className="subtitle">{typing ? <em className="typing">{t(typing === 'recording' ? 'inbox.recording' : 'inbox.typing')}</em> : (c.contact.phoneE164 ?? '')}</span>
 					{typingAgents.length > 0 && (
 						<span className="agent-typing" role="status">
 							{t('thread.agentTyping', { name: typingAgents.map((id) => attendants.data?.data.find((a) => a.id === id)?.name ?? '?').join(', ') })}
