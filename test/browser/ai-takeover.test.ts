@@ -56,14 +56,17 @@ describe.each(ADAPTERS.slice(0, 1))('the AI in the browser on %s', (_driver, ope
 		await thread.getByLabel('Transcrição').getByText('quero saber o horário de sábado').waitFor({ timeout: 60_000 });
 		const state = page.getByRole('status').filter({ hasText: '🤖 IA respondendo' });
 		await state.waitFor();
+		// The AI's lines in the thread are in the page's language, like the other system lines.
+		await thread.getByRole('note').filter({ hasText: 'O agente de IA Assistente está respondendo esta conversa' }).waitFor();
 		await screenshot(page, 'ai-reply');
 
 		await state.getByRole('button', { name: 'Pausar IA' }).click();
 		const paused = page.getByRole('status').filter({ hasText: '🤖 IA pausada' });
 		await paused.waitFor();
-		await thread.getByText(/paused the AI$/).waitFor();
+		await thread.getByRole('note').filter({ hasText: /pausou a IA$/ }).waitFor();
 		await paused.getByRole('button', { name: 'Devolver à IA' }).click();
 		await page.getByRole('status').filter({ hasText: '🤖 IA respondendo' }).waitFor();
-		await thread.getByText(/gave the conversation back to the AI$/).waitFor();
+		await thread.getByRole('note').filter({ hasText: /devolveu a conversa para a IA$/ }).waitFor();
+		expect(await thread.getByText(/the AI|AI agent/).count()).toBe(0);
 	});
 });

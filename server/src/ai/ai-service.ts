@@ -116,17 +116,19 @@ export class AiService {
 			[caller.workspaceId, messageIds],
 		);
 		for (const { conversationId } of rows) {
-			const result = await this.db.transaction(async (tx) =>
-				changeAiState(tx, caller.workspaceId, conversationId, {
+			const result = await this.db.transaction(async (tx) => {
+				const by = await actorName(tx, caller);
+				return changeAiState(tx, caller.workspaceId, conversationId, {
 					to: 'active',
 					from: ['off', 'paused', 'handed_off'],
 					fromUndecided: true,
 					reason: 'proactive_ai',
-					line: `${await actorName(tx, caller)} started the conversation with the AI answering the replies`,
+					line: `${by} started the conversation with the AI answering the replies`,
+					lineVars: { by },
 					byUserId: caller.userId,
 					handledThroughNow: true,
-				}),
-			);
+				});
+			});
 			await this.publish(caller.workspaceId, result.events);
 		}
 	}

@@ -21,6 +21,11 @@ export interface AiStateChange {
 	reason: string;
 	/** The system line in the thread (English, like the other system lines). */
 	line: string;
+	/**
+	 * What the line names, stored in its details as `vars` so a page can say it in the reader's language: `by` (who did
+	 * it, as named then), `agent`, `minutes`, `assignee`, `keyword`, `attempts`, `why` (the AI's own reason).
+	 */
+	lineVars?: Record<string, string | number | null>;
 	byUserId: string | null;
 	/** Only change from these states (e.g. pause only an active AI); any when absent. */
 	from?: readonly AiState[];
@@ -66,7 +71,7 @@ export async function changeAiState(tx: Queryable, workspaceId: string, conversa
 		type: 'system',
 		body: change.line,
 		userId: change.byUserId,
-		details: { kind: 'ai_state', from: current.state, to: change.to, reason: change.reason, byUserId: change.byUserId },
+		details: { kind: 'ai_state', from: current.state, to: change.to, reason: change.reason, byUserId: change.byUserId, ...(change.lineVars ? { vars: change.lineVars } : {}) },
 	});
 	const conversation = (await findConversation(tx, workspaceId, conversationId))!;
 	const base = { conversationId, channelId: current.channelId };

@@ -75,6 +75,7 @@ export async function setConversationAi(
 			to: state,
 			reason: state === 'active' ? 'given_back' : state === 'paused' ? 'paused_by_attendant' : 'turned_off',
 			line: lines[state],
+			lineVars: { by },
 			byUserId: caller.userId,
 			fromUndecided: true,
 			// Given back: only what the customer says from now on is answered.

@@ -33,7 +33,10 @@ async function nextOnlineAttendant(tx: Queryable, workspaceId: string, onlineWin
  * system line, and the bell rings (the assignee, or every active attendant when nobody was online). Only from active:
  * an attendant who already took over keeps it.
  */
-export async function handOff(db: Db, input: { workspaceId: string; conversationId: string; reason: string; onlineWindowMs: number }): Promise<HandOffResult> {
+/** What made the AI hand off, for the thread's line: a hand-off keyword, the provider failing, or the AI's own reason. */
+export type HandOffCause = { keyword: string } | { attempts: number } | { why: string };
+
+export async function handOff(db: Db, input: { workspaceId: string; conversationId: string; reason: string; cause?: HandOffCause; onlineWindowMs: number }): Promise<HandOffResult> {
 	return db.transaction(async (tx) => {
 		const { rows } = await tx.query<{ state: string; channelId: string; assigneeId: string | null; assigneeActive: boolean | null; status: string; contactName: string | null }>(
 			`SELECT c.ai_state AS state, c.channel_id AS "channelId", c.assigned_user_id AS "assigneeId", u.is_active AS "assigneeActive", c.status,
@@ -71,6 +74,7 @@ export async function handOff(db: Db, input: { workspaceId: string; conversation
 			from: ['active'],
 			reason: `handed_off: ${input.reason}`,
 			line: `AI handed the conversation off${assignee ? ` to ${assignee.name}` : ' (unassigned: nobody was online)'}: ${input.reason}`,
+			lineVars: { assignee: assignee?.name ?? null, ...input.cause },
 			byUserId: null,
 		});
 		events.push(...changed.events);

@@ -34,6 +34,7 @@ export class IdleResume {
 					from: ['paused', 'handed_off'],
 					reason: 'idle_resume',
 					line: `AI resumed: no attendant activity for ${minutes} min`,
+					lineVars: { minutes },
 					byUserId: null,
 					handledThroughNow: true,
 				}),

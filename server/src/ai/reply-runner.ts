@@ -13,7 +13,7 @@ import type { AiCounters, AiOutcome } from './ai-counters';
 import { changeAiState } from './ai-state';
 import type { MediaReader } from './audio-transcription';
 import { withinBusinessHours } from './business-hours';
-import { handOff } from './hand-off';
+import { type HandOffCause, handOff } from './hand-off';
 import { completeChat, ModelError, transcribe, type ModelAnswer } from './model-client';
 import { conversationContext, systemPrompt } from './prompt';
 import { replyParts } from './reply-split';
@@ -96,7 +96,7 @@ export class ReplyRunner {
 				await this.markHandled(workspaceId, conversationId, through);
 				return;
 			}
-			await this.settle(workspaceId, conversationId, { to: 'active', reason: 'customer_started', line: `AI agent ${agent.name} is answering this conversation` });
+			await this.settle(workspaceId, conversationId, { to: 'active', reason: 'customer_started', line: `AI agent ${agent.name} is answering this conversation`, lineVars: { agent: agent.name } });
 		} else if (conversation.state !== 'active') {
 			// Paused, handed off or off: the take-over holds; a customer message never resumes the AI.
 			await this.markHandled(workspaceId, conversationId, through);
@@ -115,7 +115,7 @@ export class ReplyRunner {
 		const said = pending.map((m) => m.body ?? m.transcript ?? '').filter(Boolean);
 		const handOffWord = agent.handOffKeywords.find((word) => said.some((text) => containsWord(text, word)));
 		if (handOffWord) {
-			await this.handOff(job, agent, through, `the customer asked for a person ("${handOffWord}")`, null);
+			await this.handOff(job, agent, through, `the customer asked for a person ("${handOffWord}")`, null, { keyword: handOffWord });
 			return;
 		}
 		if (agent.finishKeyword && said.some((text) => normalised(text) === normalised(agent.finishKeyword!))) {
@@ -144,12 +144,14 @@ export class ReplyRunner {
 			this.deps.logger.warn({ conversationId, code: failure.code, attempt: job.attempt }, 'ai: model call failed');
 			if (!job.lastAttempt) throw failure;
 			// Retries spent: a person takes over, told why; the customer is not left in silence.
-			await this.handOff(job, agent, through, `the AI provider failed after ${job.attempt} attempt${job.attempt > 1 ? 's' : ''} (${failure.message})`, null);
+			await this.handOff(job, agent, through, `the AI provider failed after ${job.attempt} attempt${job.attempt > 1 ? 's' : ''} (${failure.message})`, null, {
+				attempts: job.attempt,
+			});
 			return;
 		}
 		this.deps.counters.modelCall(answer.model, answer, answer.latencyMs);
 		if (answer.handOff) {
-			await this.handOff(job, agent, through, answer.handOff.reason, answer);
+			await this.handOff(job, agent, through, answer.handOff.reason, answer, { why: answer.handOff.reason });
 			return;
 		}
 		await this.reply(job, agent, through, answer);
@@ -183,13 +185,21 @@ export class ReplyRunner {
 		return ids;
 	}
 
-	private async handOff(job: { workspaceId: string; conversationId: string; attempt: number }, agent: RunnableAgent, through: string, reason: string, answer: ModelAnswer | null): Promise<void> {
+	/** `cause` names, for the thread's line in the reader's language, what made the AI hand off (see hand-off.ts). */
+	private async handOff(
+		job: { workspaceId: string; conversationId: string; attempt: number },
+		agent: RunnableAgent,
+		through: string,
+		reason: string,
+		answer: ModelAnswer | null,
+		cause: HandOffCause,
+	): Promise<void> {
 		const claimed = await this.claim(job, agent, through, 'handed_off', answer ?? {}, { error: answer ? null : reason });
 		if (!claimed) {
 			await this.markHandled(job.workspaceId, job.conversationId, through);
 			return;
 		}
-		const result = await handOff(this.deps.db, { workspaceId: job.workspaceId, conversationId: job.conversationId, reason, onlineWindowMs: this.deps.onlineWindowMs });
+		const result = await handOff(this.deps.db, { workspaceId: job.workspaceId, conversationId: job.conversationId, reason, cause, onlineWindowMs: this.deps.onlineWindowMs });
 		if (result.events.length) await this.publish(job.workspaceId, result.events);
 		if (result.handedOff && agent.handOffMessage?.trim()) {
 			const ids = await this.send(job.workspaceId, job.conversationId, claimed, [{ text: agent.handOffMessage.trim() }]);
@@ -277,7 +287,11 @@ export class ReplyRunner {
 		if (newer.length) await this.deps.requeue(job.workspaceId, job.conversationId, agent.debounceMs, { attempts: agent.maxAttempts, backoffMs: agent.retryBackoffMs });
 	}
 
-	private async settle(workspaceId: string, conversationId: string, change: { to: 'active' | 'off' | 'paused'; reason: string; line: string; silent?: boolean; from?: Array<'active'> }): Promise<void> {
+	private async settle(
+		workspaceId: string,
+		conversationId: string,
+		change: { to: 'active' | 'off' | 'paused'; reason: string; line: string; lineVars?: Record<string, string>; silent?: boolean; from?: Array<'active'> },
+	): Promise<void> {
 		const result = await this.deps.db.transaction((tx) =>
 			changeAiState(tx, workspaceId, conversationId, { ...change, byUserId: null, from: change.from ?? [], fromUndecided: !change.from }),
 		);

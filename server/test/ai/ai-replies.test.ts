@@ -26,6 +26,14 @@ describe.each(ADAPTERS)('AI replies on %s', (_name, open: () => Promise<Db>) => 
 		((await h.sandbox.get(`/_sandbox/sends?instance=${channel.name}`)).body.sends as Array<{ text: string | null; delay?: number; remoteJid: string }>) ?? [];
 	const systemLines = async (conversationId: string) =>
 		(await h.db.query<{ body: string }>(`SELECT body FROM whatsapp_messages WHERE conversation_id = $1 AND type = 'system' ORDER BY created_at, id`, [conversationId])).rows.map((r) => r.body);
+	/** The AI lines' details: what a page needs to say each in its reader's language. */
+	const aiLineDetails = async (conversationId: string) =>
+		(
+			await h.db.query<{ details: { reason: string; vars?: Record<string, unknown> } }>(
+				`SELECT details FROM whatsapp_messages WHERE conversation_id = $1 AND type = 'system' AND details->>'kind' = 'ai_state' ORDER BY created_at, id`,
+				[conversationId],
+			)
+		).rows.map((r) => r.details);
 	const deliveriesOf = async (channel: { name: string }, text: string) => {
 		const { body } = await h.sandbox.get(`/_sandbox/deliveries?instance=${channel.name}&event=messages.upsert`);
 		const list = (Array.isArray(body) ? body : body.deliveries) as Array<{ url: string; headers: Record<string, string>; body: any }>;
@@ -139,7 +147,12 @@ describe.each(ADAPTERS)('AI replies on %s', (_name, open: () => Promise<Db>) => 
 		expect(view.assigneeId).toBe(h.workspace.admin.id);
 		expect(view.status).toBe('open');
 		await eventually(async () => expect((await h.aiMessages(handed)).map((m) => m.body)).toEqual(['Já chamo um atendente!']), LONG);
-		expect(await systemLines(handed)).toContain(`AI handed the conversation off to ${(await h.db.query('SELECT name FROM users WHERE id = $1', [h.workspace.admin.id])).rows[0].name}: the customer asked for a person ("atendente")`);
+		const adminName = (await h.db.query('SELECT name FROM users WHERE id = $1', [h.workspace.admin.id])).rows[0].name;
+		expect(await systemLines(handed)).toContain(`AI handed the conversation off to ${adminName}: the customer asked for a person ("atendente")`);
+		expect(await aiLineDetails(handed)).toEqual([
+			expect.objectContaining({ reason: 'customer_started', vars: { agent: expect.any(String) } }),
+			expect.objectContaining({ reason: 'handed_off: the customer asked for a person ("atendente")', vars: { assignee: adminName, keyword: 'atendente' } }),
+		]);
 		const bell = (await h.server.call('GET', '/api/v1/notifications', h.admin)).json();
 		expect(bell.data ?? bell.items).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'ai_handed_off', conversationId: handed })]));
 		// Handed off holds: the customer's next message is not answered.
@@ -157,6 +170,7 @@ describe.each(ADAPTERS)('AI replies on %s', (_name, open: () => Promise<Db>) => 
 		const conversationId = await h.conversationOf(channel, phone);
 		await eventually(async () => expect(await aiView(conversationId)).toMatchObject({ state: 'handed_off', reason: 'handed_off: o cliente quer negociar um desconto' }), LONG);
 		expect(await h.aiMessages(conversationId)).toHaveLength(0);
+		expect((await aiLineDetails(conversationId)).at(-1)).toMatchObject({ vars: { why: 'o cliente quer negociar um desconto' } });
 		await eventually(() =>
 			expect(h.events.some((e) => e.type === 'conversation.ai_changed' && e.conversationId === conversationId && e.data.aiState === 'handed_off')).toBe(true),
 		);
@@ -186,6 +200,7 @@ describe.each(ADAPTERS)('AI replies on %s', (_name, open: () => Promise<Db>) => 
 		expect(h.model.chatsMentioning('preciso de ajuda')).toHaveLength(3);
 		expect((await aiView(failingId)).reason).toMatch(/^handed_off: the AI provider failed after 3 attempts \(the AI provider answered 500\)$/);
 		expect(await systemLines(failingId)).toEqual(expect.arrayContaining([expect.stringMatching(/^AI handed the conversation off to .*: the AI provider failed after 3 attempts/)]));
+		expect((await aiLineDetails(failingId)).at(-1)).toMatchObject({ vars: { attempts: 3 } });
 		await eventually(async () => expect((await h.aiMessages(failingId)).map((m) => m.body)).toEqual(['Um atendente vai continuar.']), LONG);
 		const outcomes = (await aiView(failingId)).replies.map((r: any) => r.outcome).sort();
 		expect(outcomes).toEqual(['error', 'error', 'error', 'handed_off']);
@@ -216,6 +231,7 @@ describe.each(ADAPTERS)('AI replies on %s', (_name, open: () => Promise<Db>) => 
 		await h.server.call('POST', `/api/v1/conversations/${conversationId}/ai`, h.admin, { state: 'paused' });
 		await eventually(async () => expect(await aiView(conversationId)).toMatchObject({ state: 'active', reason: 'idle_resume' }), LONG);
 		expect(await systemLines(conversationId)).toEqual(expect.arrayContaining([expect.stringMatching(/^AI resumed: no attendant activity for/)]));
+		expect((await aiLineDetails(conversationId)).find((d) => d.reason === 'idle_resume')?.vars).toEqual({ minutes: expect.any(Number) });
 		await h.say(channel, phone, 'Voltei');
 		await eventually(async () => expect(await h.aiMessages(conversationId)).toHaveLength(2), LONG);
 	});
