@@ -5,7 +5,7 @@
 //   node scripts/generate-web-api-types.mjs --stdin    document as JSON on standard input
 //   ... --print                                         print the types instead of writing the file
 // test/foundation/web-api-types.test.ts feeds it the document built from source and compares with the committed file.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,14 +22,24 @@ export async function renderApiTypes(document) {
 	return HEADER + astToString(await openapiTS(document, { alphabetize: true }));
 }
 
-function readDocument() {
-	if (process.argv.includes('--stdin')) return JSON.parse(readFileSync(0, 'utf8'));
+/**
+ * Standard input read as a stream: readFileSync(0) fails with EAGAIN when the pipe is non-blocking and the writer is
+ * not done yet (a document larger than the pipe's buffer, as the test's spawnSync hands over).
+ */
+async function readStdin() {
+	const chunks = [];
+	for await (const chunk of process.stdin) chunks.push(chunk);
+	return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readDocument() {
+	if (process.argv.includes('--stdin')) return JSON.parse(await readStdin());
 	const require = createRequire(import.meta.url);
 	const { buildOfflineOpenApiDocument } = require(join(root, 'dist', 'server', 'src', 'inbox', 'api', 'offline-openapi.js'));
 	return buildOfflineOpenApiDocument();
 }
 
-const types = await renderApiTypes(readDocument());
+const types = await renderApiTypes(await readDocument());
 if (process.argv.includes('--print')) process.stdout.write(types);
 else {
 	writeFileSync(TYPES_FILE, types);
