@@ -1,6 +1,7 @@
 import { z } from 'zod/v4';
 import type { ApiRouter } from '../inbox/api/api-router';
 import { notFound } from '../inbox/api/api-error';
+import { conversationViewSchema } from '../inbox/conversations/conversation-view-schema';
 import { createAgentSchema, updateAgentSchema } from './agent-settings';
 import { agentViewSchema, createAgent, deleteAgent, findAgent, listAgents, updateAgent } from './agent-store';
 import type { AiService } from './ai-service';
@@ -101,6 +102,7 @@ export function registerAiRoutes(api: ApiRouter, ai: AiService): void {
 		access: 'member',
 		params: conversationParams,
 		body: z.object({ state: z.enum(SETTABLE_AI_STATES) }),
+		response: conversationViewSchema,
 		handler: async ({ caller, params, body }) => {
 			const { conversation, events } = await setConversationAi(ai.db, caller, params.conversationId, body.state);
 			await ai.publish(caller.workspaceId, events);

@@ -1,49 +1,11 @@
+import type { z } from 'zod/v4';
 import type { Queryable } from '../db/db';
 import { isoTimestamp } from '../inbox/api/iso-timestamp';
-import { channelStatusMessage, needsPairing, type ChannelStatus } from './channel-status';
+import { channelStatusMessage, needsPairing } from './channel-status';
+import type { channelViewSchema } from './channel-view-schema';
 
-/**
- * A channel as the API and realtime show it: whether it has an API key, never the key, the instance token or the
- * webhook secret. `status` is the lifecycle state (channel-status.ts); `statusReason` says why, so a logged-out
- * number (needs a new QR) is told apart from a dropped connection.
- */
-export interface ChannelView {
-	id: string;
-	name: string;
-	provider: 'evolution' | 'waha';
-	instanceName: string;
-	baseUrl: string;
-	hasApiKey: boolean;
-	status: ChannelStatus;
-	statusReason: string | null;
-	/** The reason as a sentence, pt-BR and English. */
-	statusMessage: { 'pt-BR': string; en: string } | null;
-	/** What the provider said, when it said something more (an Evolution error, a WhatsApp code). */
-	statusDetail: string | null;
-	/** WhatsApp's code for the last close (401 logged out, 403 forbidden, 428…). */
-	statusCode: number | null;
-	statusChangedAt: string | null;
-	/** Someone has to scan a QR (or type a pairing code) before the channel works again. */
-	needsPairing: boolean;
-	/** True when the server created the Evolution instance (removing the channel deletes it unless asked to detach). */
-	instanceOwned: boolean;
-	phoneE164: string | null;
-	waJid: string | null;
-	profileName: string | null;
-	profilePictureUrl: string | null;
-	webhookPath: string;
-	settings: Record<string, unknown>;
-	connectedAt: string | null;
-	disconnectedAt: string | null;
-	lastEventAt: string | null;
-	healthFailures: number;
-	healthCheckedAt: string | null;
-	/** The outbox holding this channel's messages (breaker_open: all; proactive_paused: proactive sends), and why. */
-	outboxPausedReason: string | null;
-	outboxPausedDetail: string | null;
-	createdAt: string;
-	updatedAt: string;
-}
+/** A channel as the API and realtime show it, never its secrets; its fields are documented in channel-view-schema.ts. */
+export type ChannelView = z.infer<typeof channelViewSchema>;
 
 export const CHANNEL_VIEW_COLUMNS = `id, name, provider, instance_name AS "instanceName", base_url AS "baseUrl", api_key_encrypted IS NOT NULL AS "hasApiKey",
 	status, status_reason AS "statusReason", status_detail AS "statusDetail", status_code AS "statusCode",

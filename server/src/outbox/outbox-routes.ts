@@ -2,6 +2,7 @@ import { z } from 'zod/v4';
 import type { Caller } from '../auth/caller';
 import { ApiError } from '../inbox/api/api-error';
 import type { ApiRouter } from '../inbox/api/api-router';
+import { threadMessageSchema } from '../inbox/messages/message-view-schema';
 import type { MediaLibrary } from '../media/media-library';
 import { readMultipartForm } from '../media/multipart-form';
 import type { Outbox } from './outbox';
@@ -122,6 +123,7 @@ export function registerOutboxRoutes(api: ApiRouter, outbox: Outbox, ai?: Proact
 		access: 'member',
 		params: conversationParams,
 		body: sendBodySchema,
+		response: threadMessageSchema,
 		...(media ? { form: sendForm(media), bodyLimit: media.limits.maxUploadBytes + 1024 * 1024 } : {}),
 		successStatus: 202,
 		handler: async ({ caller, params, body }) => outbox.sendToConversation(caller, params.conversationId, body),
@@ -134,6 +136,7 @@ export function registerOutboxRoutes(api: ApiRouter, outbox: Outbox, ai?: Proact
 		tag: 'sending',
 		access: 'member',
 		body: sendBodySchema.extend({ channelId: z.uuid(), to: toField, aiReplies: aiRepliesField }),
+		response: threadMessageSchema,
 		successStatus: 202,
 		handler: async ({ caller, body }) => {
 			const { channelId, to, aiReplies, ...input } = body;
@@ -174,6 +177,7 @@ export function registerOutboxRoutes(api: ApiRouter, outbox: Outbox, ai?: Proact
 		tag: 'sending',
 		access: 'member',
 		params: messageParams,
+		response: threadMessageSchema,
 		successStatus: 202,
 		handler: async ({ caller, params }) => outbox.retry(caller, params.messageId),
 	});
@@ -185,6 +189,7 @@ export function registerOutboxRoutes(api: ApiRouter, outbox: Outbox, ai?: Proact
 		tag: 'sending',
 		access: 'member',
 		params: messageParams,
+		response: threadMessageSchema,
 		handler: async ({ caller, params }) => outbox.cancel(caller, params.messageId),
 	});
 
@@ -195,6 +200,7 @@ export function registerOutboxRoutes(api: ApiRouter, outbox: Outbox, ai?: Proact
 		tag: 'sending',
 		access: 'member',
 		params: messageParams,
+		response: threadMessageSchema,
 		body: z.object({ text: z.string().trim().min(1).max(65_536) }),
 		handler: async ({ caller, params, body }) => outbox.edit(caller, params.messageId, body.text),
 	});
@@ -216,6 +222,7 @@ export function registerOutboxRoutes(api: ApiRouter, outbox: Outbox, ai?: Proact
 		tag: 'sending',
 		access: 'member',
 		params: messageParams,
+		response: threadMessageSchema,
 		handler: async ({ caller, params }) => outbox.revoke(caller, params.messageId),
 	});
 }

@@ -1,13 +1,19 @@
 import { agentViewSchema } from '../../src/ai/agent-store';
+import { channelViewSchema } from '../../src/channels/channel-view-schema';
 import type { Db } from '../../src/db/db';
+import { conversationPageSchema, conversationViewSchema } from '../../src/inbox/conversations/conversation-view-schema';
+import { threadMessagePageSchema, threadMessageSchema } from '../../src/inbox/messages/message-view-schema';
 import { notificationSchema } from '../../src/inbox/notifications/notifications';
 import { syncRunSchema } from '../../src/sync/sync-runs';
-import { ADAPTERS, type InboxApp, openMigratedDb, seedWorkspace, type SeededWorkspace, signIn, startInboxApp } from './support/inbox-app';
+import { evolutionFixture } from '../support/ingest-database';
+import { ADAPTERS, type InboxApp, openMigratedDb, request, seedWorkspace, type SeededWorkspace, signIn, startInboxApp } from './support/inbox-app';
 
 /**
  * The web app's types of these answers are generated from the OpenAPI document (api-schema.d.ts), which takes them
  * from the routes' response schemas. The real answers must have exactly that shape (no field more, none less, the
- * same types), or the page would read what the server never sends: history sync runs, AI agents, notifications.
+ * same types), or the page would read what the server never sends: history sync runs, AI agents, notifications,
+ * conversations, thread messages and channels. The view schemas are strict objects at every level (z.object alone
+ * would drop a field the schema lacks and pass), so a view that gains or renames a field fails here.
  */
 describe.each(ADAPTERS)('answers match their documented schemas on %s', (_driver, open) => {
 	let db: Db;
@@ -82,5 +88,80 @@ describe.each(ADAPTERS)('answers match their documented schemas on %s', (_driver
 		const after = (await server.call('GET', '/api/v1/notifications', agent)).json();
 		expect(notificationSchema.strict().parse(after.data[0]).readAt).toEqual(expect.any(String));
 		expect(after.meta.unreadCount).toBe(0);
+	});
+
+	it('conversations: the list page, one conversation, and what assigning, changing the status and the AI answer', async () => {
+		const page = conversationPageSchema.parse((await server.call('GET', '/api/v1/conversations?assignee=all&status=all', agent)).json());
+		expect(page.data.map((c) => c.id)).toContain(ws.conversationId);
+		expect(page.data[0].contact).toMatchObject({ name: 'Maria Souza', pushName: 'Maria' });
+		// The notifications test before this one gave the conversation to the agent.
+		expect(page.meta).toEqual({ counts: { mine: 1, unassigned: 0, all: 1 }, countCap: 1000, nextCursor: null });
+		const one = conversationViewSchema.parse((await server.call('GET', `/api/v1/conversations/${ws.conversationId}`, agent)).json());
+		expect(one).toEqual(page.data.find((c) => c.id === ws.conversationId));
+		const unassigned = await server.call('POST', `/api/v1/conversations/${ws.conversationId}/assignment`, admin, { assigneeId: null });
+		expect(conversationViewSchema.parse(unassigned.json())).toMatchObject({ assigneeId: null });
+		const snoozedUntil = new Date(Date.now() + 3_600_000).toISOString();
+		const snoozed = await server.call('POST', `/api/v1/conversations/${ws.conversationId}/status`, agent, { status: 'snoozed', snoozedUntil });
+		expect(conversationViewSchema.parse(snoozed.json())).toMatchObject({ status: 'snoozed', snoozedUntil });
+		const paused = await server.call('POST', `/api/v1/conversations/${ws.conversationId}/ai`, agent, { state: 'paused' });
+		expect(paused.statusCode).toBe(200);
+		expect(conversationViewSchema.parse(paused.json())).toMatchObject({ aiState: 'paused' });
+	});
+
+	it('thread messages: a photo, a reaction on a message, a system line with its details, a note and a queued send', async () => {
+		const channel = channelViewSchema.parse((await server.call('GET', `/api/v1/channels/${ws.channelId}`, agent)).json());
+		const jid = `${ws.phoneDigits}@s.whatsapp.net`;
+		const deliver = async (webhook: Record<string, any>) => {
+			const answer = await request(server.url, 'POST', `/webhooks/evolution/${ws.channelId}`, { payload: webhook, headers: { 'x-webhook-secret': ws.webhookSecret } });
+			expect(answer.statusCode).toBe(200);
+		};
+		// The contact sends a photo (with its bytes, as Evolution's webhookBase64 does) and reacts to a message of the thread.
+		const photo = evolutionFixture('messages.upsert-image');
+		photo.instance = channel.instanceName;
+		photo.data.key = { remoteJid: jid, fromMe: false, id: 'PHOTO1', addressingMode: 'pn' };
+		photo.data.message.base64 = Buffer.from('not really a jpeg').toString('base64');
+		await deliver(photo);
+		const before = threadMessagePageSchema.parse((await server.call('GET', `/api/v1/conversations/${ws.conversationId}/messages`, agent)).json());
+		const target = before.data.find((m) => m.id === ws.messageIds[0])!;
+		const reaction = evolutionFixture('messages.upsert-reaction');
+		reaction.instance = channel.instanceName;
+		reaction.data.key = { remoteJid: jid, fromMe: false, id: 'REACT1', addressingMode: 'pn' };
+		reaction.data.message.reactionMessage.key = { remoteJid: jid, fromMe: false, id: target.waMessageId };
+		await deliver(reaction);
+		// An attendant transfers (a system line with details), writes a note and sends a text (queued: no worker here).
+		expect((await server.call('POST', `/api/v1/conversations/${ws.conversationId}/assignment`, agent, { assigneeId: ws.admin.id, note: 'Cliente VIP' })).statusCode).toBe(200);
+		const note = await server.call('POST', `/api/v1/conversations/${ws.conversationId}/notes`, agent, { body: 'Ligar amanhã' });
+		expect(note.statusCode).toBe(201);
+		expect(threadMessageSchema.parse(note.json())).toMatchObject({ type: 'note', direction: 'internal' });
+		const sent = await server.call('POST', `/api/v1/conversations/${ws.conversationId}/messages`, agent, { type: 'text', text: 'Já te respondo', clientId: 'documented-1' });
+		expect(sent.statusCode).toBe(202);
+		expect(threadMessageSchema.parse(sent.json())).toMatchObject({ status: 'queued', direction: 'outbound', clientMessageId: 'documented-1' });
+
+		const thread = threadMessagePageSchema.parse((await server.call('GET', `/api/v1/conversations/${ws.conversationId}/messages`, agent)).json());
+		const byType = (type: string) => thread.data.filter((m) => m.type === type);
+		expect(byType('image')).toEqual([
+			expect.objectContaining({ waMessageId: 'PHOTO1', body: 'Segue a foto do produto', media: expect.objectContaining({ mimeType: 'image/jpeg' }) }),
+		]);
+		expect(thread.data.find((m) => m.id === target.id)?.reactions).toEqual([{ emoji: '👍', reactorJid: jid, fromMe: false }]);
+		expect(byType('system')).toContainEqual(expect.objectContaining({ details: expect.objectContaining({ kind: 'assignment', toUserId: ws.admin.id, note: 'Cliente VIP' }) }));
+		expect(byType('note')).toHaveLength(1);
+		// One message by id answers the same view.
+		const image = byType('image')[0];
+		expect(threadMessageSchema.parse((await server.call('GET', `/api/v1/messages/${image.id}`, agent)).json())).toEqual(image);
+	});
+
+	it('channels: listed, one, changed and added (its webhook secret shown once, beside the view)', async () => {
+		const list = await server.call('GET', '/api/v1/channels', agent);
+		const channels = (list.json().data as unknown[]).map((c) => channelViewSchema.parse(c));
+		expect(channels.map((c) => c.id)).toEqual([ws.channelId]);
+		expect(channelViewSchema.parse((await server.call('GET', `/api/v1/channels/${ws.channelId}`, agent)).json())).toEqual(channels[0]);
+		const changed = await server.call('PATCH', `/api/v1/channels/${ws.channelId}`, admin, { settings: { outbox: { perMinute: 12 } } });
+		expect(channelViewSchema.parse(changed.json()).settings).toEqual({ outbox: { perMinute: 12 } });
+		const added = await server.call('POST', '/api/v1/channels', admin, { name: 'Suporte', instanceName: `support-${ws.workspaceId.slice(0, 8)}`, instance: 'none' });
+		expect(added.statusCode).toBe(201);
+		const { channel, webhookSecret, ...rest } = added.json();
+		expect(rest).toEqual({});
+		expect(webhookSecret).toEqual(expect.any(String));
+		expect(channelViewSchema.parse(channel)).toMatchObject({ name: 'Suporte', status: 'created' });
 	});
 });

@@ -3,6 +3,7 @@ import { ApiError } from '../api/api-error';
 import type { ApiRouter } from '../api/api-router';
 import type { InboxApiDeps } from '../inbox-deps';
 import { listChannelLog } from '../../channels/channel-log';
+import { channelViewSchema } from '../../channels/channel-view-schema';
 import { qrPng, qrSvg } from '../../channels/channel-qr-view';
 import { editChannel, getChannel, listChannels } from './channels';
 
@@ -57,6 +58,7 @@ export function registerChannelRoutes(api: ApiRouter, deps: InboxApiDeps): void 
 		summary: 'List channels',
 		tag: 'channels',
 		access: 'member',
+		response: z.object({ data: z.array(channelViewSchema) }),
 		handler: async ({ caller }) => ({ data: await listChannels(db, caller.workspaceId) }),
 	});
 
@@ -86,6 +88,7 @@ export function registerChannelRoutes(api: ApiRouter, deps: InboxApiDeps): void 
 			connect: z.boolean().default(true).describe('create: start pairing at once (a QR, or a pairing code with phoneNumber).'),
 			phoneNumber: phoneNumber.optional().describe('Pair by code instead of scanning: the number to link, with country code.'),
 		}),
+		response: z.object({ channel: channelViewSchema, webhookSecret: z.string().describe('Shown only this once') }),
 		handler: async ({ caller, body }) => deps.channels.addChannel(caller.workspaceId, body),
 	});
 
@@ -96,6 +99,7 @@ export function registerChannelRoutes(api: ApiRouter, deps: InboxApiDeps): void 
 		tag: 'channels',
 		access: 'member',
 		params: channelParams,
+		response: channelViewSchema,
 		handler: async ({ caller, params }) => getChannel(db, caller.workspaceId, params.channelId),
 	});
 
@@ -115,6 +119,7 @@ export function registerChannelRoutes(api: ApiRouter, deps: InboxApiDeps): void 
 			})
 			.partial()
 			.refine((v) => Object.keys(v).length > 0, 'Send at least one field to change.'),
+		response: channelViewSchema,
 		handler: async ({ caller, params, body }) => editChannel(db, integrationsKey, caller.workspaceId, params.channelId, body),
 	});
 
@@ -179,6 +184,7 @@ export function registerChannelRoutes(api: ApiRouter, deps: InboxApiDeps): void 
 			tag: 'channels',
 			access: 'admin',
 			params: channelParams,
+			response: channelViewSchema,
 			handler: async ({ caller, params }) =>
 				name === 'reconnect'
 					? deps.channels.reconnect(caller.workspaceId, params.channelId, 'admin')

@@ -1,36 +1,11 @@
+import type { z } from 'zod/v4';
 import type { Queryable } from '../../db/db';
 import { isoTimestamp } from '../api/iso-timestamp';
 import { ViewFields } from '../api/view-fields';
+import type { conversationViewSchema } from './conversation-view-schema';
 
-/** A conversation as lists and pages show it, with the contact it is with. */
-export interface ConversationSummary {
-	id: string;
-	channelId: string;
-	contactId: string;
-	leadId: string | null;
-	chatJid: string;
-	isGroup: boolean;
-	assigneeId: string | null;
-	status: 'open' | 'pending' | 'resolved' | 'snoozed';
-	snoozedUntil: string | null;
-	resolvedAt: string | null;
-	/** The AI auto-reply's state (active, paused, handed_off, off), apart from the workflow status; why, and since when. */
-	aiState: string;
-	aiStateReason: string | null;
-	aiStateChangedAt: string | null;
-	unreadCount: number;
-	lastMessageAt: string | null;
-	lastMessagePreview: string | null;
-	lastMessageDirection: string | null;
-	lastInboundAt: string | null;
-	agentLastSeenAt: string | null;
-	contactPresence: string | null;
-	tags: string[];
-	lastActivityAt: string;
-	createdAt: string;
-	updatedAt: string;
-	contact: { id: string; name: string | null; pushName: string | null; phoneE164: string | null; waJid: string | null; avatarUrl: string | null; isGroup: boolean };
-}
+/** A conversation as lists and pages show it, with the contact it is with; its fields are documented in conversation-view-schema.ts. */
+export type ConversationSummary = z.infer<typeof conversationViewSchema>;
 
 /** The view's fields: [name in the answer, SQL over conversations `c` and their contact `ct`]. */
 const CONVERSATION_VIEW = new ViewFields<ConversationSummary>([

@@ -5,10 +5,12 @@ import type { InboxApiDeps } from '../inbox-deps';
 import { markConversationRead } from '../messages/mark-read';
 import { markConversationUnread } from '../messages/mark-unread';
 import { addPrivateNote } from '../messages/private-note';
+import { threadMessagePageSchema, threadMessageSchema } from '../messages/message-view-schema';
 import { listThread } from '../messages/thread';
 import { assignConversation } from './assignment';
 import { ASSIGNEE_TABS, listConversations, STATUS_FILTERS, TAB_COUNT_CAP } from './conversation-list';
 import { findConversation } from './conversation-view';
+import { conversationPageSchema, conversationViewSchema } from './conversation-view-schema';
 import { sendReadReceipt } from './read-receipt';
 import { changeConversationStatus } from './status-change';
 
@@ -46,6 +48,7 @@ export function registerConversationRoutes(api: ApiRouter, deps: InboxApiDeps): 
 		tag: 'conversations',
 		access: 'member',
 		query: listQuery,
+		response: conversationPageSchema,
 		handler: async ({ caller, query }) => {
 			if (query.channelId) {
 				const { rows } = await db.query('SELECT 1 FROM whatsapp_channels WHERE workspace_id = $1 AND id = $2', [caller.workspaceId, query.channelId]);
@@ -71,6 +74,7 @@ export function registerConversationRoutes(api: ApiRouter, deps: InboxApiDeps): 
 		tag: 'conversations',
 		access: 'member',
 		params: conversationParams,
+		response: conversationViewSchema,
 		handler: async ({ caller, params }) => {
 			const conversation = await findConversation(db, caller.workspaceId, params.conversationId);
 			if (!conversation) throw notFound('Conversation');
@@ -86,6 +90,7 @@ export function registerConversationRoutes(api: ApiRouter, deps: InboxApiDeps): 
 		access: 'member',
 		params: conversationParams,
 		query: threadQuery,
+		response: threadMessagePageSchema,
 		handler: async ({ caller, params, query }) => {
 			if (!(await findConversation(db, caller.workspaceId, params.conversationId))) throw notFound('Conversation');
 			const page = await listThread(db, caller.workspaceId, params.conversationId, query);
@@ -101,6 +106,7 @@ export function registerConversationRoutes(api: ApiRouter, deps: InboxApiDeps): 
 		access: 'member',
 		params: conversationParams,
 		body: z.object({ assigneeId: z.uuid().nullable(), note: z.string().trim().min(1).max(1000).optional() }),
+		response: conversationViewSchema,
 		handler: async ({ caller, params, body }) => {
 			const result = await assignConversation(db, caller, params.conversationId, body);
 			await publisher.publish(caller.workspaceId, result.events);
@@ -116,6 +122,7 @@ export function registerConversationRoutes(api: ApiRouter, deps: InboxApiDeps): 
 		access: 'member',
 		params: conversationParams,
 		body: z.object({ status: z.enum(['open', 'pending', 'resolved', 'snoozed']), snoozedUntil: z.iso.datetime({ offset: true }).optional() }),
+		response: conversationViewSchema,
 		handler: async ({ caller, params, body }) => {
 			const result = await changeConversationStatus(db, caller, params.conversationId, body);
 			await publisher.publish(caller.workspaceId, result.events);
@@ -131,6 +138,7 @@ export function registerConversationRoutes(api: ApiRouter, deps: InboxApiDeps): 
 		access: 'member',
 		params: conversationParams,
 		body: z.object({ body: z.string().trim().min(1).max(10_000) }),
+		response: threadMessageSchema,
 		successStatus: 201,
 		handler: async ({ caller, params, body }) => {
 			const result = await addPrivateNote(db, caller, params.conversationId, body.body);

@@ -1,60 +1,11 @@
+import type { z } from 'zod/v4';
 import type { Queryable } from '../../db/db';
 import { isoTimestamp } from '../api/iso-timestamp';
 import { ViewFields } from '../api/view-fields';
+import type { threadMessageSchema } from './message-view-schema';
 
-/** A message as a thread shows it, with the reactions people left on it. */
-export interface ThreadMessage {
-	id: string;
-	conversationId: string;
-	channelId: string;
-	waMessageId: string | null;
-	clientMessageId: string | null;
-	direction: 'inbound' | 'outbound' | 'internal';
-	fromMe: boolean;
-	type: string;
-	body: string | null;
-	/** id: the file in the media store (GET /api/v1/media/{id}); null until a capture is tracked for it. */
-	media: {
-		id: string | null;
-		url: string | null;
-		storageKey: string | null;
-		mimeType: string | null;
-		fileName: string | null;
-		sizeBytes: number | null;
-		durationSeconds: number | null;
-	} | null;
-	details: Record<string, unknown> | null;
-	quotedWaMessageId: string | null;
-	reactionTargetWaMessageId: string | null;
-	senderJid: string | null;
-	senderName: string | null;
-	status: string;
-	error: string | null;
-	/** Outbox rows: machine-readable reason of the last failure (not_on_whatsapp, timeout, http_500, cancelled…). */
-	errorCode: string | null;
-	/** Outbox rows: 'reply' (goes at once) or 'proactive' (paced); null for everything the outbox did not queue. */
-	origin: 'reply' | 'proactive' | null;
-	/** Outbox rows: sends tried so far (at most five). */
-	attempts: number;
-	/** Held back by pacing ("Mensagens em fila para evitar bloqueio"), with the time it is expected to go. */
-	paced: boolean;
-	expectedSendAt: string | null;
-	/** When the worker tries next (a retry's back-off, a 429's Retry-After). */
-	nextAttemptAt: string | null;
-	sentByUserId: string | null;
-	/** Queued by the AI auto-reply (its replies, away and hand-off messages). */
-	sentByAi: boolean;
-	/** A voice note's transcript, when the AI transcribed it. */
-	transcript: string | null;
-	isEdited: boolean;
-	editedAt: string | null;
-	isDeleted: boolean;
-	deletedAt: string | null;
-	waTimestamp: string | null;
-	threadAt: string;
-	createdAt: string;
-	reactions: Array<{ emoji: string; reactorJid: string; fromMe: boolean }>;
-}
+/** A message as a thread shows it, with the reactions people left on it; its fields are documented in message-view-schema.ts. */
+export type ThreadMessage = z.infer<typeof threadMessageSchema>;
 
 /** The view's fields: [name in the answer, SQL over messages `m`]. */
 const MESSAGE_VIEW = new ViewFields<ThreadMessage>([

@@ -3307,7 +3307,61 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        data: {
+                            baseUrl: string;
+                            connectedAt: string | null;
+                            createdAt: string;
+                            disconnectedAt: string | null;
+                            hasApiKey: boolean;
+                            healthCheckedAt: string | null;
+                            healthFailures: number;
+                            /** Format: uuid */
+                            id: string;
+                            instanceName: string;
+                            /** @description The server created the Evolution instance: removing the channel deletes it unless asked to only detach */
+                            instanceOwned: boolean;
+                            lastEventAt: string | null;
+                            name: string;
+                            /** @description Someone has to scan a QR (or type a pairing code) before the channel works again */
+                            needsPairing: boolean;
+                            outboxPausedDetail: string | null;
+                            /** @description The outbox holding this channel's messages (breaker_open: all; proactive_paused: proactive sends), and why */
+                            outboxPausedReason: string | null;
+                            phoneE164: string | null;
+                            profileName: string | null;
+                            profilePictureUrl: string | null;
+                            /** @enum {string} */
+                            provider: "evolution" | "waha";
+                            /** @description Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts) */
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /**
+                             * @description The lifecycle state (server/src/channels/channel-status.ts)
+                             * @enum {string}
+                             */
+                            status: "created" | "connecting" | "connected" | "disconnected" | "logged_out" | "expired" | "error";
+                            statusChangedAt: string | null;
+                            /** @description WhatsApp's code for the last close (401 logged out, 403 forbidden, 428…) */
+                            statusCode: number | null;
+                            /** @description What the provider said, when it said something more (an Evolution error, a WhatsApp code) */
+                            statusDetail: string | null;
+                            /** @description The reason as a sentence, pt-BR and English */
+                            statusMessage: {
+                                en: string;
+                                "pt-BR": string;
+                            } | null;
+                            /** @description Why: a logged-out number (needs a new QR) is told apart from a dropped connection */
+                            statusReason: string | null;
+                            updatedAt: string;
+                            waJid: string | null;
+                            /** @description Where the provider posts its webhooks */
+                            webhookPath: string;
+                        }[];
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -3389,7 +3443,63 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        channel: {
+                            baseUrl: string;
+                            connectedAt: string | null;
+                            createdAt: string;
+                            disconnectedAt: string | null;
+                            hasApiKey: boolean;
+                            healthCheckedAt: string | null;
+                            healthFailures: number;
+                            /** Format: uuid */
+                            id: string;
+                            instanceName: string;
+                            /** @description The server created the Evolution instance: removing the channel deletes it unless asked to only detach */
+                            instanceOwned: boolean;
+                            lastEventAt: string | null;
+                            name: string;
+                            /** @description Someone has to scan a QR (or type a pairing code) before the channel works again */
+                            needsPairing: boolean;
+                            outboxPausedDetail: string | null;
+                            /** @description The outbox holding this channel's messages (breaker_open: all; proactive_paused: proactive sends), and why */
+                            outboxPausedReason: string | null;
+                            phoneE164: string | null;
+                            profileName: string | null;
+                            profilePictureUrl: string | null;
+                            /** @enum {string} */
+                            provider: "evolution" | "waha";
+                            /** @description Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts) */
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /**
+                             * @description The lifecycle state (server/src/channels/channel-status.ts)
+                             * @enum {string}
+                             */
+                            status: "created" | "connecting" | "connected" | "disconnected" | "logged_out" | "expired" | "error";
+                            statusChangedAt: string | null;
+                            /** @description WhatsApp's code for the last close (401 logged out, 403 forbidden, 428…) */
+                            statusCode: number | null;
+                            /** @description What the provider said, when it said something more (an Evolution error, a WhatsApp code) */
+                            statusDetail: string | null;
+                            /** @description The reason as a sentence, pt-BR and English */
+                            statusMessage: {
+                                en: string;
+                                "pt-BR": string;
+                            } | null;
+                            /** @description Why: a logged-out number (needs a new QR) is told apart from a dropped connection */
+                            statusReason: string | null;
+                            updatedAt: string;
+                            waJid: string | null;
+                            /** @description Where the provider posts its webhooks */
+                            webhookPath: string;
+                        };
+                        /** @description Shown only this once */
+                        webhookSecret: string;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -3436,7 +3546,59 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        baseUrl: string;
+                        connectedAt: string | null;
+                        createdAt: string;
+                        disconnectedAt: string | null;
+                        hasApiKey: boolean;
+                        healthCheckedAt: string | null;
+                        healthFailures: number;
+                        /** Format: uuid */
+                        id: string;
+                        instanceName: string;
+                        /** @description The server created the Evolution instance: removing the channel deletes it unless asked to only detach */
+                        instanceOwned: boolean;
+                        lastEventAt: string | null;
+                        name: string;
+                        /** @description Someone has to scan a QR (or type a pairing code) before the channel works again */
+                        needsPairing: boolean;
+                        outboxPausedDetail: string | null;
+                        /** @description The outbox holding this channel's messages (breaker_open: all; proactive_paused: proactive sends), and why */
+                        outboxPausedReason: string | null;
+                        phoneE164: string | null;
+                        profileName: string | null;
+                        profilePictureUrl: string | null;
+                        /** @enum {string} */
+                        provider: "evolution" | "waha";
+                        /** @description Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts) */
+                        settings: {
+                            [key: string]: unknown;
+                        };
+                        /**
+                         * @description The lifecycle state (server/src/channels/channel-status.ts)
+                         * @enum {string}
+                         */
+                        status: "created" | "connecting" | "connected" | "disconnected" | "logged_out" | "expired" | "error";
+                        statusChangedAt: string | null;
+                        /** @description WhatsApp's code for the last close (401 logged out, 403 forbidden, 428…) */
+                        statusCode: number | null;
+                        /** @description What the provider said, when it said something more (an Evolution error, a WhatsApp code) */
+                        statusDetail: string | null;
+                        /** @description The reason as a sentence, pt-BR and English */
+                        statusMessage: {
+                            en: string;
+                            "pt-BR": string;
+                        } | null;
+                        /** @description Why: a logged-out number (needs a new QR) is told apart from a dropped connection */
+                        statusReason: string | null;
+                        updatedAt: string;
+                        waJid: string | null;
+                        /** @description Where the provider posts its webhooks */
+                        webhookPath: string;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -3566,7 +3728,59 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        baseUrl: string;
+                        connectedAt: string | null;
+                        createdAt: string;
+                        disconnectedAt: string | null;
+                        hasApiKey: boolean;
+                        healthCheckedAt: string | null;
+                        healthFailures: number;
+                        /** Format: uuid */
+                        id: string;
+                        instanceName: string;
+                        /** @description The server created the Evolution instance: removing the channel deletes it unless asked to only detach */
+                        instanceOwned: boolean;
+                        lastEventAt: string | null;
+                        name: string;
+                        /** @description Someone has to scan a QR (or type a pairing code) before the channel works again */
+                        needsPairing: boolean;
+                        outboxPausedDetail: string | null;
+                        /** @description The outbox holding this channel's messages (breaker_open: all; proactive_paused: proactive sends), and why */
+                        outboxPausedReason: string | null;
+                        phoneE164: string | null;
+                        profileName: string | null;
+                        profilePictureUrl: string | null;
+                        /** @enum {string} */
+                        provider: "evolution" | "waha";
+                        /** @description Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts) */
+                        settings: {
+                            [key: string]: unknown;
+                        };
+                        /**
+                         * @description The lifecycle state (server/src/channels/channel-status.ts)
+                         * @enum {string}
+                         */
+                        status: "created" | "connecting" | "connected" | "disconnected" | "logged_out" | "expired" | "error";
+                        statusChangedAt: string | null;
+                        /** @description WhatsApp's code for the last close (401 logged out, 403 forbidden, 428…) */
+                        statusCode: number | null;
+                        /** @description What the provider said, when it said something more (an Evolution error, a WhatsApp code) */
+                        statusDetail: string | null;
+                        /** @description The reason as a sentence, pt-BR and English */
+                        statusMessage: {
+                            en: string;
+                            "pt-BR": string;
+                        } | null;
+                        /** @description Why: a logged-out number (needs a new QR) is told apart from a dropped connection */
+                        statusReason: string | null;
+                        updatedAt: string;
+                        waJid: string | null;
+                        /** @description Where the provider posts its webhooks */
+                        webhookPath: string;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -3716,7 +3930,59 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        baseUrl: string;
+                        connectedAt: string | null;
+                        createdAt: string;
+                        disconnectedAt: string | null;
+                        hasApiKey: boolean;
+                        healthCheckedAt: string | null;
+                        healthFailures: number;
+                        /** Format: uuid */
+                        id: string;
+                        instanceName: string;
+                        /** @description The server created the Evolution instance: removing the channel deletes it unless asked to only detach */
+                        instanceOwned: boolean;
+                        lastEventAt: string | null;
+                        name: string;
+                        /** @description Someone has to scan a QR (or type a pairing code) before the channel works again */
+                        needsPairing: boolean;
+                        outboxPausedDetail: string | null;
+                        /** @description The outbox holding this channel's messages (breaker_open: all; proactive_paused: proactive sends), and why */
+                        outboxPausedReason: string | null;
+                        phoneE164: string | null;
+                        profileName: string | null;
+                        profilePictureUrl: string | null;
+                        /** @enum {string} */
+                        provider: "evolution" | "waha";
+                        /** @description Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts) */
+                        settings: {
+                            [key: string]: unknown;
+                        };
+                        /**
+                         * @description The lifecycle state (server/src/channels/channel-status.ts)
+                         * @enum {string}
+                         */
+                        status: "created" | "connecting" | "connected" | "disconnected" | "logged_out" | "expired" | "error";
+                        statusChangedAt: string | null;
+                        /** @description WhatsApp's code for the last close (401 logged out, 403 forbidden, 428…) */
+                        statusCode: number | null;
+                        /** @description What the provider said, when it said something more (an Evolution error, a WhatsApp code) */
+                        statusDetail: string | null;
+                        /** @description The reason as a sentence, pt-BR and English */
+                        statusMessage: {
+                            en: string;
+                            "pt-BR": string;
+                        } | null;
+                        /** @description Why: a logged-out number (needs a new QR) is told apart from a dropped connection */
+                        statusReason: string | null;
+                        updatedAt: string;
+                        waJid: string | null;
+                        /** @description Where the provider posts its webhooks */
+                        webhookPath: string;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -3951,7 +4217,59 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        baseUrl: string;
+                        connectedAt: string | null;
+                        createdAt: string;
+                        disconnectedAt: string | null;
+                        hasApiKey: boolean;
+                        healthCheckedAt: string | null;
+                        healthFailures: number;
+                        /** Format: uuid */
+                        id: string;
+                        instanceName: string;
+                        /** @description The server created the Evolution instance: removing the channel deletes it unless asked to only detach */
+                        instanceOwned: boolean;
+                        lastEventAt: string | null;
+                        name: string;
+                        /** @description Someone has to scan a QR (or type a pairing code) before the channel works again */
+                        needsPairing: boolean;
+                        outboxPausedDetail: string | null;
+                        /** @description The outbox holding this channel's messages (breaker_open: all; proactive_paused: proactive sends), and why */
+                        outboxPausedReason: string | null;
+                        phoneE164: string | null;
+                        profileName: string | null;
+                        profilePictureUrl: string | null;
+                        /** @enum {string} */
+                        provider: "evolution" | "waha";
+                        /** @description Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts) */
+                        settings: {
+                            [key: string]: unknown;
+                        };
+                        /**
+                         * @description The lifecycle state (server/src/channels/channel-status.ts)
+                         * @enum {string}
+                         */
+                        status: "created" | "connecting" | "connected" | "disconnected" | "logged_out" | "expired" | "error";
+                        statusChangedAt: string | null;
+                        /** @description WhatsApp's code for the last close (401 logged out, 403 forbidden, 428…) */
+                        statusCode: number | null;
+                        /** @description What the provider said, when it said something more (an Evolution error, a WhatsApp code) */
+                        statusDetail: string | null;
+                        /** @description The reason as a sentence, pt-BR and English */
+                        statusMessage: {
+                            en: string;
+                            "pt-BR": string;
+                        } | null;
+                        /** @description Why: a logged-out number (needs a new QR) is told apart from a dropped connection */
+                        statusReason: string | null;
+                        updatedAt: string;
+                        waJid: string | null;
+                        /** @description Where the provider posts its webhooks */
+                        webhookPath: string;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -3998,7 +4316,59 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        baseUrl: string;
+                        connectedAt: string | null;
+                        createdAt: string;
+                        disconnectedAt: string | null;
+                        hasApiKey: boolean;
+                        healthCheckedAt: string | null;
+                        healthFailures: number;
+                        /** Format: uuid */
+                        id: string;
+                        instanceName: string;
+                        /** @description The server created the Evolution instance: removing the channel deletes it unless asked to only detach */
+                        instanceOwned: boolean;
+                        lastEventAt: string | null;
+                        name: string;
+                        /** @description Someone has to scan a QR (or type a pairing code) before the channel works again */
+                        needsPairing: boolean;
+                        outboxPausedDetail: string | null;
+                        /** @description The outbox holding this channel's messages (breaker_open: all; proactive_paused: proactive sends), and why */
+                        outboxPausedReason: string | null;
+                        phoneE164: string | null;
+                        profileName: string | null;
+                        profilePictureUrl: string | null;
+                        /** @enum {string} */
+                        provider: "evolution" | "waha";
+                        /** @description Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts) */
+                        settings: {
+                            [key: string]: unknown;
+                        };
+                        /**
+                         * @description The lifecycle state (server/src/channels/channel-status.ts)
+                         * @enum {string}
+                         */
+                        status: "created" | "connecting" | "connected" | "disconnected" | "logged_out" | "expired" | "error";
+                        statusChangedAt: string | null;
+                        /** @description WhatsApp's code for the last close (401 logged out, 403 forbidden, 428…) */
+                        statusCode: number | null;
+                        /** @description What the provider said, when it said something more (an Evolution error, a WhatsApp code) */
+                        statusDetail: string | null;
+                        /** @description The reason as a sentence, pt-BR and English */
+                        statusMessage: {
+                            en: string;
+                            "pt-BR": string;
+                        } | null;
+                        /** @description Why: a logged-out number (needs a new QR) is told apart from a dropped connection */
+                        statusReason: string | null;
+                        updatedAt: string;
+                        waJid: string | null;
+                        /** @description Where the provider posts its webhooks */
+                        webhookPath: string;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -4856,7 +5226,65 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        data: {
+                            agentLastSeenAt: string | null;
+                            /** @description The AI auto-reply here, apart from the workflow status: active, paused (an attendant acted), handed_off, off */
+                            aiState: string;
+                            aiStateChangedAt: string | null;
+                            /** @description Why the AI state last changed */
+                            aiStateReason: string | null;
+                            assigneeId: string | null;
+                            /** Format: uuid */
+                            channelId: string;
+                            chatJid: string;
+                            contact: {
+                                avatarUrl: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                isGroup: boolean;
+                                name: string | null;
+                                phoneE164: string | null;
+                                /** @description The name the contact set on WhatsApp */
+                                pushName: string | null;
+                                waJid: string | null;
+                            };
+                            /** Format: uuid */
+                            contactId: string;
+                            /** @description The contact's last presence (composing, recording, available…) */
+                            contactPresence: string | null;
+                            createdAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            isGroup: boolean;
+                            lastActivityAt: string;
+                            lastInboundAt: string | null;
+                            lastMessageAt: string | null;
+                            /** @description inbound, outbound or internal */
+                            lastMessageDirection: string | null;
+                            lastMessagePreview: string | null;
+                            leadId: string | null;
+                            resolvedAt: string | null;
+                            snoozedUntil: string | null;
+                            /** @enum {string} */
+                            status: "open" | "pending" | "resolved" | "snoozed";
+                            tags: string[];
+                            unreadCount: number;
+                            updatedAt: string;
+                        }[];
+                        meta: {
+                            /** @description The counts stop here: a page shows "999+" */
+                            countCap: number;
+                            counts: {
+                                all: number;
+                                mine: number;
+                                unassigned: number;
+                            };
+                            nextCursor: string | null;
+                        };
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -4903,7 +5331,53 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        agentLastSeenAt: string | null;
+                        /** @description The AI auto-reply here, apart from the workflow status: active, paused (an attendant acted), handed_off, off */
+                        aiState: string;
+                        aiStateChangedAt: string | null;
+                        /** @description Why the AI state last changed */
+                        aiStateReason: string | null;
+                        assigneeId: string | null;
+                        /** Format: uuid */
+                        channelId: string;
+                        chatJid: string;
+                        contact: {
+                            avatarUrl: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            isGroup: boolean;
+                            name: string | null;
+                            phoneE164: string | null;
+                            /** @description The name the contact set on WhatsApp */
+                            pushName: string | null;
+                            waJid: string | null;
+                        };
+                        /** Format: uuid */
+                        contactId: string;
+                        /** @description The contact's last presence (composing, recording, available…) */
+                        contactPresence: string | null;
+                        createdAt: string;
+                        /** Format: uuid */
+                        id: string;
+                        isGroup: boolean;
+                        lastActivityAt: string;
+                        lastInboundAt: string | null;
+                        lastMessageAt: string | null;
+                        /** @description inbound, outbound or internal */
+                        lastMessageDirection: string | null;
+                        lastMessagePreview: string | null;
+                        leadId: string | null;
+                        resolvedAt: string | null;
+                        snoozedUntil: string | null;
+                        /** @enum {string} */
+                        status: "open" | "pending" | "resolved" | "snoozed";
+                        tags: string[];
+                        unreadCount: number;
+                        updatedAt: string;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -5004,7 +5478,53 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        agentLastSeenAt: string | null;
+                        /** @description The AI auto-reply here, apart from the workflow status: active, paused (an attendant acted), handed_off, off */
+                        aiState: string;
+                        aiStateChangedAt: string | null;
+                        /** @description Why the AI state last changed */
+                        aiStateReason: string | null;
+                        assigneeId: string | null;
+                        /** Format: uuid */
+                        channelId: string;
+                        chatJid: string;
+                        contact: {
+                            avatarUrl: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            isGroup: boolean;
+                            name: string | null;
+                            phoneE164: string | null;
+                            /** @description The name the contact set on WhatsApp */
+                            pushName: string | null;
+                            waJid: string | null;
+                        };
+                        /** Format: uuid */
+                        contactId: string;
+                        /** @description The contact's last presence (composing, recording, available…) */
+                        contactPresence: string | null;
+                        createdAt: string;
+                        /** Format: uuid */
+                        id: string;
+                        isGroup: boolean;
+                        lastActivityAt: string;
+                        lastInboundAt: string | null;
+                        lastMessageAt: string | null;
+                        /** @description inbound, outbound or internal */
+                        lastMessageDirection: string | null;
+                        lastMessagePreview: string | null;
+                        leadId: string | null;
+                        resolvedAt: string | null;
+                        snoozedUntil: string | null;
+                        /** @enum {string} */
+                        status: "open" | "pending" | "resolved" | "snoozed";
+                        tags: string[];
+                        unreadCount: number;
+                        updatedAt: string;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -5058,7 +5578,53 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        agentLastSeenAt: string | null;
+                        /** @description The AI auto-reply here, apart from the workflow status: active, paused (an attendant acted), handed_off, off */
+                        aiState: string;
+                        aiStateChangedAt: string | null;
+                        /** @description Why the AI state last changed */
+                        aiStateReason: string | null;
+                        assigneeId: string | null;
+                        /** Format: uuid */
+                        channelId: string;
+                        chatJid: string;
+                        contact: {
+                            avatarUrl: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            isGroup: boolean;
+                            name: string | null;
+                            phoneE164: string | null;
+                            /** @description The name the contact set on WhatsApp */
+                            pushName: string | null;
+                            waJid: string | null;
+                        };
+                        /** Format: uuid */
+                        contactId: string;
+                        /** @description The contact's last presence (composing, recording, available…) */
+                        contactPresence: string | null;
+                        createdAt: string;
+                        /** Format: uuid */
+                        id: string;
+                        isGroup: boolean;
+                        lastActivityAt: string;
+                        lastInboundAt: string | null;
+                        lastMessageAt: string | null;
+                        /** @description inbound, outbound or internal */
+                        lastMessageDirection: string | null;
+                        lastMessagePreview: string | null;
+                        leadId: string | null;
+                        resolvedAt: string | null;
+                        snoozedUntil: string | null;
+                        /** @enum {string} */
+                        status: "open" | "pending" | "resolved" | "snoozed";
+                        tags: string[];
+                        unreadCount: number;
+                        updatedAt: string;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -5109,7 +5675,80 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description Outbox rows: sends tried so far (at most five) */
+                            attempts: number;
+                            body: string | null;
+                            /** Format: uuid */
+                            channelId: string;
+                            clientMessageId: string | null;
+                            /** Format: uuid */
+                            conversationId: string;
+                            createdAt: string;
+                            deletedAt: string | null;
+                            /** @description What a type carries besides its body: a system line's kind and variables (assignment, status, ai…), a location, a contact card */
+                            details: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @enum {string} */
+                            direction: "inbound" | "outbound" | "internal";
+                            editedAt: string | null;
+                            error: string | null;
+                            /** @description Outbox rows: machine-readable reason of the last failure (not_on_whatsapp, timeout, http_500, cancelled…) */
+                            errorCode: string | null;
+                            expectedSendAt: string | null;
+                            fromMe: boolean;
+                            /** Format: uuid */
+                            id: string;
+                            isDeleted: boolean;
+                            isEdited: boolean;
+                            media: {
+                                durationSeconds: number | null;
+                                fileName: string | null;
+                                /** @description The file in the media store (GET /api/v1/media/{id}); null until a capture is tracked for it */
+                                id: string | null;
+                                mimeType: string | null;
+                                sizeBytes: number | null;
+                                storageKey: string | null;
+                                url: string | null;
+                            } | null;
+                            /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
+                            nextAttemptAt: string | null;
+                            /** @description Outbox rows: 'reply' (goes at once) or 'proactive' (paced); null for everything the outbox did not queue */
+                            origin: ("reply" | "proactive") | null;
+                            /** @description Held back by pacing ("Mensagens em fila para evitar bloqueio") until about expectedSendAt */
+                            paced: boolean;
+                            quotedWaMessageId: string | null;
+                            reactions: {
+                                emoji: string;
+                                fromMe: boolean;
+                                reactorJid: string;
+                            }[];
+                            reactionTargetWaMessageId: string | null;
+                            senderJid: string | null;
+                            senderName: string | null;
+                            /** @description Queued by the AI auto-reply (its replies, away and hand-off messages) */
+                            sentByAi: boolean;
+                            sentByUserId: string | null;
+                            /** @description queued, sending, sent, delivered, read, failed, cancelled… */
+                            status: string;
+                            /** @description Where the message sits in the thread (WhatsApp time, else when it was stored) */
+                            threadAt: string;
+                            /** @description A voice note's transcript, when the AI transcribed it */
+                            transcript: string | null;
+                            /** @description text, image, video, audio, document, sticker, location, contact, reaction, note, system… */
+                            type: string;
+                            waMessageId: string | null;
+                            waTimestamp: string | null;
+                        }[];
+                        meta: {
+                            /** @description `before` for the page of older messages */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -5232,7 +5871,74 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description Outbox rows: sends tried so far (at most five) */
+                        attempts: number;
+                        body: string | null;
+                        /** Format: uuid */
+                        channelId: string;
+                        clientMessageId: string | null;
+                        /** Format: uuid */
+                        conversationId: string;
+                        createdAt: string;
+                        deletedAt: string | null;
+                        /** @description What a type carries besides its body: a system line's kind and variables (assignment, status, ai…), a location, a contact card */
+                        details: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @enum {string} */
+                        direction: "inbound" | "outbound" | "internal";
+                        editedAt: string | null;
+                        error: string | null;
+                        /** @description Outbox rows: machine-readable reason of the last failure (not_on_whatsapp, timeout, http_500, cancelled…) */
+                        errorCode: string | null;
+                        expectedSendAt: string | null;
+                        fromMe: boolean;
+                        /** Format: uuid */
+                        id: string;
+                        isDeleted: boolean;
+                        isEdited: boolean;
+                        media: {
+                            durationSeconds: number | null;
+                            fileName: string | null;
+                            /** @description The file in the media store (GET /api/v1/media/{id}); null until a capture is tracked for it */
+                            id: string | null;
+                            mimeType: string | null;
+                            sizeBytes: number | null;
+                            storageKey: string | null;
+                            url: string | null;
+                        } | null;
+                        /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
+                        nextAttemptAt: string | null;
+                        /** @description Outbox rows: 'reply' (goes at once) or 'proactive' (paced); null for everything the outbox did not queue */
+                        origin: ("reply" | "proactive") | null;
+                        /** @description Held back by pacing ("Mensagens em fila para evitar bloqueio") until about expectedSendAt */
+                        paced: boolean;
+                        quotedWaMessageId: string | null;
+                        reactions: {
+                            emoji: string;
+                            fromMe: boolean;
+                            reactorJid: string;
+                        }[];
+                        reactionTargetWaMessageId: string | null;
+                        senderJid: string | null;
+                        senderName: string | null;
+                        /** @description Queued by the AI auto-reply (its replies, away and hand-off messages) */
+                        sentByAi: boolean;
+                        sentByUserId: string | null;
+                        /** @description queued, sending, sent, delivered, read, failed, cancelled… */
+                        status: string;
+                        /** @description Where the message sits in the thread (WhatsApp time, else when it was stored) */
+                        threadAt: string;
+                        /** @description A voice note's transcript, when the AI transcribed it */
+                        transcript: string | null;
+                        /** @description text, image, video, audio, document, sticker, location, contact, reaction, note, system… */
+                        type: string;
+                        waMessageId: string | null;
+                        waTimestamp: string | null;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -5303,7 +6009,74 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description Outbox rows: sends tried so far (at most five) */
+                        attempts: number;
+                        body: string | null;
+                        /** Format: uuid */
+                        channelId: string;
+                        clientMessageId: string | null;
+                        /** Format: uuid */
+                        conversationId: string;
+                        createdAt: string;
+                        deletedAt: string | null;
+                        /** @description What a type carries besides its body: a system line's kind and variables (assignment, status, ai…), a location, a contact card */
+                        details: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @enum {string} */
+                        direction: "inbound" | "outbound" | "internal";
+                        editedAt: string | null;
+                        error: string | null;
+                        /** @description Outbox rows: machine-readable reason of the last failure (not_on_whatsapp, timeout, http_500, cancelled…) */
+                        errorCode: string | null;
+                        expectedSendAt: string | null;
+                        fromMe: boolean;
+                        /** Format: uuid */
+                        id: string;
+                        isDeleted: boolean;
+                        isEdited: boolean;
+                        media: {
+                            durationSeconds: number | null;
+                            fileName: string | null;
+                            /** @description The file in the media store (GET /api/v1/media/{id}); null until a capture is tracked for it */
+                            id: string | null;
+                            mimeType: string | null;
+                            sizeBytes: number | null;
+                            storageKey: string | null;
+                            url: string | null;
+                        } | null;
+                        /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
+                        nextAttemptAt: string | null;
+                        /** @description Outbox rows: 'reply' (goes at once) or 'proactive' (paced); null for everything the outbox did not queue */
+                        origin: ("reply" | "proactive") | null;
+                        /** @description Held back by pacing ("Mensagens em fila para evitar bloqueio") until about expectedSendAt */
+                        paced: boolean;
+                        quotedWaMessageId: string | null;
+                        reactions: {
+                            emoji: string;
+                            fromMe: boolean;
+                            reactorJid: string;
+                        }[];
+                        reactionTargetWaMessageId: string | null;
+                        senderJid: string | null;
+                        senderName: string | null;
+                        /** @description Queued by the AI auto-reply (its replies, away and hand-off messages) */
+                        sentByAi: boolean;
+                        sentByUserId: string | null;
+                        /** @description queued, sending, sent, delivered, read, failed, cancelled… */
+                        status: string;
+                        /** @description Where the message sits in the thread (WhatsApp time, else when it was stored) */
+                        threadAt: string;
+                        /** @description A voice note's transcript, when the AI transcribed it */
+                        transcript: string | null;
+                        /** @description text, image, video, audio, document, sticker, location, contact, reaction, note, system… */
+                        type: string;
+                        waMessageId: string | null;
+                        waTimestamp: string | null;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -5562,7 +6335,53 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        agentLastSeenAt: string | null;
+                        /** @description The AI auto-reply here, apart from the workflow status: active, paused (an attendant acted), handed_off, off */
+                        aiState: string;
+                        aiStateChangedAt: string | null;
+                        /** @description Why the AI state last changed */
+                        aiStateReason: string | null;
+                        assigneeId: string | null;
+                        /** Format: uuid */
+                        channelId: string;
+                        chatJid: string;
+                        contact: {
+                            avatarUrl: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            isGroup: boolean;
+                            name: string | null;
+                            phoneE164: string | null;
+                            /** @description The name the contact set on WhatsApp */
+                            pushName: string | null;
+                            waJid: string | null;
+                        };
+                        /** Format: uuid */
+                        contactId: string;
+                        /** @description The contact's last presence (composing, recording, available…) */
+                        contactPresence: string | null;
+                        createdAt: string;
+                        /** Format: uuid */
+                        id: string;
+                        isGroup: boolean;
+                        lastActivityAt: string;
+                        lastInboundAt: string | null;
+                        lastMessageAt: string | null;
+                        /** @description inbound, outbound or internal */
+                        lastMessageDirection: string | null;
+                        lastMessagePreview: string | null;
+                        leadId: string | null;
+                        resolvedAt: string | null;
+                        snoozedUntil: string | null;
+                        /** @enum {string} */
+                        status: "open" | "pending" | "resolved" | "snoozed";
+                        tags: string[];
+                        unreadCount: number;
+                        updatedAt: string;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -6578,7 +7397,74 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description Outbox rows: sends tried so far (at most five) */
+                        attempts: number;
+                        body: string | null;
+                        /** Format: uuid */
+                        channelId: string;
+                        clientMessageId: string | null;
+                        /** Format: uuid */
+                        conversationId: string;
+                        createdAt: string;
+                        deletedAt: string | null;
+                        /** @description What a type carries besides its body: a system line's kind and variables (assignment, status, ai…), a location, a contact card */
+                        details: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @enum {string} */
+                        direction: "inbound" | "outbound" | "internal";
+                        editedAt: string | null;
+                        error: string | null;
+                        /** @description Outbox rows: machine-readable reason of the last failure (not_on_whatsapp, timeout, http_500, cancelled…) */
+                        errorCode: string | null;
+                        expectedSendAt: string | null;
+                        fromMe: boolean;
+                        /** Format: uuid */
+                        id: string;
+                        isDeleted: boolean;
+                        isEdited: boolean;
+                        media: {
+                            durationSeconds: number | null;
+                            fileName: string | null;
+                            /** @description The file in the media store (GET /api/v1/media/{id}); null until a capture is tracked for it */
+                            id: string | null;
+                            mimeType: string | null;
+                            sizeBytes: number | null;
+                            storageKey: string | null;
+                            url: string | null;
+                        } | null;
+                        /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
+                        nextAttemptAt: string | null;
+                        /** @description Outbox rows: 'reply' (goes at once) or 'proactive' (paced); null for everything the outbox did not queue */
+                        origin: ("reply" | "proactive") | null;
+                        /** @description Held back by pacing ("Mensagens em fila para evitar bloqueio") until about expectedSendAt */
+                        paced: boolean;
+                        quotedWaMessageId: string | null;
+                        reactions: {
+                            emoji: string;
+                            fromMe: boolean;
+                            reactorJid: string;
+                        }[];
+                        reactionTargetWaMessageId: string | null;
+                        senderJid: string | null;
+                        senderName: string | null;
+                        /** @description Queued by the AI auto-reply (its replies, away and hand-off messages) */
+                        sentByAi: boolean;
+                        sentByUserId: string | null;
+                        /** @description queued, sending, sent, delivered, read, failed, cancelled… */
+                        status: string;
+                        /** @description Where the message sits in the thread (WhatsApp time, else when it was stored) */
+                        threadAt: string;
+                        /** @description A voice note's transcript, when the AI transcribed it */
+                        transcript: string | null;
+                        /** @description text, image, video, audio, document, sticker, location, contact, reaction, note, system… */
+                        type: string;
+                        waMessageId: string | null;
+                        waTimestamp: string | null;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -6625,7 +7511,74 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description Outbox rows: sends tried so far (at most five) */
+                        attempts: number;
+                        body: string | null;
+                        /** Format: uuid */
+                        channelId: string;
+                        clientMessageId: string | null;
+                        /** Format: uuid */
+                        conversationId: string;
+                        createdAt: string;
+                        deletedAt: string | null;
+                        /** @description What a type carries besides its body: a system line's kind and variables (assignment, status, ai…), a location, a contact card */
+                        details: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @enum {string} */
+                        direction: "inbound" | "outbound" | "internal";
+                        editedAt: string | null;
+                        error: string | null;
+                        /** @description Outbox rows: machine-readable reason of the last failure (not_on_whatsapp, timeout, http_500, cancelled…) */
+                        errorCode: string | null;
+                        expectedSendAt: string | null;
+                        fromMe: boolean;
+                        /** Format: uuid */
+                        id: string;
+                        isDeleted: boolean;
+                        isEdited: boolean;
+                        media: {
+                            durationSeconds: number | null;
+                            fileName: string | null;
+                            /** @description The file in the media store (GET /api/v1/media/{id}); null until a capture is tracked for it */
+                            id: string | null;
+                            mimeType: string | null;
+                            sizeBytes: number | null;
+                            storageKey: string | null;
+                            url: string | null;
+                        } | null;
+                        /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
+                        nextAttemptAt: string | null;
+                        /** @description Outbox rows: 'reply' (goes at once) or 'proactive' (paced); null for everything the outbox did not queue */
+                        origin: ("reply" | "proactive") | null;
+                        /** @description Held back by pacing ("Mensagens em fila para evitar bloqueio") until about expectedSendAt */
+                        paced: boolean;
+                        quotedWaMessageId: string | null;
+                        reactions: {
+                            emoji: string;
+                            fromMe: boolean;
+                            reactorJid: string;
+                        }[];
+                        reactionTargetWaMessageId: string | null;
+                        senderJid: string | null;
+                        senderName: string | null;
+                        /** @description Queued by the AI auto-reply (its replies, away and hand-off messages) */
+                        sentByAi: boolean;
+                        sentByUserId: string | null;
+                        /** @description queued, sending, sent, delivered, read, failed, cancelled… */
+                        status: string;
+                        /** @description Where the message sits in the thread (WhatsApp time, else when it was stored) */
+                        threadAt: string;
+                        /** @description A voice note's transcript, when the AI transcribed it */
+                        transcript: string | null;
+                        /** @description text, image, video, audio, document, sticker, location, contact, reaction, note, system… */
+                        type: string;
+                        waMessageId: string | null;
+                        waTimestamp: string | null;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -6672,7 +7625,74 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description Outbox rows: sends tried so far (at most five) */
+                        attempts: number;
+                        body: string | null;
+                        /** Format: uuid */
+                        channelId: string;
+                        clientMessageId: string | null;
+                        /** Format: uuid */
+                        conversationId: string;
+                        createdAt: string;
+                        deletedAt: string | null;
+                        /** @description What a type carries besides its body: a system line's kind and variables (assignment, status, ai…), a location, a contact card */
+                        details: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @enum {string} */
+                        direction: "inbound" | "outbound" | "internal";
+                        editedAt: string | null;
+                        error: string | null;
+                        /** @description Outbox rows: machine-readable reason of the last failure (not_on_whatsapp, timeout, http_500, cancelled…) */
+                        errorCode: string | null;
+                        expectedSendAt: string | null;
+                        fromMe: boolean;
+                        /** Format: uuid */
+                        id: string;
+                        isDeleted: boolean;
+                        isEdited: boolean;
+                        media: {
+                            durationSeconds: number | null;
+                            fileName: string | null;
+                            /** @description The file in the media store (GET /api/v1/media/{id}); null until a capture is tracked for it */
+                            id: string | null;
+                            mimeType: string | null;
+                            sizeBytes: number | null;
+                            storageKey: string | null;
+                            url: string | null;
+                        } | null;
+                        /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
+                        nextAttemptAt: string | null;
+                        /** @description Outbox rows: 'reply' (goes at once) or 'proactive' (paced); null for everything the outbox did not queue */
+                        origin: ("reply" | "proactive") | null;
+                        /** @description Held back by pacing ("Mensagens em fila para evitar bloqueio") until about expectedSendAt */
+                        paced: boolean;
+                        quotedWaMessageId: string | null;
+                        reactions: {
+                            emoji: string;
+                            fromMe: boolean;
+                            reactorJid: string;
+                        }[];
+                        reactionTargetWaMessageId: string | null;
+                        senderJid: string | null;
+                        senderName: string | null;
+                        /** @description Queued by the AI auto-reply (its replies, away and hand-off messages) */
+                        sentByAi: boolean;
+                        sentByUserId: string | null;
+                        /** @description queued, sending, sent, delivered, read, failed, cancelled… */
+                        status: string;
+                        /** @description Where the message sits in the thread (WhatsApp time, else when it was stored) */
+                        threadAt: string;
+                        /** @description A voice note's transcript, when the AI transcribed it */
+                        transcript: string | null;
+                        /** @description text, image, video, audio, document, sticker, location, contact, reaction, note, system… */
+                        type: string;
+                        waMessageId: string | null;
+                        waTimestamp: string | null;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -6725,7 +7745,74 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description Outbox rows: sends tried so far (at most five) */
+                        attempts: number;
+                        body: string | null;
+                        /** Format: uuid */
+                        channelId: string;
+                        clientMessageId: string | null;
+                        /** Format: uuid */
+                        conversationId: string;
+                        createdAt: string;
+                        deletedAt: string | null;
+                        /** @description What a type carries besides its body: a system line's kind and variables (assignment, status, ai…), a location, a contact card */
+                        details: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @enum {string} */
+                        direction: "inbound" | "outbound" | "internal";
+                        editedAt: string | null;
+                        error: string | null;
+                        /** @description Outbox rows: machine-readable reason of the last failure (not_on_whatsapp, timeout, http_500, cancelled…) */
+                        errorCode: string | null;
+                        expectedSendAt: string | null;
+                        fromMe: boolean;
+                        /** Format: uuid */
+                        id: string;
+                        isDeleted: boolean;
+                        isEdited: boolean;
+                        media: {
+                            durationSeconds: number | null;
+                            fileName: string | null;
+                            /** @description The file in the media store (GET /api/v1/media/{id}); null until a capture is tracked for it */
+                            id: string | null;
+                            mimeType: string | null;
+                            sizeBytes: number | null;
+                            storageKey: string | null;
+                            url: string | null;
+                        } | null;
+                        /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
+                        nextAttemptAt: string | null;
+                        /** @description Outbox rows: 'reply' (goes at once) or 'proactive' (paced); null for everything the outbox did not queue */
+                        origin: ("reply" | "proactive") | null;
+                        /** @description Held back by pacing ("Mensagens em fila para evitar bloqueio") until about expectedSendAt */
+                        paced: boolean;
+                        quotedWaMessageId: string | null;
+                        reactions: {
+                            emoji: string;
+                            fromMe: boolean;
+                            reactorJid: string;
+                        }[];
+                        reactionTargetWaMessageId: string | null;
+                        senderJid: string | null;
+                        senderName: string | null;
+                        /** @description Queued by the AI auto-reply (its replies, away and hand-off messages) */
+                        sentByAi: boolean;
+                        sentByUserId: string | null;
+                        /** @description queued, sending, sent, delivered, read, failed, cancelled… */
+                        status: string;
+                        /** @description Where the message sits in the thread (WhatsApp time, else when it was stored) */
+                        threadAt: string;
+                        /** @description A voice note's transcript, when the AI transcribed it */
+                        transcript: string | null;
+                        /** @description text, image, video, audio, document, sticker, location, contact, reaction, note, system… */
+                        type: string;
+                        waMessageId: string | null;
+                        waTimestamp: string | null;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -6772,7 +7859,74 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description Outbox rows: sends tried so far (at most five) */
+                        attempts: number;
+                        body: string | null;
+                        /** Format: uuid */
+                        channelId: string;
+                        clientMessageId: string | null;
+                        /** Format: uuid */
+                        conversationId: string;
+                        createdAt: string;
+                        deletedAt: string | null;
+                        /** @description What a type carries besides its body: a system line's kind and variables (assignment, status, ai…), a location, a contact card */
+                        details: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @enum {string} */
+                        direction: "inbound" | "outbound" | "internal";
+                        editedAt: string | null;
+                        error: string | null;
+                        /** @description Outbox rows: machine-readable reason of the last failure (not_on_whatsapp, timeout, http_500, cancelled…) */
+                        errorCode: string | null;
+                        expectedSendAt: string | null;
+                        fromMe: boolean;
+                        /** Format: uuid */
+                        id: string;
+                        isDeleted: boolean;
+                        isEdited: boolean;
+                        media: {
+                            durationSeconds: number | null;
+                            fileName: string | null;
+                            /** @description The file in the media store (GET /api/v1/media/{id}); null until a capture is tracked for it */
+                            id: string | null;
+                            mimeType: string | null;
+                            sizeBytes: number | null;
+                            storageKey: string | null;
+                            url: string | null;
+                        } | null;
+                        /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
+                        nextAttemptAt: string | null;
+                        /** @description Outbox rows: 'reply' (goes at once) or 'proactive' (paced); null for everything the outbox did not queue */
+                        origin: ("reply" | "proactive") | null;
+                        /** @description Held back by pacing ("Mensagens em fila para evitar bloqueio") until about expectedSendAt */
+                        paced: boolean;
+                        quotedWaMessageId: string | null;
+                        reactions: {
+                            emoji: string;
+                            fromMe: boolean;
+                            reactorJid: string;
+                        }[];
+                        reactionTargetWaMessageId: string | null;
+                        senderJid: string | null;
+                        senderName: string | null;
+                        /** @description Queued by the AI auto-reply (its replies, away and hand-off messages) */
+                        sentByAi: boolean;
+                        sentByUserId: string | null;
+                        /** @description queued, sending, sent, delivered, read, failed, cancelled… */
+                        status: string;
+                        /** @description Where the message sits in the thread (WhatsApp time, else when it was stored) */
+                        threadAt: string;
+                        /** @description A voice note's transcript, when the AI transcribed it */
+                        transcript: string | null;
+                        /** @description text, image, video, audio, document, sticker, location, contact, reaction, note, system… */
+                        type: string;
+                        waMessageId: string | null;
+                        waTimestamp: string | null;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -6819,7 +7973,74 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description Outbox rows: sends tried so far (at most five) */
+                        attempts: number;
+                        body: string | null;
+                        /** Format: uuid */
+                        channelId: string;
+                        clientMessageId: string | null;
+                        /** Format: uuid */
+                        conversationId: string;
+                        createdAt: string;
+                        deletedAt: string | null;
+                        /** @description What a type carries besides its body: a system line's kind and variables (assignment, status, ai…), a location, a contact card */
+                        details: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @enum {string} */
+                        direction: "inbound" | "outbound" | "internal";
+                        editedAt: string | null;
+                        error: string | null;
+                        /** @description Outbox rows: machine-readable reason of the last failure (not_on_whatsapp, timeout, http_500, cancelled…) */
+                        errorCode: string | null;
+                        expectedSendAt: string | null;
+                        fromMe: boolean;
+                        /** Format: uuid */
+                        id: string;
+                        isDeleted: boolean;
+                        isEdited: boolean;
+                        media: {
+                            durationSeconds: number | null;
+                            fileName: string | null;
+                            /** @description The file in the media store (GET /api/v1/media/{id}); null until a capture is tracked for it */
+                            id: string | null;
+                            mimeType: string | null;
+                            sizeBytes: number | null;
+                            storageKey: string | null;
+                            url: string | null;
+                        } | null;
+                        /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
+                        nextAttemptAt: string | null;
+                        /** @description Outbox rows: 'reply' (goes at once) or 'proactive' (paced); null for everything the outbox did not queue */
+                        origin: ("reply" | "proactive") | null;
+                        /** @description Held back by pacing ("Mensagens em fila para evitar bloqueio") until about expectedSendAt */
+                        paced: boolean;
+                        quotedWaMessageId: string | null;
+                        reactions: {
+                            emoji: string;
+                            fromMe: boolean;
+                            reactorJid: string;
+                        }[];
+                        reactionTargetWaMessageId: string | null;
+                        senderJid: string | null;
+                        senderName: string | null;
+                        /** @description Queued by the AI auto-reply (its replies, away and hand-off messages) */
+                        sentByAi: boolean;
+                        sentByUserId: string | null;
+                        /** @description queued, sending, sent, delivered, read, failed, cancelled… */
+                        status: string;
+                        /** @description Where the message sits in the thread (WhatsApp time, else when it was stored) */
+                        threadAt: string;
+                        /** @description A voice note's transcript, when the AI transcribed it */
+                        transcript: string | null;
+                        /** @description text, image, video, audio, document, sticker, location, contact, reaction, note, system… */
+                        type: string;
+                        waMessageId: string | null;
+                        waTimestamp: string | null;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
