@@ -1,8 +1,11 @@
 /**
- * The shapes of the answers the page reads. The OpenAPI document (api-schema.d.ts) types every path, parameter and
- * body; most of its answers are documented only as "Success", so these mirror the server's views
- * (server/src/inbox/conversations/conversation-view.ts, messages/message-view.ts, channels/channel-view.ts).
+ * The shapes of the answers the page reads. Conversations, messages and channels come from the OpenAPI document
+ * (api-schema.d.ts, generated from the server's response schemas: server/src/inbox/conversations/conversation-view-schema.ts,
+ * messages/message-view-schema.ts, channels/channel-view-schema.ts), so a field the server renames or drops fails the
+ * page's typecheck. The sign-in answers below are still written by hand: their routes document only "Success".
  */
+import type { ApiAnswer } from './api-client';
+
 export interface Workspace {
 	id: string;
 	name: string;
@@ -33,117 +36,29 @@ export interface Me {
 	workspace: Workspace;
 }
 
-export type ConversationStatus = 'open' | 'pending' | 'resolved' | 'snoozed';
+/** One conversation with its contact (GET /api/v1/conversations/{id}); lists, assigning and status changes answer the same. */
+export type Conversation = ApiAnswer<'/api/v1/conversations/{conversationId}', 'get'>;
 
-export interface Contact {
-	id: string;
-	name: string | null;
-	pushName: string | null;
-	phoneE164: string | null;
-	waJid: string | null;
-	avatarUrl: string | null;
-	isGroup: boolean;
-}
+export type ConversationStatus = Conversation['status'];
 
-export interface Conversation {
-	id: string;
-	channelId: string;
-	contactId: string;
-	leadId: string | null;
-	chatJid: string;
-	isGroup: boolean;
-	assigneeId: string | null;
-	status: ConversationStatus;
-	snoozedUntil: string | null;
-	/** The AI auto-reply here: active, paused (an attendant acted), handed_off, off. */
-	aiState: string;
-	unreadCount: number;
-	lastMessageAt: string | null;
-	lastMessagePreview: string | null;
-	lastMessageDirection: string | null;
-	contactPresence: string | null;
-	tags: string[];
-	lastActivityAt: string;
-	contact: Contact;
-}
+/** The person a conversation is with, as the conversation carries it. */
+export type Contact = Conversation['contact'];
 
-export interface TabCounts {
-	mine: number;
-	unassigned: number;
-	all: number;
-}
+/** A page of the inbox list, with the mine / unassigned / all counts (each stops at meta.countCap). */
+export type ConversationPage = ApiAnswer<'/api/v1/conversations', 'get'>;
 
-export interface ConversationPage {
-	data: Conversation[];
-	meta: { counts: TabCounts; countCap: number; nextCursor: string | null };
-}
+export type TabCounts = ConversationPage['meta']['counts'];
 
-export interface Reaction {
-	emoji: string;
-	reactorJid: string;
-	fromMe: boolean;
-}
+/**
+ * A message as the thread shows it (GET /api/v1/messages/{id}); sends, notes, retries and edits answer the same.
+ * media.id is the file in the media store (GET /api/v1/media/{id}), null until the server has it.
+ */
+export type Message = ApiAnswer<'/api/v1/messages/{messageId}', 'get'>;
 
-export interface Message {
-	id: string;
-	conversationId: string;
-	channelId: string;
-	waMessageId: string | null;
-	clientMessageId: string | null;
-	direction: 'inbound' | 'outbound' | 'internal';
-	fromMe: boolean;
-	type: string;
-	body: string | null;
-	/** media.id: the file in the media store (GET /api/v1/media/{id}); null until the server has it. */
-	media: { id: string | null; url: string | null; mimeType: string | null; fileName: string | null; sizeBytes: number | null; durationSeconds: number | null } | null;
-	details: Record<string, unknown> | null;
-	quotedWaMessageId: string | null;
-	reactionTargetWaMessageId: string | null;
-	senderName: string | null;
-	status: string;
-	error: string | null;
-	/** Outbox rows: why the last send failed, for machines (not_on_whatsapp, timeout, http_500…). */
-	errorCode: string | null;
-	/** Outbox rows: sends tried so far (at most five). */
-	attempts: number;
-	/** Held back by pacing ("Mensagens em fila para evitar bloqueio") until about expectedSendAt. */
-	paced: boolean;
-	expectedSendAt: string | null;
-	sentByUserId: string | null;
-	/** Queued by the AI auto-reply. */
-	sentByAi?: boolean;
-	/** A voice note's transcript (when the AI transcribed it). */
-	transcript?: string | null;
-	isEdited: boolean;
-	isDeleted: boolean;
-	waTimestamp: string | null;
-	threadAt: string;
-	createdAt: string;
-	reactions: Reaction[];
-}
+export type Reaction = Message['reactions'][number];
 
-export interface MessagePage {
-	data: Message[];
-	meta: { nextCursor: string | null };
-}
+/** A page of a thread, newest last; meta.nextCursor is `before` for the older page. */
+export type MessagePage = ApiAnswer<'/api/v1/conversations/{conversationId}/messages', 'get'>;
 
-export interface Channel {
-	id: string;
-	name: string;
-	provider: string;
-	instanceName: string;
-	status: string;
-	statusReason: string | null;
-	statusMessage: { 'pt-BR': string; en: string } | null;
-	needsPairing: boolean;
-	/** The server created the Evolution instance: removing the channel deletes it unless asked to only detach. */
-	instanceOwned: boolean;
-	phoneE164: string | null;
-	profileName: string | null;
-	profilePictureUrl: string | null;
-	connectedAt: string | null;
-	lastEventAt: string | null;
-	/** Free-form per channel; settings.outbox holds the pacing (server/src/outbox/outbox-settings.ts). */
-	settings?: Record<string, unknown>;
-	createdAt: string;
-}
+/** A channel (never its secrets); settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts). */
+export type Channel = ApiAnswer<'/api/v1/channels/{channelId}', 'get'>;

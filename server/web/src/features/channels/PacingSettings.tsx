@@ -32,7 +32,7 @@ function readOutbox(channel: Channel): OutboxSettings {
 }
 
 const saveOutbox = (channelId: string, outbox: OutboxSettings) =>
-	unwrap<Channel>(api.PATCH('/api/v1/channels/{channelId}', { params: { path: { channelId } }, body: { settings: { outbox } } }));
+	unwrap(api.PATCH('/api/v1/channels/{channelId}', { params: { path: { channelId } }, body: { settings: { outbox } } }));
 
 /**
  * "Ritmo de envio": how fast the outbox may send proactive messages on this number (per minute, a daily cap, the

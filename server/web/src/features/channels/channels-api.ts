@@ -1,5 +1,4 @@
 import { api, unwrap } from '../../lib/api-client';
-import type { Channel } from '../../lib/api-types';
 
 /** GET …/qr while a number pairs (server/src/channels/channel-qr-view.ts). */
 export interface QrView {
@@ -27,7 +26,7 @@ export interface ChannelLogPage {
 
 /** The list every screen shares (the inbox reads it for the "channel disconnected" notice); channel.* events refresh it. */
 export const CHANNELS_KEY = ['channels'] as const;
-export const listChannels = () => unwrap<{ data: Channel[] }>(api.GET('/api/v1/channels'));
+export const listChannels = () => unwrap(api.GET('/api/v1/channels'));
 
 export const getQr = (channelId: string) => unwrap<QrView>(api.GET('/api/v1/channels/{channelId}/qr', { params: { path: { channelId } } }));
 
@@ -38,7 +37,7 @@ export const getLog = (channelId: string, before?: string) =>
 
 /** Creates the Evolution instance with this server's webhook and starts pairing: a QR, or a code for `phoneNumber`. */
 export const addChannel = (name: string, phoneNumber?: string) =>
-	unwrap<{ channel: Channel }>(
+	unwrap(
 		api.POST('/api/v1/channels', { body: { name, instanceName: `inbox-${crypto.randomUUID().slice(0, 8)}`, phoneNumber: phoneNumber || undefined } }),
 	);
 
@@ -46,9 +45,9 @@ export const addChannel = (name: string, phoneNumber?: string) =>
 export const connectChannel = (channelId: string, phoneNumber?: string) =>
 	unwrap<QrView>(api.POST('/api/v1/channels/{channelId}/connect', { params: { path: { channelId } }, body: { phoneNumber: phoneNumber || undefined } }));
 
-export const reconnectChannel = (channelId: string) => unwrap<Channel>(api.POST('/api/v1/channels/{channelId}/reconnect', { params: { path: { channelId } } }));
+export const reconnectChannel = (channelId: string) => unwrap(api.POST('/api/v1/channels/{channelId}/reconnect', { params: { path: { channelId } } }));
 
-export const logoutChannel = (channelId: string) => unwrap<Channel>(api.POST('/api/v1/channels/{channelId}/logout', { params: { path: { channelId } } }));
+export const logoutChannel = (channelId: string) => unwrap(api.POST('/api/v1/channels/{channelId}/logout', { params: { path: { channelId } } }));
 
 /** `delete` removes the Evolution instance too; `detach` leaves it (and its session) on Evolution. */
 export const removeChannel = (channelId: string, evolutionInstance: 'delete' | 'detach') =>

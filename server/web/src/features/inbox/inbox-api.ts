@@ -1,5 +1,5 @@
 import { api, unwrap } from '../../lib/api-client';
-import type { Attendant, Channel, Conversation, ConversationPage, ConversationStatus, MessagePage, Message } from '../../lib/api-types';
+import type { Attendant, ConversationStatus } from '../../lib/api-types';
 
 export type Tab = 'mine' | 'unassigned' | 'all';
 export type StatusFilter = 'active' | 'open' | 'pending' | 'resolved' | 'snoozed' | 'all';
@@ -12,7 +12,7 @@ export interface ListFilters {
 }
 
 export const listConversations = (filters: ListFilters, cursor?: string) =>
-	unwrap<ConversationPage>(
+	unwrap(
 		api.GET('/api/v1/conversations', {
 			params: {
 				query: {
@@ -28,25 +28,25 @@ export const listConversations = (filters: ListFilters, cursor?: string) =>
 	);
 
 export const getConversation = (conversationId: string) =>
-	unwrap<Conversation>(api.GET('/api/v1/conversations/{conversationId}', { params: { path: { conversationId } } }));
+	unwrap(api.GET('/api/v1/conversations/{conversationId}', { params: { path: { conversationId } } }));
 
 export const listMessages = (conversationId: string, before?: string) =>
-	unwrap<MessagePage>(
+	unwrap(
 		api.GET('/api/v1/conversations/{conversationId}/messages', { params: { path: { conversationId }, query: { limit: 50, ...(before ? { before } : {}) } } }),
 	);
 
 /** Assigns, transfers (with an optional note for the receiver) or unassigns (null). */
 export const assign = (conversationId: string, assigneeId: string | null, note?: string) =>
-	unwrap<Conversation>(
+	unwrap(
 		api.POST('/api/v1/conversations/{conversationId}/assignment', { params: { path: { conversationId } }, body: { assigneeId, ...(note ? { note } : {}) } }),
 	);
 
 /** Give the conversation back to the AI (active), or pause it. */
 export const setAiState = (conversationId: string, state: 'active' | 'paused') =>
-	unwrap<Conversation>(api.POST('/api/v1/conversations/{conversationId}/ai', { params: { path: { conversationId } }, body: { state } }));
+	unwrap(api.POST('/api/v1/conversations/{conversationId}/ai', { params: { path: { conversationId } }, body: { state } }));
 
 export const changeStatus = (conversationId: string, status: ConversationStatus, snoozedUntil?: string) =>
-	unwrap<Conversation>(
+	unwrap(
 		api.POST('/api/v1/conversations/{conversationId}/status', { params: { path: { conversationId } }, body: { status, ...(snoozedUntil ? { snoozedUntil } : {}) } }),
 	);
 
@@ -56,11 +56,11 @@ export const markRead = (conversationId: string) => unwrap<unknown>(api.POST('/a
 export const markUnread = (conversationId: string) => unwrap<unknown>(api.POST('/api/v1/conversations/{conversationId}/unread', { params: { path: { conversationId } } }));
 
 export const addNote = (conversationId: string, body: string) =>
-	unwrap<Message>(api.POST('/api/v1/conversations/{conversationId}/notes', { params: { path: { conversationId } }, body: { body } }));
+	unwrap(api.POST('/api/v1/conversations/{conversationId}/notes', { params: { path: { conversationId } }, body: { body } }));
 
 /** Queues a text with the outbox (202); the same clientId again never sends twice, so a double click is harmless. */
 export const sendText = (conversationId: string, text: string, clientId: string, replyToMessageId?: string) =>
-	unwrap<Message>(
+	unwrap(
 		api.POST('/api/v1/conversations/{conversationId}/messages', {
 			params: { path: { conversationId } },
 			body: { type: 'text', text, clientId, ...(replyToMessageId ? { replyToMessageId } : {}) },
@@ -74,7 +74,7 @@ export const sendMedia = (
 	conversationId: string,
 	input: { type: FileType; mediaId: string; fileName?: string; mimeType?: string; caption?: string; clientId: string; replyToMessageId?: string },
 ) =>
-	unwrap<Message>(
+	unwrap(
 		api.POST('/api/v1/conversations/{conversationId}/messages', {
 			params: { path: { conversationId } },
 			body: {
@@ -88,15 +88,15 @@ export const sendMedia = (
 	);
 
 export const react = (conversationId: string, messageId: string, emoji: string, clientId: string) =>
-	unwrap<Message>(
+	unwrap(
 		api.POST('/api/v1/conversations/{conversationId}/messages', {
 			params: { path: { conversationId } },
 			body: { type: 'reaction', reaction: { messageId, emoji }, clientId },
 		}),
 	);
 
-export const listChannels = () => unwrap<{ data: Channel[] }>(api.GET('/api/v1/channels'));
+export const listChannels = () => unwrap(api.GET('/api/v1/channels'));
 export const listAttendants = () => unwrap<{ data: Attendant[] }>(api.GET('/api/v1/attendants'));
 
 /** Queues a failed message again (its attempts start over); the realtime events then move its ticks. */
-export const retryMessage = (messageId: string) => unwrap<Message>(api.POST('/api/v1/messages/{messageId}/retry', { params: { path: { messageId } } }));
+export const retryMessage = (messageId: string) => unwrap(api.POST('/api/v1/messages/{messageId}/retry', { params: { path: { messageId } } }));

@@ -1,5 +1,4 @@
 import { api, type ApiAnswer, unwrap } from '../../lib/api-client';
-import type { ConversationPage } from '../../lib/api-types';
 
 /** The bell's page of notifications as the server answers it (from the OpenAPI document). */
 export type NotificationPage = ApiAnswer<'/api/v1/notifications', 'get'>;
@@ -21,6 +20,6 @@ export const markNotificationsRead = (ids?: string[]) => unwrap(api.POST('/api/v
 
 /** Conversations nobody has taken that hold unread customer messages (the newest 50 active ones are looked at). */
 export const listUnassignedUnread = async () => {
-	const page = await unwrap<ConversationPage>(api.GET('/api/v1/conversations', { params: { query: { assignee: 'unassigned', status: 'active', limit: 50 } } }));
+	const page = await unwrap(api.GET('/api/v1/conversations', { params: { query: { assignee: 'unassigned', status: 'active', limit: 50 } } }));
 	return page.data.filter((conversation) => conversation.unreadCount > 0);
 };
