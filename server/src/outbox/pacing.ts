@@ -48,19 +48,42 @@ export function baseGapMs(settings: Pick<OutboxChannelSettings, 'perMinute'>, ti
 	return (MINUTE * timeScale) / settings.perMinute;
 }
 
+type SendWindow = NonNullable<OutboxChannelSettings['sendWindow']>;
+
+// Making an Intl.DateTimeFormat costs far more than using one: one per time zone, kept.
+const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const QUARTER_HOUR = 15 * MINUTE;
+const nextQuarterHour = (at: number) => Math.floor(at / QUARTER_HOUR) * QUARTER_HOUR + QUARTER_HOUR;
+
+/** Whether the window is open at `at` (on the wall clock of its time zone). */
+function windowIsOpen(window: SendWindow, at: Date): boolean {
+	let format = wallClockFormats.get(window.timeZone);
+	if (!format) {
+		format = new Intl.DateTimeFormat('en-US', { timeZone: window.timeZone, hourCycle: 'h23', weekday: 'short', hour: 'numeric', minute: 'numeric' });
+		wallClockFormats.set(window.timeZone, format);
+	}
+	const parts = format.formatToParts(at);
+	const hour = Number(parts.find((p) => p.type === 'hour')?.value ?? 0) + Number(parts.find((p) => p.type === 'minute')?.value ?? 0) / 60;
+	const weekday = WEEKDAYS.indexOf(parts.find((p) => p.type === 'weekday')?.value ?? 'Sun');
+	return window.days.includes(weekday) && hour >= window.startHour && hour < window.endHour;
+}
+
 /** When the window is next open at or after `at` (or `at` itself when open); both read on the wall clock. */
-export function nextWindowOpening(window: NonNullable<OutboxChannelSettings['sendWindow']>, at: Date): Date {
+export function nextWindowOpening(window: SendWindow, at: Date): Date {
 	const probe = new Date(at);
-	const format = new Intl.DateTimeFormat('en-US', { timeZone: window.timeZone, hourCycle: 'h23', weekday: 'short', hour: 'numeric', minute: 'numeric' });
 	for (let i = 0; i < 8 * 24 * 4; i++) {
-		const parts = format.formatToParts(probe);
-		const hour = Number(parts.find((p) => p.type === 'hour')?.value ?? 0) + Number(parts.find((p) => p.type === 'minute')?.value ?? 0) / 60;
-		const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.find((p) => p.type === 'weekday')?.value ?? 'Sun');
-		if (window.days.includes(weekday) && hour >= window.startHour && hour < window.endHour) return probe;
-		// Step to the next quarter hour.
-		probe.setTime(Math.floor(probe.getTime() / (15 * MINUTE)) * 15 * MINUTE + 15 * MINUTE);
+		if (windowIsOpen(window, probe)) return probe;
+		probe.setTime(nextQuarterHour(probe.getTime()));
 	}
 	// No opening in a week (no weekdays chosen): held until someone changes the window.
+	return probe;
+}
+
+/** When the window, open at `at`, next closes (the hours are whole or quarter hours, so quarter-hour steps find it). */
+export function windowClosing(window: SendWindow, at: Date): Date {
+	const probe = new Date(nextQuarterHour(at.getTime()));
+	for (let i = 0; i < 8 * 24 * 4 && windowIsOpen(window, probe); i++) probe.setTime(nextQuarterHour(probe.getTime()));
 	return probe;
 }
 
@@ -103,9 +126,12 @@ export class Pacing implements SendGate {
 
 	/** When the next proactive send of this channel may go (now when it may go now). */
 	async nextSlot(row: Pick<SendRow, 'workspaceId' | 'channelId' | 'channelSettings' | 'channelCreatedAt'>, now = new Date()): Promise<Date> {
+		return new Date(this.slotAfter(row, await this.recent(row.workspaceId, row.channelId), now));
+	}
+
+	private slotAfter(row: Pick<SendRow, 'channelSettings' | 'channelCreatedAt'>, recent: Recent, now: Date): number {
 		const scale = this.deps.timeScale;
 		const settings = outboxSettings(row.channelSettings);
-		const recent = await this.recent(row.workspaceId, row.channelId);
 		let at = now.getTime();
 		if (recent.lastMinute >= settings.perMinute && recent.oldestInMinute) at = Math.max(at, recent.oldestInMinute.getTime() + MINUTE * scale + 1);
 		if (recent.lastSentAt) {
@@ -113,15 +139,27 @@ export class Pacing implements SendGate {
 			const gap = baseGapMs(settings, scale) * progressive * (1 + JITTER * jitterOf(recent.lastSentAt.getTime()));
 			at = Math.max(at, recent.lastSentAt.getTime() + gap);
 		}
-		const since = settings.numberSince ? Date.parse(settings.numberSince) : row.channelCreatedAt.getTime();
-		const warm = settings.warmup ? warmupAllowance(now.getTime() - (Number.isNaN(since) ? row.channelCreatedAt.getTime() : since), scale) : null;
-		const allowance = Math.min(warm ?? Infinity, settings.dailyCap ?? Infinity);
+		const allowance = this.dailyAllowance(row, settings, now);
 		if (recent.lastDay >= allowance && recent.oldestInDay) at = Math.max(at, recent.oldestInDay.getTime() + DAY * scale + 1);
-		if (settings.sendWindow) {
-			const shift = this.wallClock.offsetMs;
-			at = nextWindowOpening(settings.sendWindow, new Date(at + shift)).getTime() - shift;
-		}
-		return new Date(at);
+		return this.inWindow(settings, at);
+	}
+
+	private dailyAllowance(row: Pick<SendRow, 'channelCreatedAt'>, settings: OutboxChannelSettings, now: Date): number {
+		const since = settings.numberSince ? Date.parse(settings.numberSince) : row.channelCreatedAt.getTime();
+		const warm = settings.warmup ? warmupAllowance(now.getTime() - (Number.isNaN(since) ? row.channelCreatedAt.getTime() : since), this.deps.timeScale) : null;
+		return Math.min(warm ?? Infinity, settings.dailyCap ?? Infinity);
+	}
+
+	private windowClosingAt(window: SendWindow, at: number): number {
+		const shift = this.wallClock.offsetMs;
+		return windowClosing(window, new Date(at + shift)).getTime() - shift;
+	}
+
+	/** `at`, or the send window's next opening when `at` falls outside it. */
+	private inWindow(settings: OutboxChannelSettings, at: number): number {
+		if (!settings.sendWindow) return at;
+		const shift = this.wallClock.offsetMs;
+		return nextWindowOpening(settings.sendWindow, new Date(at + shift)).getTime() - shift;
 	}
 
 	async holdUntil(row: SendRow): Promise<Date | undefined> {
@@ -134,9 +172,43 @@ export class Pacing implements SendGate {
 	 * answers (paced, expectedSendAt) before the worker gets to them. A forecast; the worker's check is the rule.
 	 */
 	async forecast(row: Pick<SendRow, 'workspaceId' | 'channelId' | 'channelSettings' | 'channelCreatedAt'>, queuedAhead: number, count: number): Promise<Date[]> {
+		const scale = this.deps.timeScale;
 		const settings = outboxSettings(row.channelSettings);
-		const first = (await this.nextSlot(row)).getTime();
-		const gap = baseGapMs(settings, this.deps.timeScale) * (1 + JITTER / 2);
-		return Array.from({ length: count }, (_v, i) => new Date(first + (queuedAhead + i) * gap));
+		const now = new Date();
+		const recent = await this.recent(row.workspaceId, row.channelId);
+		// The worker's rules played forward, send by send, with the jitter at its mean: the gap doubles once 20 went in
+		// the last hour (the sends already made there are counted as staying in it: exact for the next hour, a little
+		// slow after), the daily allowance moves a send to the next day, the send window to its next opening.
+		const meanGap = baseGapMs(settings, scale) * (1 + JITTER / 2);
+		const allowance = this.dailyAllowance(row, settings, now);
+		// The played sends, in time order; `inHourFrom` is the first of them still within the hour before `at`.
+		const played: number[] = [];
+		let inHourFrom = 0;
+		let at = this.slotAfter(row, recent, now);
+		let dayStart = recent.oldestInDay?.getTime() ?? at;
+		let sentToday = recent.lastDay;
+		// The window is read once per opening, not once per send: known open until `openUntil`.
+		let openUntil = settings.sendWindow ? this.windowClosingAt(settings.sendWindow, at) : Infinity;
+		const times: Date[] = [];
+		for (let i = 0; i < queuedAhead + count; i++) {
+			if (i > 0) {
+				while (inHourFrom < played.length && played[inHourFrom] <= at - HOUR * scale) inHourFrom++;
+				const inHour = recent.lastHour + played.length - inHourFrom;
+				at += meanGap * (inHour >= PROGRESSIVE_AFTER ? 2 : 1);
+				if (sentToday >= allowance) {
+					at = Math.max(at, dayStart + DAY * scale + 1);
+					dayStart = at;
+					sentToday = 0;
+				}
+				if (settings.sendWindow && at >= openUntil) {
+					at = this.inWindow(settings, at);
+					openUntil = this.windowClosingAt(settings.sendWindow, at);
+				}
+			}
+			played.push(at);
+			sentToday++;
+			if (i >= queuedAhead) times.push(new Date(at));
+		}
+		return times;
 	}
 }
