@@ -4,6 +4,7 @@ import { buildApp } from './http/app';
 import { createLogger } from './logging/logger';
 import { startRuntime, type Runtime } from './runtime/start-runtime';
 import { assertPortFree, portInUseError, StartupError } from './runtime/startup-error';
+import { runStartupTasks } from './runtime/startup-tasks';
 
 /** Prints a start-up failure as the variable, the problem and what to do (the stack only at LOG_LEVEL=debug). */
 function fail(error: unknown, logLevel = 'info'): never {
@@ -57,8 +58,8 @@ async function main(): Promise<void> {
 		fail((error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? portInUseError('PORT', config.host, config.port) : error, config.logLevel);
 	}
 	console.log(banner(app, runtime));
-	// In the background: a slow or absent Evolution must not hold the start; each task logs its own failure.
-	for (const task of runtime.startupTasks ?? []) void task().catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'start-up task failed'));
+	// Not awaited: the server is ready now, whatever Evolution answers.
+	void runStartupTasks(runtime.startupTasks, logger);
 }
 
 /** Every address a person needs, taken from the routes that exist; never a key (SANDBOX_API_KEY is named, not shown). */

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Db } from '../../src/db/db';
 import { ADAPTERS, eventually, openMigratedDb, seedWorkspace, signIn, startInboxApp, type InboxApp } from '../inbox/support/inbox-app';
 import { API_KEY, SandboxClient } from '../sandbox/support/sandbox-client';
+import { startPrefixProxy, type PrefixProxy } from '../support/prefix-proxy';
 
 const LONG = 60_000;
 const PREFIX = '/inbox';
@@ -27,42 +26,6 @@ const EVENTS = [
 ];
 
 /**
- * A reverse proxy that serves the server under /inbox (as a deployment behind nginx might): requests under the prefix
- * go to the server with the prefix cut off, anything else is 404. It records the paths it was asked for.
- */
-async function startPrefixProxy(target: () => string): Promise<{ url: string; paths: string[]; close: () => Promise<void> }> {
-	const paths: string[] = [];
-	const server: Server = createServer((incoming, answer) => {
-		paths.push(incoming.url ?? '');
-		if (!incoming.url?.startsWith(`${PREFIX}/`)) {
-			answer.statusCode = 404;
-			answer.end();
-			return;
-		}
-		const { hostname, port } = new URL(target());
-		const outgoing = httpRequest({ hostname, port, method: incoming.method, path: incoming.url.slice(PREFIX.length), headers: { ...incoming.headers, host: `${hostname}:${port}` } }, (upstream) => {
-			answer.writeHead(upstream.statusCode ?? 502, upstream.headers);
-			upstream.pipe(answer);
-		});
-		outgoing.on('error', () => {
-			if (!answer.headersSent) answer.statusCode = 502;
-			answer.end();
-		});
-		incoming.pipe(outgoing);
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-		paths,
-		close: () =>
-			new Promise<void>((resolve) => {
-				server.closeAllConnections();
-				server.close(() => resolve());
-			}),
-	};
-}
-
-/**
  * PUBLIC_URL is what Evolution is given: with a path prefix and a trailing slash (`http://proxy/inbox/`), the instance
  * the server creates, and the one it attaches, get `PUBLIC_URL/webhooks/evolution/<channel id>` with the secret header,
  * the server's events and base64, read back from the sandbox; a customer's message then reaches the server through it.
@@ -71,12 +34,12 @@ describe.each(ADAPTERS)('PUBLIC_URL as the instance webhook on %s', (_name, open
 	let db: Db;
 	let sandbox: SandboxClient;
 	let server: InboxApp;
-	let proxy: Awaited<ReturnType<typeof startPrefixProxy>>;
+	let proxy: PrefixProxy;
 	let admin: string;
 
 	beforeAll(async () => {
 		sandbox = await SandboxClient.start({ webhookRetry: { initialDelayMs: 50, maxDelayMs: 200, timeoutMs: 5000 } });
-		proxy = await startPrefixProxy(() => server.url);
+		proxy = await startPrefixProxy(PREFIX, () => server.url);
 		db = await openMigratedDb(open);
 		server = await startInboxApp(db, { env: { PUBLIC_URL: `${proxy.url}${PREFIX}/` }, evolution: { baseUrl: sandbox.url, apiKey: API_KEY } });
 		const ws = await seedWorkspace(db, server.runtime.integrationsKey, { messages: 0 });
