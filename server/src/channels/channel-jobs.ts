@@ -1,7 +1,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logging/logger';
-import type { ChannelJobRef, ChannelJobScheduler, ChannelLifecycle, QrRefreshJob } from './channel-lifecycle';
+import type { ChannelJobRef, ChannelJobScheduler, ChannelLifecycle, QrRefreshJob, WebhookCheckJob } from './channel-lifecycle';
 
 export const CHANNEL_QUEUE = 'channel-lifecycle';
 const HEALTH_SCHEDULER_ID = 'channel-health-sweep';
@@ -10,12 +10,14 @@ type ChannelJob =
 	| { name: 'qr-refresh'; data: QrRefreshJob }
 	| { name: 'reconnect-verify'; data: ChannelJobRef }
 	| { name: 'health-sweep'; data: Record<string, never> }
-	| { name: 'health-check'; data: ChannelJobRef };
+	| { name: 'health-check'; data: ChannelJobRef }
+	| { name: 'webhook-check'; data: WebhookCheckJob };
 
 /**
  * The lifecycle's timers as BullMQ jobs in Redis, so they survive a restart and run once across replicas: the QR
  * refresh chain (delayed jobs), the reconnect check (delayed), and the health monitor (one job scheduler for the
- * whole deployment, whose sweep spreads the channels' checks over the period with jitter).
+ * whole deployment, whose sweep spreads the channels' checks over the period with jitter), and the instance webhook
+ * checks a start owes (retried by the sweep while Evolution cannot be reached).
  */
 export class ChannelJobs implements ChannelJobScheduler {
 	readonly queue: Queue;
@@ -66,6 +68,8 @@ export class ChannelJobs implements ChannelJobScheduler {
 				return lifecycle.verifyReconnect(job.data);
 			case 'health-check':
 				return lifecycle.checkHealth(job.data);
+			case 'webhook-check':
+				return lifecycle.checkWebhook(job.data);
 			case 'health-sweep': {
 				// Each channel at a random point of the period: N channels do not hit Evolution in the same second.
 				const channels = await lifecycle.monitoredChannels();
@@ -78,6 +82,8 @@ export class ChannelJobs implements ChannelJobScheduler {
 						opts: { jobId: `health-${ref.channelId}-${slot}`, delay: Math.floor(Math.random() * this.options.healthIntervalMs * 0.5), attempts: 1 },
 					})),
 				);
+				// Webhook checks a start could not finish (Evolution was unreachable) are tried again, once a period.
+				await this.scheduleWebhookChecks((await lifecycle.pendingWebhookChecks()).map((ref) => ({ ...ref, atStart: false })));
 				return;
 			}
 		}
@@ -89,6 +95,16 @@ export class ChannelJobs implements ChannelJobScheduler {
 
 	async scheduleReconnectVerify(job: ChannelJobRef, delayMs: number): Promise<void> {
 		await this.queue.add('reconnect-verify', job, { delay: delayMs, attempts: 1 });
+	}
+
+	/**
+	 * One job per channel and health period, whichever replica asks: replicas starting together check each webhook
+	 * once. A check that finds nothing owed (another replica did it) returns without calling Evolution.
+	 */
+	async scheduleWebhookChecks(jobs: WebhookCheckJob[]): Promise<void> {
+		if (!jobs.length) return;
+		const slot = Math.floor(Date.now() / this.options.healthIntervalMs);
+		await this.queue.addBulk(jobs.map((data) => ({ name: 'webhook-check', data, opts: { jobId: `webhook-${data.channelId}-${slot}`, attempts: 1 } })));
 	}
 
 	async close(): Promise<void> {

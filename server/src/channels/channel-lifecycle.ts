@@ -10,6 +10,7 @@ import { isMonitoredStatus, needsPairing, type ChannelStatus } from './channel-s
 import { HEALTH_ALERT_AFTER, HEALTH_RECONNECT_AFTER, type ChannelTimings } from './channel-timings';
 import { readChannelViews, type ChannelView } from './channel-view';
 import { EvolutionInstance, isNotFound, serverWebhook, type EvolutionWebhookRow } from './evolution-instance';
+import { loggableUrl, webhookDrift } from './instance-webhook-drift';
 import { decryptSecret, encryptSecret } from './secret-cipher';
 import { generateWebhookSecret, hashWebhookSecret, WEBHOOK_SECRET_HEADER } from './webhook-secret';
 
@@ -17,6 +18,7 @@ import { generateWebhookSecret, hashWebhookSecret, WEBHOOK_SECRET_HEADER } from 
 export interface ChannelJobScheduler {
 	scheduleQrRefresh(job: QrRefreshJob, delayMs: number): Promise<void>;
 	scheduleReconnectVerify(job: ChannelJobRef, delayMs: number): Promise<void>;
+	scheduleWebhookChecks(jobs: WebhookCheckJob[]): Promise<void>;
 }
 
 export interface ChannelJobRef {
@@ -27,6 +29,11 @@ export interface ChannelJobRef {
 /** One pairing attempt's refresh chain: a newer connect (another qrStartedAt) ends the older chain. */
 export interface QrRefreshJob extends ChannelJobRef {
 	qrStartedAt: string;
+}
+
+/** A check of the instance's webhook; atStart: the first try after this server started (a failure is logged on the channel). */
+export interface WebhookCheckJob extends ChannelJobRef {
+	atStart: boolean;
 }
 
 export interface ChannelLifecycleDeps {
@@ -74,13 +81,14 @@ interface LifecycleRow {
 	qrExpired: boolean;
 	healthFailures: number;
 	pairingPhone: string | null;
+	webhookCheckBase: string | null;
 }
 
 const ROW = `id, workspace_id AS "workspaceId", provider, instance_name AS "instanceName", base_url AS "baseUrl", status,
 	api_key_encrypted AS "apiKeySealed", instance_token_encrypted AS "tokenSealed", webhook_secret_encrypted AS "secretSealed",
 	previous_webhook_encrypted AS "previousWebhookSealed", instance_owned AS "instanceOwned", qr_code AS "qrCode",
 	to_char(qr_started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "qrStartedAt", (qr_expires_at IS NOT NULL AND qr_expires_at <= now()) AS "qrExpired",
-	health_failures AS "healthFailures", pairing_phone AS "pairingPhone"`;
+	health_failures AS "healthFailures", pairing_phone AS "pairingPhone", webhook_check_base AS "webhookCheckBase"`;
 
 /**
  * A channel's life on Evolution: create or attach the instance with our webhook, pair it (QR refreshed until open
@@ -118,8 +126,14 @@ export class ChannelLifecycle {
 		return { channel: await this.view(workspaceId, channelId), webhookSecret: created.webhookSecret };
 	}
 
-	private webhookUrl(channelId: string): string {
-		return `${this.deps.publicUrl().replace(/\/+$/, '')}/webhooks/evolution/${channelId}`;
+	/** The one place the channel's webhook URL is made: under `base`, by default this server's PUBLIC_URL or own address. */
+	private webhookUrl(channelId: string, base = this.deps.publicUrl()): string {
+		return `${base.replace(/\/+$/, '')}/webhooks/evolution/${channelId}`;
+	}
+
+	/** The webhook the server sets on a channel's instance (create, attach, and the check at start). */
+	private expectedWebhook(channelId: string, secret: string, base?: string): ReturnType<typeof serverWebhook> {
+		return serverWebhook(this.webhookUrl(channelId, base), secret);
 	}
 
 	private async createInstance(workspaceId: string, channelId: string, secret: string, input: AddChannelInput): Promise<void> {
@@ -127,17 +141,18 @@ export class ChannelLifecycle {
 		// /instance/create needs the global key: the one given for this channel, else the server's EVOLUTION_API_KEY.
 		const client = new EvolutionClient({ baseUrl: row.baseUrl, apiKey: input.apiKey ?? this.deps.evolution.apiKey, timeoutMs: this.deps.timings.requestTimeoutMs });
 		const instance = new EvolutionInstance(client, row.instanceName);
-		const url = this.webhookUrl(channelId);
+		const webhook = this.expectedWebhook(channelId, secret);
+		const { url } = webhook;
 		let answer;
 		try {
-			answer = await instance.create(serverWebhook(url, secret));
+			answer = await instance.create(webhook);
 		} catch (error) {
 			if (error instanceof EvolutionError && error.status === 403 && /already in use/i.test(error.message))
 				throw conflict(`Evolution already has an instance named "${row.instanceName}". Attach it instead (instance: "attach").`, 'instance_exists');
 			throw upstream(error, 'create the Evolution instance');
 		}
 		await this.deps.db.query(
-			`UPDATE whatsapp_channels SET instance_token_encrypted = $3, provider_instance_id = $4, instance_owned = true, status_reason = 'instance_created',
+			`UPDATE whatsapp_channels SET instance_token_encrypted = $3, provider_instance_id = $4, instance_owned = true, webhook_managed = true, status_reason = 'instance_created',
 				status_changed_at = now(), updated_at = now() WHERE workspace_id = $1 AND id = $2`,
 			[workspaceId, channelId, answer.token ? encryptSecret(answer.token, this.deps.integrationsKey) : null, answer.instanceId],
 		);
@@ -169,10 +184,11 @@ export class ChannelLifecycle {
 			]);
 		}
 		try {
-			await instance.setWebhook(serverWebhook(url, secret));
+			await instance.setWebhook(this.expectedWebhook(channelId, secret));
 		} catch (error) {
 			throw upstream(error, 'set the instance webhook');
 		}
+		await this.deps.db.query('UPDATE whatsapp_channels SET webhook_managed = true WHERE workspace_id = $1 AND id = $2', [workspaceId, channelId]);
 		await this.step(workspaceId, channelId, {
 			kind: 'step',
 			reason: 'instance_attached',
@@ -238,7 +254,7 @@ export class ChannelLifecycle {
 			const current = await instance.findWebhook().catch(() => null);
 			if (current?.enabled && current.url === url) {
 				try {
-					await instance.setWebhook({ ...serverWebhook(url, webhookSecret), events: current.events, byEvents: current.webhookByEvents, base64: current.webhookBase64 });
+					await instance.setWebhook({ ...this.expectedWebhook(channelId, webhookSecret), events: current.events, byEvents: current.webhookByEvents, base64: current.webhookBase64 });
 				} catch (error) {
 					throw upstream(error, 'put the new secret on the instance webhook (the old secret still works)');
 				}
@@ -256,6 +272,100 @@ export class ChannelLifecycle {
 				: `Webhook secret rotated; the instance webhook does not point at this server: send the new secret in the ${WEBHOOK_SECRET_HEADER} header`,
 		});
 		return { webhookSecret };
+	}
+
+	// ---- the instance webhook after a restart ---------------------------------------------------------------------
+
+	/**
+	 * At start: every instance webhook the server manages is owed a check against this server's base (a restart on
+	 * another PUBLIC_URL or port moves it). The checks run as jobs on the channel queue, one per channel and health
+	 * period whichever replica starts, and never hold the start. Answers how many were queued.
+	 */
+	async checkWebhooksAtStart(): Promise<number> {
+		const { rows } = await this.deps.db.query<ChannelJobRef>(
+			`UPDATE whatsapp_channels SET webhook_check_base = $1 WHERE provider = 'evolution' AND webhook_managed
+			 RETURNING workspace_id AS "workspaceId", id AS "channelId"`,
+			[this.deps.publicUrl()],
+		);
+		await this.deps.jobs.scheduleWebhookChecks(rows.map((ref) => ({ ...ref, atStart: true })));
+		return rows.length;
+	}
+
+	/** The checks still owed (Evolution could not be reached): the health sweep queues them again. */
+	async pendingWebhookChecks(): Promise<ChannelJobRef[]> {
+		const { rows } = await this.deps.db.query<ChannelJobRef>(
+			`SELECT workspace_id AS "workspaceId", id AS "channelId" FROM whatsapp_channels
+			 WHERE provider = 'evolution' AND webhook_managed AND webhook_check_base IS NOT NULL ORDER BY id`,
+		);
+		return rows;
+	}
+
+	/**
+	 * One check: read the webhook Evolution holds and set it again only where it differs from ours (URL, enabled,
+	 * events, secret header, byEvents, base64), so a second replica or a second start finds nothing to do. Evolution
+	 * unreachable: the check stays owed and the next health sweep tries again; nothing is thrown.
+	 */
+	async checkWebhook(job: WebhookCheckJob): Promise<void> {
+		const row = await this.findRow(job.workspaceId, job.channelId);
+		const base = row?.webhookCheckBase;
+		if (!row || !base) return;
+		const done = () =>
+			this.deps.db.query('UPDATE whatsapp_channels SET webhook_check_base = NULL WHERE workspace_id = $1 AND id = $2 AND webhook_check_base = $3', [
+				job.workspaceId,
+				job.channelId,
+				base,
+			]);
+		if (!row.secretSealed) {
+			// Nothing to put in the secret header: an admin rotates the secret, which sets the webhook with it.
+			this.deps.logger.warn({ channelId: row.id }, 'instance webhook not checked: the channel has no stored webhook secret');
+			await done();
+			return;
+		}
+		const expected = this.expectedWebhook(row.id, decryptSecret(row.secretSealed, this.deps.integrationsKey), base);
+		const instance = this.instance(row);
+		let current: EvolutionWebhookRow | null;
+		try {
+			current = await instance.findWebhook();
+		} catch (error) {
+			// A missing instance has no webhook to fix; the health monitor reports it (instance_missing).
+			if (isNotFound(error)) await done();
+			else await this.webhookCheckFailed(job, row.instanceName, 'read', error as Error);
+			return;
+		}
+		const drift = webhookDrift(current, expected);
+		if (!drift.length) {
+			await done();
+			return;
+		}
+		try {
+			await instance.setWebhook(expected);
+		} catch (error) {
+			await this.webhookCheckFailed(job, row.instanceName, 'set', error as Error);
+			return;
+		}
+		await done();
+		const was = current?.url ? loggableUrl(current.url) : null;
+		this.deps.logger.info({ channelId: row.id, instance: row.instanceName, drift, from: was, to: loggableUrl(expected.url) }, 'instance webhook re-pointed at this server');
+		await this.step(job.workspaceId, job.channelId, {
+			kind: 'step',
+			message: `Webhook set again to ${loggableUrl(expected.url)}${was && was !== loggableUrl(expected.url) ? ` (it pointed to ${was})` : ''}: ${drift.join(', ')} differed`,
+			details: { drift },
+		});
+	}
+
+	private async webhookCheckFailed(job: WebhookCheckJob, instanceName: string, what: 'read' | 'set', error: Error): Promise<void> {
+		// Once on the channel's log (the start's try); the sweep's retries only go to the server's debug log.
+		const fields = { channelId: job.channelId, instance: instanceName, err: error.message };
+		if (!job.atStart) {
+			this.deps.logger.debug(fields, `instance webhook check: could not ${what} it; tried again at the next health sweep`);
+			return;
+		}
+		this.deps.logger.warn(fields, `instance webhook check: could not ${what} it; tried again at the next health sweep`);
+		await this.step(job.workspaceId, job.channelId, {
+			kind: 'error',
+			reason: 'provider_error',
+			message: `Could not ${what} the instance webhook after the server started (${error.message}); trying again with the health checks`,
+		});
 	}
 
 	// ---- pairing ------------------------------------------------------------------------------------------------

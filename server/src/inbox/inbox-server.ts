@@ -142,8 +142,10 @@ export function registerInboxServer(app: FastifyInstance, runtime: Runtime, extr
 		await replyListener.drain();
 		await replyWaits.close();
 	});
-	// Run by main.ts once listening (a process start, not every app a test builds): stored channel states are re-checked.
+	// Run by main.ts once listening (a process start, not every app a test builds): stored channel states are re-checked,
+	// and the instance webhooks are pointed at this server again where a new PUBLIC_URL or port moved it.
 	runtime.startupTasks?.push(() => channels.recheckAtStart());
+	runtime.startupTasks?.push(() => channels.checkWebhooksAtStart().then(() => undefined));
 	app.addHook('onClose', () => jobs.close());
 	const outboxSettings = runtime.config.outbox ?? { timeScale: 1, sendTimeoutMs: 20_000, reconcileMs: 30_000, optOutWords: [] };
 	useOptOutWords(outboxSettings.optOutWords);

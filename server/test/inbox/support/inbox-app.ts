@@ -16,6 +16,7 @@ import { buildApp } from '../../../src/http/app';
 import { createLogger } from '../../../src/logging/logger';
 import { createInboxPublisher } from '../../../src/realtime/create-inbox-publisher';
 import type { Runtime } from '../../../src/runtime/start-runtime';
+import { runStartupTasks } from '../../../src/runtime/startup-tasks';
 import { createTestDatabase, testRedisUrl } from '../../../../test/support/test-database';
 
 /** Both database adapters; every inbox test runs on each. */
@@ -63,16 +64,19 @@ export interface InboxApp {
 	/** http://127.0.0.1:port */
 	url: string;
 	call(method: string, url: string, authorization?: string, payload?: unknown): Promise<HttpAnswer>;
+	/** With `startupTasks: true`: settles when the start's background work (as main.ts runs it) is done. */
+	startupTasks: Promise<void>;
 	close(): Promise<void>;
 }
 
 /**
  * The real server (buildApp) on a given database and the run's private Redis, with a runtime assembled the way
- * startRuntime does it, minus the sandbox. `env` adds configuration (e.g. a short typing timeout).
+ * startRuntime does it, minus the sandbox. `env` adds configuration (e.g. a short typing timeout). `startupTasks`
+ * runs what main.ts starts once listening (channel re-check, webhook check…), as a process start does.
  */
 export async function startInboxApp(
 	db: Db,
-	options: { env?: Record<string, string>; logLines?: string[]; evolution?: Runtime['evolution']; integrationsKey?: Buffer } = {},
+	options: { env?: Record<string, string>; logLines?: string[]; evolution?: Runtime['evolution']; integrationsKey?: Buffer; startupTasks?: boolean } = {},
 ): Promise<InboxApp> {
 	const config = loadConfig({
 		NODE_ENV: 'test',
@@ -97,18 +101,22 @@ export async function startInboxApp(
 		integrationsKey: options.integrationsKey ?? randomBytes(32),
 		publisher: createInboxPublisher({ redis, logger, config }),
 		queues: [],
+		startupTasks: options.startupTasks ? [] : undefined,
 		close: async () => undefined,
 	};
 	const app = buildApp(runtime);
 	await app.listen({ host: '127.0.0.1', port: 0 });
 	const address = app.server.address();
 	const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+	const startupTasks = runStartupTasks(runtime.startupTasks, logger);
 	return {
 		app,
 		runtime,
 		url,
 		call: (method, path, authorization, payload) => request(url, method, path, { authorization, payload }),
+		startupTasks,
 		close: async () => {
+			await startupTasks;
 			await app.close();
 			redis.disconnect();
 		},
