@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { classifySendFailure } from '../../src/outbox/send-failure';
-import { EvolutionClient, EvolutionError, evolutionErrorText } from '../../src/providers/evolution/evolution-client';
+import { EvolutionClient, EvolutionError, evolutionErrorText, idlePooledSockets } from '../../src/providers/evolution/evolution-client';
+import { eventually } from '../inbox/support/inbox-app';
 import { API_KEY, SandboxClient } from '../sandbox/support/sandbox-client';
 
 describe('Evolution client against the sandbox', () => {
@@ -95,9 +96,14 @@ describe('Evolution client on a pooled socket the server resets', () => {
 	});
 	afterEach(() => server.close());
 
+	// The first answer's socket goes back to the pool a moment after the answer is read; on a loaded machine the second
+	// request could otherwise start before that and open a new connection, and no reused socket would meet the reset.
+	const pooled = () => eventually(async () => expect(idlePooledSockets(server.baseUrl)).toBe(1));
+
 	it('reads again on a fresh connection, once, when a GET meets a reset on a reused socket', async () => {
 		const client = new EvolutionClient({ baseUrl: server.baseUrl, apiKey: API_KEY });
 		await client.request('GET', '/instance/connectionState', undefined, { instance: 'a' });
+		await pooled();
 		expect(await client.request('GET', '/instance/connectionState', undefined, { instance: 'a' })).toEqual({ instance: { state: 'open' } });
 		expect(server.requests).toEqual(['GET /instance/connectionState/a', 'GET /instance/connectionState/a', 'GET /instance/connectionState/a']);
 		expect(server.connections.size).toBe(2);
@@ -106,6 +112,7 @@ describe('Evolution client on a pooled socket the server resets', () => {
 	it('never sends a POST twice: the reset is reported as a lost connection (the outbox then looks before sending again)', async () => {
 		const client = new EvolutionClient({ baseUrl: server.baseUrl, apiKey: API_KEY });
 		await client.request('POST', '/message/sendText', { number: '1', text: 'first' }, { instance: 'b' });
+		await pooled();
 		const error = await client.request('POST', '/message/sendText', { number: '1', text: 'second' }, { instance: 'b' }).then(
 			() => undefined,
 			(e: unknown) => e as EvolutionError,
