@@ -55,15 +55,6 @@ const IDLE_SOCKET_MS = 4_000;
 const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 64, keepAliveMsecs: 15_000, timeout: IDLE_SOCKET_MS });
 const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64, keepAliveMsecs: 15_000, timeout: IDLE_SOCKET_MS });
 
-/** How many idle pooled sockets the client holds for `baseUrl`'s host and port: a test waits for one before reusing it. */
-export function idlePooledSockets(baseUrl: string): number {
-	const { protocol, hostname, port } = new URL(baseUrl);
-	const agent = protocol === 'https:' ? httpsAgent : httpAgent;
-	// The agent's pool names are "host:port:…" (Agent.getName).
-	const prefix = `${hostname}:${port || (protocol === 'https:' ? '443' : '80')}:`;
-	return Object.entries(agent.freeSockets).reduce((n, [name, list]) => n + (name.startsWith(prefix) ? (list?.length ?? 0) : 0), 0);
-}
-
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
