@@ -20,6 +20,11 @@ interface Broadcast {
 	payload: { event: string; workspaceId: string; conversationId: string | null; data: { message?: { id: string } } };
 }
 
+// nock replaces the process's http client as soon as it is imported, and the test files that Jest runs one after another
+// in a worker share that module: left on, every later file's HTTP went through its interceptor, whose passthrough
+// sockets surfaced there as bare `connect ECANCELED` failures. This file puts it back when it is done.
+afterAll(() => nock.restore());
+
 describe.each(ADAPTERS)('Supabase integration on %s (recorded HTTP)', (_driver, open) => {
 	let db: Db;
 	let server: InboxApp;
