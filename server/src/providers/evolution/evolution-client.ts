@@ -58,8 +58,8 @@ const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64, keepAliveMs
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Whether a failed request certainly never reached Evolution: the connection itself could not be made (refused, or
- * cancelled by the kernel under load: ECANCELED has been seen on loopback), so no byte of the request was sent.
+ * Whether a failed request certainly never reached Evolution: the connection itself could not be made (refused,
+ * unreachable, cancelled: any error of the connect syscall), so no byte of the request was sent.
  */
 function failedToConnect(error: unknown): boolean {
 	const cause = (error as { cause?: unknown }).cause ?? error;

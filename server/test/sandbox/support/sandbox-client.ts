@@ -12,7 +12,7 @@ export interface HttpResult {
 
 /**
  * fetch, tried once more when it certainly did no harm: the connection itself could not be made (nothing reached the
- * sandbox; on a loaded 2-core machine a loopback connect now and then comes back ECANCELED), or a read (GET) met a
+ * sandbox), or a read (GET) met a
  * reset — the keep-alive race, where the server closes an idle pooled connection as the request goes out on it (seen
  * after a test waited a minute for webhooks under load). Writes are never repeated: a reset POST fails the test.
  */
