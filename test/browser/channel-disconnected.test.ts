@@ -1,6 +1,6 @@
 import { eventually } from '../../server/test/inbox/support/inbox-app';
 import { type Browser, openBrowser, screenshot } from './support/browser';
-import { customerSays, setUpWorkspace, signIn, type Workspace } from './support/session';
+import { customerSays, onlyConversation, setUpWorkspace, signIn, type Workspace } from './support/session';
 import { ADAPTERS, startStack, type Stack } from './support/stack';
 
 const CUSTOMER = '5511977776666';
@@ -30,11 +30,7 @@ describe.each(ADAPTERS.slice(1))('a disconnected channel in the inbox on %s', (_
 		stack = await startStack(open, { OUTBOX_TIME_SCALE: '0.01', OUTBOX_RECONCILE_MS: '500' });
 		workspace = await setUpWorkspace(stack, { channelPrefix: 'down' });
 		await customerSays(stack, workspace.channel.instance, { from: CUSTOMER, pushName: 'Maria Souza', text: 'Meu pedido já saiu?' });
-		conversationId = await eventually(async () => {
-			const list = (await stack.server.call('GET', '/api/v1/conversations', workspace.admin)).json().data as Array<{ id: string }>;
-			expect(list).toHaveLength(1);
-			return list[0].id;
-		}, 60_000);
+		conversationId = await onlyConversation(stack, workspace.admin);
 		ana = await openBrowser();
 		await signIn(ana, stack.server.url);
 		await ana.page.getByRole('button', { name: 'Maria Souza' }).click();

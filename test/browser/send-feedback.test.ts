@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { eventually } from '../../server/test/inbox/support/inbox-app';
 import { type Browser, openBrowser, screenshot } from './support/browser';
-import { BRUNO, customerSays, setUpWorkspace, signIn } from './support/session';
+import { BRUNO, customerSays, onlyConversation, setUpWorkspace, signIn } from './support/session';
 import { ADAPTERS, startStack, type Stack } from './support/stack';
 
 const CUSTOMER = '5511977771234';
@@ -35,11 +35,7 @@ describe.each(ADAPTERS.slice(1))('sending with feedback in the browser on %s', (
 		({ id: channelId, instance } = workspace.channel);
 		// The customer wrote first: what the attendant sends are replies (never paced).
 		await customerSays(stack, instance, { from: CUSTOMER, pushName: 'Maria Souza', text: 'Oi! Vocês têm o tênis 42?' });
-		conversationId = await eventually(async () => {
-			const list = (await server.call('GET', '/api/v1/conversations', admin)).json().data as Array<{ id: string }>;
-			expect(list).toHaveLength(1);
-			return list[0].id;
-		}, 60_000);
+		conversationId = await onlyConversation(stack, admin);
 
 		ana = await openBrowser();
 		await signIn(ana, server.url);

@@ -2,7 +2,7 @@ import { eventually } from '../../server/test/inbox/support/inbox-app';
 import { type Browser, openBrowser, screenshot } from './support/browser';
 import { webp } from './support/media-files';
 import { recordVideo } from './support/recorded-video';
-import { BRUNO, type CustomerMessage, customerSays, setUpWorkspace, signIn, type Workspace } from './support/session';
+import { BRUNO, customerSays, onlyConversation, setUpWorkspace, signIn, type CustomerMessage, type Workspace } from './support/session';
 import { ADAPTERS, startStack, type Stack } from './support/stack';
 
 const CUSTOMER = '5511944447777';
@@ -37,11 +37,7 @@ describe.each(ADAPTERS.slice(0, 1))('the chat pane in the browser on %s', (_driv
 		stack = await startStack(open);
 		workspace = await setUpWorkspace(stack, { attendants: [BRUNO], channelPrefix: 'thread' });
 		await say({ text: 'Oi! Comprei ontem e tenho umas dúvidas.' });
-		conversationId = await eventually(async () => {
-			const list = (await stack.server.call('GET', '/api/v1/conversations', workspace.admin)).json().data as Array<{ id: string }>;
-			expect(list).toHaveLength(1);
-			return list[0].id;
-		}, 60_000);
+		conversationId = await onlyConversation(stack, workspace.admin);
 		ana = await openBrowser();
 		await signIn(ana, stack.server.url);
 		await ana.page.getByRole('button', { name: 'Rafaela Costa' }).click();

@@ -113,3 +113,12 @@ export async function customerSays(stack: Stack, instance: string, message: Cust
 	if (sent.status !== 200) throw new Error(`the sandbox's customer message answered ${sent.status}: ${sent.text}`);
 	return (sent.body as { message: { key: { id: string } } }).message.key.id;
 }
+
+/** The id of the workspace's only conversation, once the customer's first message has made it (ingest is async). */
+export async function onlyConversation(stack: Stack, admin: string): Promise<string> {
+	return eventually(async () => {
+		const list = (await stack.server.call('GET', '/api/v1/conversations', admin)).json().data as Array<{ id: string }>;
+		expect(list).toHaveLength(1);
+		return list[0].id;
+	}, 60_000);
+}
