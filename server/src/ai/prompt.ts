@@ -42,11 +42,11 @@ export async function conversationContext(db: Queryable, workspaceId: string, co
 	if (count <= 0) return [];
 	const { rows } = await db.query<ContextRow>(
 		`SELECT direction, type, body, transcript FROM (
-			SELECT m.direction, m.type, m.body, m.transcript, m.thread_at, m.created_at, m.id FROM whatsapp_messages m
+			SELECT m.direction, m.type, m.body, m.transcript, m.thread_at, m.thread_seq, m.id FROM whatsapp_messages m
 			WHERE m.workspace_id = $1 AND m.conversation_id = $2 AND m.direction <> 'internal' AND NOT m.is_deleted AND m.type NOT IN ('reaction', 'unknown')
 				AND m.status <> 'failed'
-			ORDER BY m.thread_at DESC, m.created_at DESC, m.id DESC LIMIT $3) recent
-		 ORDER BY thread_at, created_at, id`,
+			ORDER BY m.thread_at DESC, m.thread_seq DESC, m.id DESC LIMIT $3) recent
+		 ORDER BY thread_at, thread_seq, id`,
 		[workspaceId, conversationId, count],
 	);
 	return rows.flatMap((row): ChatCompletionMessageParam[] => {

@@ -338,7 +338,7 @@ export class ReplyRunner {
 
 	private async startedByUs(workspaceId: string, conversationId: string): Promise<boolean> {
 		const { rows } = await this.deps.db.query<{ direction: string }>(
-			`SELECT direction FROM whatsapp_messages WHERE workspace_id = $1 AND conversation_id = $2 AND direction <> 'internal' AND type <> 'reaction' ORDER BY thread_at, id LIMIT 1`,
+			`SELECT direction FROM whatsapp_messages WHERE workspace_id = $1 AND conversation_id = $2 AND direction <> 'internal' AND type <> 'reaction' ORDER BY thread_at, thread_seq, id LIMIT 1`,
 			[workspaceId, conversationId],
 		);
 		return rows[0]?.direction === 'outbound';

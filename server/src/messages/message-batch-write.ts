@@ -115,6 +115,8 @@ const SQL = `WITH v AS (
 		e.edited_body IS NOT NULL, CASE WHEN e.edited_body IS NOT NULL THEN COALESCE(e.edited_at, now()) END,
 		e.deleted_at IS NOT NULL, e.deleted_at
 	FROM found f LEFT JOIN early e ON e.workspace_id = f.w AND e.channel_id = f.c AND e.wa_message_id = f.wid
+	-- In the input's order, so thread_seq (the thread's tie-breaker within a second) follows the order they came in.
+	ORDER BY f.ord
 	ON CONFLICT (workspace_id, channel_id, wa_message_id) WHERE wa_message_id IS NOT NULL
 	DO UPDATE SET STATUS_ADVANCE
 	WHERE whatsapp_message_status_rank(EXCLUDED.status) > whatsapp_message_status_rank(m.status)

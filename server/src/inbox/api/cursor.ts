@@ -7,6 +7,8 @@ import { badRequest } from './api-error';
 export interface Cursor {
 	at: string;
 	id: string;
+	/** A tie-breaker between the time and the id, where a list has one (a thread's thread_seq), as decimal text. */
+	seq?: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -16,14 +18,17 @@ export function cursorKeySql(column: string): string {
 	return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }
 
-export function encodeCursor(at: string, id: string): string {
-	return Buffer.from(JSON.stringify([at, id]), 'utf8').toString('base64url');
+export function encodeCursor(at: string, id: string, seq?: string): string {
+	return Buffer.from(JSON.stringify(seq === undefined ? [at, id] : [at, id, seq]), 'utf8').toString('base64url');
 }
 
 export function decodeCursor(cursor: string): Cursor {
 	try {
-		const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-		if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && typeof id === 'string' && UUID.test(id)) return { at, id };
+		const [at, id, seq] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown, unknown];
+		if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && typeof id === 'string' && UUID.test(id)) {
+			if (seq === undefined) return { at, id };
+			if (typeof seq === 'string' && /^\d{1,19}$/.test(seq)) return { at, id, seq };
+		}
 	} catch {
 		/* fall through */
 	}

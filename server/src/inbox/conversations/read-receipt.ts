@@ -31,7 +31,7 @@ export async function sendReadReceipt(
 	const inbound = await db.query<{ waMessageId: string; senderJid: string | null }>(
 		`SELECT wa_message_id AS "waMessageId", sender_jid AS "senderJid" FROM whatsapp_messages
 		 WHERE workspace_id = $1 AND conversation_id = $2 AND direction = 'inbound' AND wa_message_id IS NOT NULL AND NOT is_deleted
-		 ORDER BY thread_at DESC, id DESC LIMIT ${MAX_KEYS}`,
+		 ORDER BY thread_at DESC, thread_seq DESC, id DESC LIMIT ${MAX_KEYS}`,
 		[caller.workspaceId, conversationId],
 	);
 	if (inbound.rows.length === 0) return { sent: 0 };
