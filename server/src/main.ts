@@ -86,6 +86,8 @@ function banner(app: FastifyInstance, runtime: Runtime): string {
 		lines.push(
 			`  Evolution:     sandbox at ${runtime.evolution.sandbox.url} (global key: SANDBOX_API_KEY; state in ${config.dataDir}/sandbox)`,
 			`  Sandbox control API: ${runtime.evolution.sandbox.controlUrl}`,
+			'  No phone? In another terminal: npm run phone -- scan (reads the QR of a number added in Canais),',
+			'                                 npm run phone -- say "Oi!" (a customer writes to it)',
 		);
 	} else lines.push(`  Evolution:     ${runtime.evolution.baseUrl}`);
 	lines.push('  Press Ctrl-C to stop.', '');

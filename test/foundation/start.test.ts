@@ -7,6 +7,18 @@ import { findFreePort } from '../../server/src/infra/free-port';
 import { createTestDatabase, testRedisUrl } from '../support/test-database';
 
 const MAIN = resolve(__dirname, '../../dist/server/src/main.js');
+const PHONE = resolve(__dirname, '../../dist/server/sandbox/phone-cli.js');
+
+/** `npm run phone -- <args>` as a newcomer runs it beside `npm start`: the built CLI, DATA_DIR as the server had it. */
+function phone(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+	return new Promise((resolveRun) => {
+		const child = spawn(process.execPath, [PHONE, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+		let output = '';
+		child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+		child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+		child.once('exit', (code) => resolveRun({ code, output }));
+	});
+}
 
 interface Started {
 	child: ChildProcess;
@@ -93,6 +105,52 @@ describe('npm start (the built server on its embedded defaults)', () => {
 			expect(await portAnswers(server.baseUrl)).toBe(false);
 		} finally {
 			server.child.kill('SIGKILL');
+		}
+	});
+
+	it('lets a newcomer without a phone connect the sandbox number and receive a customer (npm run phone)', async () => {
+		const server = await startServer({ PORT: '0', DATA_DIR: dataDir });
+		try {
+			expect(server.output()).toContain('npm run phone -- scan');
+			const api = async (method: string, path: string, token?: string, body?: unknown) => {
+				const response = await fetch(server.baseUrl + path, {
+					method,
+					headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+					body: body ? JSON.stringify(body) : undefined,
+				});
+				return { status: response.status, body: (await response.json()) as any };
+			};
+			const registered = await api('POST', '/api/v1/auth/register', undefined, { workspaceName: 'Loja', name: 'Ana', email: 'ana@loja.test', password: 'a long enough password' });
+			expect(registered.status).toBe(201);
+			const token = registered.body.token as string;
+			// Canais → Adicionar número, as the page does it: a new instance in the sandbox, waiting for its QR to be read.
+			const created = await api('POST', '/api/v1/channels', token, { name: 'Vendas', instanceName: 'inbox-newcomer' });
+			expect(created.status).toBe(201);
+			const channelId = created.body.channel.id as string;
+
+			const scanned = await phone(['scan'], { DATA_DIR: dataDir });
+			expect(scanned).toMatchObject({ code: 0, output: expect.stringContaining('QR read by +5511999991234') });
+			const until = async <T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> => {
+				const deadline = Date.now() + 60_000;
+				for (;;) {
+					const value = await read();
+					if (done(value) || Date.now() > deadline) return value;
+					await new Promise((r) => setTimeout(r, 200));
+				}
+			};
+			const channel = await until(() => api('GET', `/api/v1/channels/${channelId}`, token), (c) => c.body.status === 'connected');
+			expect(channel.body).toMatchObject({ status: 'connected', phoneE164: '+5511999991234' });
+
+			const said = await phone(['say', 'Oi! Vocês', 'abrem sábado?', '--name', 'Maria Cliente'], { DATA_DIR: dataDir });
+			expect(said).toMatchObject({ code: 0, output: expect.stringContaining('+5511988887777 wrote to') });
+			const list = await until(() => api('GET', '/api/v1/conversations', token), (l) => l.body.data.length === 1);
+			expect(list.body.data[0]).toMatchObject({ contact: { pushName: 'Maria Cliente', phoneE164: '+5511988887777' }, lastMessagePreview: 'Oi! Vocês abrem sábado?', unreadCount: 1 });
+
+			// Nothing left to scan, and a wrong key: each said plainly, with a failing exit code.
+			expect(await phone(['scan'], { DATA_DIR: dataDir })).toMatchObject({ code: 1, output: expect.stringContaining('No number is waiting for its QR') });
+			expect(await phone(['list'], { DATA_DIR: dataDir, SANDBOX_API_KEY: 'wrong' })).toMatchObject({ code: 1, output: expect.stringContaining('SANDBOX_API_KEY') });
+		} finally {
+			await stop(server.child, 'SIGTERM');
 		}
 	});
 
