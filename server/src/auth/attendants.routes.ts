@@ -2,6 +2,7 @@ import { z } from 'zod/v4';
 import { forbidden, notFound } from '../inbox/api/api-error';
 import type { ApiRouter } from '../inbox/api/api-router';
 import type { InboxApiDeps } from '../inbox/inbox-deps';
+import { attendantViewSchema } from './attendant-view-schema';
 import { createAttendant, findAttendant, listAttendants, updateAttendant } from './attendants';
 import { passwordSchema } from './auth.routes';
 import { revokeUserSessions } from './sessions';
@@ -37,6 +38,7 @@ export function registerAttendantRoutes(api: ApiRouter, deps: InboxApiDeps): voi
 		summary: 'List the attendants of the workspace',
 		tag: 'attendants',
 		access: 'member',
+		response: z.object({ data: z.array(attendantViewSchema) }),
 		handler: async ({ caller }) => ({ data: await listAttendants(db, caller.workspaceId) }),
 	});
 
@@ -48,6 +50,7 @@ export function registerAttendantRoutes(api: ApiRouter, deps: InboxApiDeps): voi
 		access: 'admin',
 		body: createBody,
 		successStatus: 201,
+		response: attendantViewSchema,
 		handler: async ({ caller, body }) => createAttendant(db, caller.workspaceId, body),
 	});
 
@@ -59,6 +62,7 @@ export function registerAttendantRoutes(api: ApiRouter, deps: InboxApiDeps): voi
 		access: 'member',
 		params: attendantParams,
 		body: patchBody,
+		response: attendantViewSchema,
 		handler: async ({ caller, params, body }) => {
 			const self = caller.userId === params.attendantId;
 			if (caller.role !== 'admin') {

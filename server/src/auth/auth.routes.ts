@@ -4,6 +4,7 @@ import type { ApiRouter } from '../inbox/api/api-router';
 import type { InboxApiDeps } from '../inbox/inbox-deps';
 import { findAttendant, findLoginCandidate } from './attendants';
 import { burnPasswordCheck, verifyPassword } from './password-hash';
+import { callerAnswerSchema, sessionAnswerSchema } from './session-answer-schema';
 import { createSession, revokeSession } from './sessions';
 import { createWorkspaceWithAdmin, findWorkspace, hasAnyWorkspace } from './workspaces';
 
@@ -40,6 +41,7 @@ export function registerAuthRoutes(api: ApiRouter, deps: InboxApiDeps): void {
 		access: 'public',
 		body: registerBody,
 		successStatus: 201,
+		response: sessionAnswerSchema,
 		rateLimit: { max: deps.auth.loginRateLimit.max, timeWindow: deps.auth.loginRateLimit.timeWindowMs },
 		handler: async ({ body, request }) => {
 			if (!(await signupOpen(deps))) {
@@ -58,6 +60,7 @@ export function registerAuthRoutes(api: ApiRouter, deps: InboxApiDeps): void {
 		tag: 'auth',
 		access: 'public',
 		body: loginBody,
+		response: sessionAnswerSchema,
 		rateLimit: {
 			max: deps.auth.loginRateLimit.max,
 			timeWindow: deps.auth.loginRateLimit.timeWindowMs,
@@ -99,6 +102,7 @@ export function registerAuthRoutes(api: ApiRouter, deps: InboxApiDeps): void {
 		summary: 'The caller: attendant (or API token), role and workspace',
 		tag: 'auth',
 		access: 'member',
+		response: callerAnswerSchema,
 		handler: async ({ caller }) => ({
 			via: caller.via,
 			role: caller.role,

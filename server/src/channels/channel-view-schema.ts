@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import { outboxSettingsSchema } from '../outbox/outbox-settings-schema';
 import { CHANNEL_STATUSES } from './channel-status';
 
 /**
@@ -27,7 +28,9 @@ export const channelViewSchema = z.strictObject({
 	profileName: z.string().nullable(),
 	profilePictureUrl: z.string().nullable(),
 	webhookPath: z.string().describe('Where the provider posts its webhooks'),
-	settings: z.record(z.string(), z.unknown()).describe('Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts)'),
+	settings: z
+		.looseObject({ outbox: outboxSettingsSchema.optional() })
+		.describe('Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts)'),
 	connectedAt: z.string().nullable(),
 	disconnectedAt: z.string().nullable(),
 	lastEventAt: z.string().nullable(),

@@ -4,23 +4,8 @@ import { ApiError, notFound } from '../inbox/api/api-error';
 import type { ApiRouter } from '../inbox/api/api-router';
 import { parseByteRange } from './byte-range';
 import { contentDisposition } from './content-disposition';
+import { mediaFileSchema } from './media-file-schema';
 import type { MediaLibrary } from './media-library';
-
-const mediaFileSchema = z.object({
-	id: z.uuid(),
-	messageId: z.uuid().nullable(),
-	channelId: z.uuid().nullable(),
-	origin: z.enum(['inbound', 'upload']),
-	sha256: z.string().nullable().describe('Hex SHA-256 of the bytes'),
-	sizeBytes: z.number().nullable(),
-	contentType: z.string(),
-	fileName: z.string().nullable(),
-	durationSeconds: z.number().nullable(),
-	status: z.enum(['pending', 'stored', 'failed']).describe('pending: an inbound file still being fetched; failed: it could not be'),
-	attempts: z.number(),
-	error: z.string().nullable(),
-	createdAt: z.string(),
-});
 
 export const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(\s*;\s*[a-z0-9_-]+=("[^"]*"|[^;\s]*))*$/i;
 // Media a browser plays or shows in place; everything else downloads.

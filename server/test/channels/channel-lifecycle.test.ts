@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { channelQrViewSchema } from '../../src/channels/channel-qr-view-schema';
 import { SERVER_WEBHOOK_EVENTS } from '../../src/channels/evolution-instance';
 import type { Db } from '../../src/db/db';
 import type { InboxEvent } from '../../src/realtime/inbox-events';
@@ -136,7 +137,8 @@ describe.each(ADAPTERS)('channel lifecycle against the sandbox on %s', (_name, o
 		expect(events.slice(after).filter((e) => e.type === 'channel.qr' && e.channelId === view.id)).toEqual([]);
 		expect((await log(view.id)).filter((l) => l.kind === 'state').map((l) => l.reason)).toEqual(['qr_expired', 'qr_requested']);
 		// Trying again starts a new pairing.
-		expect((await server.call('POST', `/api/v1/channels/${view.id}/connect`, admin, {})).json()).toMatchObject({ status: 'connecting', code: expect.stringMatching(/^2@/) });
+		// The answer has exactly the documented shape (the web app's QrView is generated from it).
+		expect(channelQrViewSchema.parse((await server.call('POST', `/api/v1/channels/${view.id}/connect`, admin, {})).json())).toMatchObject({ status: 'connecting', code: expect.stringMatching(/^2@/) });
 	});
 
 	it('pairs by phone number with an 8-character pairing code', async () => {

@@ -1,18 +1,26 @@
 import { agentViewSchema } from '../../src/ai/agent-store';
+import { attendantViewSchema } from '../../src/auth/attendant-view-schema';
+import { callerAnswerSchema, sessionAnswerSchema } from '../../src/auth/session-answer-schema';
+import { appendChannelLog } from '../../src/channels/channel-log';
+import { channelLogPageSchema } from '../../src/channels/channel-log-schema';
+import { channelQrViewSchema } from '../../src/channels/channel-qr-view-schema';
 import { channelViewSchema } from '../../src/channels/channel-view-schema';
 import type { Db } from '../../src/db/db';
+import { cannedResponseSchema } from '../../src/inbox/canned-responses/canned-response-schema';
 import { conversationPageSchema, conversationViewSchema } from '../../src/inbox/conversations/conversation-view-schema';
 import { threadMessagePageSchema, threadMessageSchema } from '../../src/inbox/messages/message-view-schema';
+import { mediaFileSchema } from '../../src/media/media-file-schema';
 import { notificationSchema } from '../../src/inbox/notifications/notifications';
 import { syncRunSchema } from '../../src/sync/sync-runs';
 import { evolutionFixture } from '../support/ingest-database';
-import { ADAPTERS, type InboxApp, openMigratedDb, request, seedWorkspace, type SeededWorkspace, signIn, startInboxApp } from './support/inbox-app';
+import { ADAPTERS, type InboxApp, openMigratedDb, request, seedWorkspace, type SeededWorkspace, signIn, startInboxApp, TEST_PASSWORD } from './support/inbox-app';
 
 /**
  * The web app's types of these answers are generated from the OpenAPI document (api-schema.d.ts), which takes them
  * from the routes' response schemas. The real answers must have exactly that shape (no field more, none less, the
  * same types), or the page would read what the server never sends: history sync runs, AI agents, notifications,
- * conversations, thread messages and channels. The view schemas are strict objects at every level (z.object alone
+ * conversations, thread messages, channels (with their pacing settings, QR and log), sign-in, attendants, canned
+ * responses and media files. The view schemas are strict objects at every level (z.object alone
  * would drop a field the schema lacks and pass), so a view that gains or renames a field fails here.
  */
 describe.each(ADAPTERS)('answers match their documented schemas on %s', (_driver, open) => {
@@ -24,7 +32,8 @@ describe.each(ADAPTERS)('answers match their documented schemas on %s', (_driver
 
 	beforeAll(async () => {
 		db = await openMigratedDb(open);
-		server = await startInboxApp(db);
+		// Sign-up open: creating a workspace is one of the answers checked (the seeded workspaces would close it).
+		server = await startInboxApp(db, { env: { SIGNUP_MODE: 'open' } });
 		ws = await seedWorkspace(db, server.runtime.integrationsKey);
 		admin = (await signIn(server, ws.admin.email)).authorization;
 		agent = (await signIn(server, ws.agent.email)).authorization;
@@ -157,11 +166,83 @@ describe.each(ADAPTERS)('answers match their documented schemas on %s', (_driver
 		expect(channelViewSchema.parse((await server.call('GET', `/api/v1/channels/${ws.channelId}`, agent)).json())).toEqual(channels[0]);
 		const changed = await server.call('PATCH', `/api/v1/channels/${ws.channelId}`, admin, { settings: { outbox: { perMinute: 12 } } });
 		expect(channelViewSchema.parse(changed.json()).settings).toEqual({ outbox: { perMinute: 12 } });
+		// The pacing form saves every field; the view shows them back as the document describes settings.outbox.
+		const outbox = { perMinute: 20, dailyCap: 500, warmup: false, sendWindow: { startHour: 8, endHour: 20, days: [1, 2, 3, 4, 5], timeZone: 'America/Sao_Paulo' }, typing: true, numberSince: null };
+		const paced = await server.call('PATCH', `/api/v1/channels/${ws.channelId}`, admin, { settings: { outbox } });
+		expect(channelViewSchema.parse(paced.json()).settings.outbox).toEqual(outbox);
 		const added = await server.call('POST', '/api/v1/channels', admin, { name: 'Suporte', instanceName: `support-${ws.workspaceId.slice(0, 8)}`, instance: 'none' });
 		expect(added.statusCode).toBe(201);
 		const { channel, webhookSecret, ...rest } = added.json();
 		expect(rest).toEqual({});
 		expect(webhookSecret).toEqual(expect.any(String));
 		expect(channelViewSchema.parse(channel)).toMatchObject({ name: 'Suporte', status: 'created' });
+	});
+
+	it('signing in, creating a workspace, who the caller is (an attendant or an API token) and the attendants', async () => {
+		const login = await server.call('POST', '/api/v1/auth/login', undefined, { email: ws.agent.email, password: TEST_PASSWORD });
+		expect(login.statusCode).toBe(200);
+		const session = sessionAnswerSchema.parse(login.json());
+		expect(session).toMatchObject({ user: { id: ws.agent.id, role: 'agent', workspaceId: ws.workspaceId }, workspace: { id: ws.workspaceId } });
+		const registered = await server.call('POST', '/api/v1/auth/register', undefined, { workspaceName: 'Loja Nova', name: 'Carla', email: `carla-${ws.workspaceId.slice(0, 8)}@example.com`, password: TEST_PASSWORD });
+		expect(registered.statusCode).toBe(201);
+		expect(sessionAnswerSchema.parse(registered.json())).toMatchObject({ user: { name: 'Carla', role: 'admin' }, workspace: { name: 'Loja Nova' } });
+
+		const me = callerAnswerSchema.parse((await server.call('GET', '/api/v1/auth/me', `Bearer ${session.token}`)).json());
+		// The same attendant, seen again since signing in.
+		expect(me).toEqual({ via: 'session', role: 'agent', user: { ...session.user, lastSeenAt: expect.any(String) }, workspace: session.workspace });
+		const created = await server.call('POST', '/api/v1/api-tokens', admin, { name: 'n8n' });
+		expect(created.statusCode).toBe(201);
+		const byToken = callerAnswerSchema.parse((await server.call('GET', '/api/v1/auth/me', `Bearer ${created.json().token}`)).json());
+		expect(byToken).toMatchObject({ via: 'api_token', user: null, workspace: session.workspace });
+
+		const listed = (await server.call('GET', '/api/v1/attendants', agent)).json().data as unknown[];
+		expect(listed.map((a) => attendantViewSchema.parse(a).id).sort()).toEqual([ws.admin.id, ws.agent.id].sort());
+		const added = await server.call('POST', '/api/v1/attendants', admin, { email: `davi-${ws.workspaceId.slice(0, 8)}@example.com`, name: 'Davi', password: TEST_PASSWORD });
+		expect(added.statusCode).toBe(201);
+		const davi = attendantViewSchema.parse(added.json());
+		const renamed = await server.call('PATCH', `/api/v1/attendants/${davi.id}`, admin, { name: 'Davi Lima', locale: 'en' });
+		expect(attendantViewSchema.parse(renamed.json())).toEqual({ ...davi, name: 'Davi Lima', locale: 'en' });
+	});
+
+	it("a channel's QR while it pairs, and its log page by page", async () => {
+		// The state a pairing leaves (the QR Evolution sent, the window's end), written as the lifecycle writes it.
+		await db.query(
+			`UPDATE whatsapp_channels SET status = 'connecting', qr_code = '2@documented-answer-qr', qr_count = 1, qr_updated_at = now(), qr_expires_at = now() + interval '3 minutes'
+			 WHERE workspace_id = $1 AND id = $2`,
+			[ws.workspaceId, ws.channelId],
+		);
+		const qr = await server.call('GET', `/api/v1/channels/${ws.channelId}/qr`, admin);
+		expect(qr.statusCode).toBe(200);
+		expect(channelQrViewSchema.parse(qr.json())).toMatchObject({ channelId: ws.channelId, status: 'connecting', code: '2@documented-answer-qr', pairingCode: null, count: 1, image: expect.stringMatching(/^data:image\/png;base64,/) });
+
+		await appendChannelLog(db, ws.workspaceId, ws.channelId, { kind: 'step', message: 'Instance created', details: { instanceName: 'documented' } });
+		await appendChannelLog(db, ws.workspaceId, ws.channelId, { kind: 'state', status: 'connecting', reason: 'qr_issued', message: 'QR issued' });
+		const first = channelLogPageSchema.parse((await server.call('GET', `/api/v1/channels/${ws.channelId}/log?limit=1`, agent)).json());
+		expect(first.data).toEqual([expect.objectContaining({ kind: 'state', status: 'connecting', reason: 'qr_issued', details: null })]);
+		expect(first.nextCursor).toBe(first.data[0].id);
+		const second = channelLogPageSchema.parse((await server.call('GET', `/api/v1/channels/${ws.channelId}/log?limit=1&before=${first.nextCursor}`, agent)).json());
+		expect(second.data).toEqual([expect.objectContaining({ kind: 'step', status: null, details: { instanceName: 'documented' } })]);
+	});
+
+	it('canned responses, created, listed and changed', async () => {
+		const created = await server.call('POST', '/api/v1/canned-responses', agent, { shortCode: '/Oi', content: 'Olá, {{first_name}}! Como posso ajudar?' });
+		expect(created.statusCode).toBe(201);
+		const canned = cannedResponseSchema.parse(created.json());
+		expect(canned).toMatchObject({ shortCode: 'oi', createdByUserId: ws.agent.id });
+		const listed = (await server.call('GET', '/api/v1/canned-responses', agent)).json().data as unknown[];
+		expect(listed.map((c) => cannedResponseSchema.parse(c))).toEqual([canned]);
+		const changed = await server.call('PATCH', `/api/v1/canned-responses/${canned.id}`, admin, { content: 'Oi, {{name}}!' });
+		expect(cannedResponseSchema.parse(changed.json())).toMatchObject({ id: canned.id, shortCode: 'oi', content: 'Oi, {{name}}!' });
+	});
+
+	it('a media file, uploaded and described (never its storage key)', async () => {
+		const form = new FormData();
+		form.append('durationSeconds', '3');
+		form.append('file', new Blob([Buffer.from('not really an ogg')], { type: 'audio/ogg' }), 'nota.ogg');
+		const response = await fetch(`${server.url}/api/v1/media`, { method: 'POST', headers: { authorization: agent }, body: form });
+		expect(response.status).toBe(201);
+		const uploaded = mediaFileSchema.parse(await response.json());
+		expect(uploaded).toMatchObject({ workspaceId: ws.workspaceId, origin: 'upload', status: 'stored', contentType: 'audio/ogg', fileName: 'nota.ogg', durationSeconds: 3 });
+		expect(mediaFileSchema.parse((await server.call('GET', `/api/v1/media/${uploaded.id}/info`, agent)).json())).toEqual(uploaded);
 	});
 });

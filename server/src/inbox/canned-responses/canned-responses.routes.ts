@@ -1,6 +1,7 @@
 import { z } from 'zod/v4';
 import type { ApiRouter } from '../api/api-router';
 import type { InboxApiDeps } from '../inbox-deps';
+import { cannedResponseSchema } from './canned-response-schema';
 import { createCannedResponse, deleteCannedResponse, listCannedResponses, updateCannedResponse } from './canned-responses';
 
 const shortCode = z
@@ -25,6 +26,7 @@ export function registerCannedResponseRoutes(api: ApiRouter, deps: Pick<InboxApi
 		tag: 'canned-responses',
 		access: 'member',
 		query: z.object({ q: z.string().trim().max(200).optional() }),
+		response: z.object({ data: z.array(cannedResponseSchema) }),
 		handler: async ({ caller, query }) => ({ data: await listCannedResponses(db, caller.workspaceId, query.q || undefined) }),
 	});
 
@@ -36,6 +38,7 @@ export function registerCannedResponseRoutes(api: ApiRouter, deps: Pick<InboxApi
 		access: 'member',
 		successStatus: 201,
 		body: z.object({ shortCode, content }),
+		response: cannedResponseSchema,
 		handler: async ({ caller, body }) => createCannedResponse(db, caller.workspaceId, { ...body, createdByUserId: caller.userId }),
 	});
 
@@ -47,6 +50,7 @@ export function registerCannedResponseRoutes(api: ApiRouter, deps: Pick<InboxApi
 		access: 'member',
 		params,
 		body: z.object({ shortCode: shortCode.optional(), content: content.optional() }),
+		response: cannedResponseSchema,
 		handler: async ({ caller, params, body }) => updateCannedResponse(db, caller.workspaceId, params.cannedResponseId, body),
 	});
 

@@ -3,8 +3,11 @@ import { ApiError } from '../api/api-error';
 import type { ApiRouter } from '../api/api-router';
 import type { InboxApiDeps } from '../inbox-deps';
 import { listChannelLog } from '../../channels/channel-log';
+import { channelLogPageSchema } from '../../channels/channel-log-schema';
 import { channelViewSchema } from '../../channels/channel-view-schema';
 import { qrPng, qrSvg } from '../../channels/channel-qr-view';
+import { channelQrViewSchema } from '../../channels/channel-qr-view-schema';
+import { outboxSettingsSchema } from '../../outbox/outbox-settings-schema';
 import { editChannel, getChannel, listChannels } from './channels';
 
 const channelParams = z.object({ channelId: z.uuid() });
@@ -15,38 +18,6 @@ const phoneNumber = z
 	.max(40)
 	.transform((v) => v.replace(/[\s()+.-]/g, ''))
 	.pipe(z.string().regex(/^\d{8,15}$/, 'A phone number with country code, 8 to 15 digits (e.g. 5511999991234).'));
-
-function validTimeZone(zone: string): boolean {
-	try {
-		new Intl.DateTimeFormat('en-US', { timeZone: zone });
-		return true;
-	} catch {
-		return false;
-	}
-}
-
-/**
- * settings.outbox, the channel's sending pace (outbox/outbox-settings.ts reads it): checked here so a wrong value is a
- * 400 naming the field, not a pace that silently falls back to its default. Other keys pass through untouched.
- */
-const outboxSettings = z.looseObject({
-	perMinute: z.number().int().min(1).max(10_000).optional().describe('Proactive sends per minute at most (default 30).'),
-	dailyCap: z.number().int().min(1).max(1_000_000).nullable().optional().describe('Proactive sends per day at most (null: none).'),
-	warmup: z.boolean().optional().describe("Warm-up by the number's age (default on)."),
-	numberSince: z.iso.datetime({ offset: true }).nullable().optional(),
-	sendWindow: z
-		.object({
-			startHour: z.number().int().min(0).max(23),
-			endHour: z.number().int().min(1).max(24),
-			days: z.array(z.number().int().min(0).max(6)).max(7).optional().describe('Weekdays, 0 = Sunday (default: every day).'),
-			timeZone: z.string().max(64).refine(validTimeZone, 'an IANA time zone such as America/Sao_Paulo').optional(),
-		})
-		.refine((w) => w.startHour < w.endHour, { message: 'endHour must come after startHour' })
-		.nullable()
-		.optional()
-		.describe('Proactive sends only inside these hours (null: any time).'),
-	typing: z.boolean().optional(),
-});
 
 /** WhatsApp channels (provider instances). API keys go in sealed and never come back out. */
 export function registerChannelRoutes(api: ApiRouter, deps: InboxApiDeps): void {
@@ -115,7 +86,7 @@ export function registerChannelRoutes(api: ApiRouter, deps: InboxApiDeps): void 
 				name: z.string().trim().min(1).max(120),
 				baseUrl: z.url().max(500),
 				apiKey: z.string().min(1).max(500).nullable(),
-				settings: z.looseObject({ outbox: outboxSettings.optional() }).describe('Merged into the stored settings; outbox is the sending pace.'),
+				settings: z.looseObject({ outbox: outboxSettingsSchema.optional() }).describe('Merged into the stored settings; outbox is the sending pace.'),
 			})
 			.partial()
 			.refine((v) => Object.keys(v).length > 0, 'Send at least one field to change.'),
@@ -145,6 +116,7 @@ export function registerChannelRoutes(api: ApiRouter, deps: InboxApiDeps): void 
 		access: 'admin',
 		params: channelParams,
 		body: z.object({ phoneNumber: phoneNumber.optional() }).default({}),
+		response: channelQrViewSchema,
 		handler: async ({ caller, params, body }) => deps.channels.connect(caller.workspaceId, params.channelId, body.phoneNumber),
 	});
 
@@ -155,6 +127,7 @@ export function registerChannelRoutes(api: ApiRouter, deps: InboxApiDeps): void 
 		tag: 'channels',
 		access: 'admin',
 		params: channelParams,
+		response: channelQrViewSchema,
 		handler: async ({ caller, params }) => deps.channels.qr(caller.workspaceId, params.channelId),
 	});
 
@@ -204,6 +177,7 @@ export function registerChannelRoutes(api: ApiRouter, deps: InboxApiDeps): void 
 		access: 'member',
 		params: channelParams,
 		query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), before: z.string().regex(/^\d{1,19}$/).optional() }),
+		response: channelLogPageSchema,
 		handler: async ({ caller, params, query }) => {
 			await getChannel(db, caller.workspaceId, params.channelId);
 			return listChannelLog(db, caller.workspaceId, params.channelId, query);

@@ -56,7 +56,7 @@ export type ApiBody<P extends keyof paths, M extends Method> = paths[P][M] exten
 /**
  * The body of a successful answer, or an ApiFailure. Where the document describes the answer, its type comes from
  * the call itself (`unwrap(api.GET(…))`); where it only says "Success", callers name the shape they read
- * (`unwrap<QrView>(…)`).
+ * (`unwrap<undefined>(…)` for a 204).
  */
 export async function unwrap<T = never, D = unknown>(
 	call: Promise<{ data?: D; error?: unknown; response: Response }>,

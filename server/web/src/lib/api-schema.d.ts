@@ -2711,7 +2711,28 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description The linked Supabase Auth user (auth.users.id), when there is one */
+                            authUserId: string | null;
+                            createdAt: string;
+                            email: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description An inactive attendant cannot sign in */
+                            isActive: boolean;
+                            lastSeenAt: string | null;
+                            /** @description The language of the page and of the server's messages to this attendant (pt-BR, en) */
+                            locale: string;
+                            name: string;
+                            /** @enum {string} */
+                            role: "admin" | "agent";
+                            /** Format: uuid */
+                            workspaceId: string;
+                        }[];
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -2778,7 +2799,26 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description The linked Supabase Auth user (auth.users.id), when there is one */
+                        authUserId: string | null;
+                        createdAt: string;
+                        email: string;
+                        /** Format: uuid */
+                        id: string;
+                        /** @description An inactive attendant cannot sign in */
+                        isActive: boolean;
+                        lastSeenAt: string | null;
+                        /** @description The language of the page and of the server's messages to this attendant (pt-BR, en) */
+                        locale: string;
+                        name: string;
+                        /** @enum {string} */
+                        role: "admin" | "agent";
+                        /** Format: uuid */
+                        workspaceId: string;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -2838,7 +2878,26 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description The linked Supabase Auth user (auth.users.id), when there is one */
+                        authUserId: string | null;
+                        createdAt: string;
+                        email: string;
+                        /** Format: uuid */
+                        id: string;
+                        /** @description An inactive attendant cannot sign in */
+                        isActive: boolean;
+                        lastSeenAt: string | null;
+                        /** @description The language of the page and of the server's messages to this attendant (pt-BR, en) */
+                        locale: string;
+                        name: string;
+                        /** @enum {string} */
+                        role: "admin" | "agent";
+                        /** Format: uuid */
+                        workspaceId: string;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -2891,7 +2950,39 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        expiresAt: string;
+                        /** @description The bearer token of the new session; the server keeps only its hash */
+                        token: string;
+                        user: {
+                            /** @description The linked Supabase Auth user (auth.users.id), when there is one */
+                            authUserId: string | null;
+                            createdAt: string;
+                            email: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description An inactive attendant cannot sign in */
+                            isActive: boolean;
+                            lastSeenAt: string | null;
+                            /** @description The language of the page and of the server's messages to this attendant (pt-BR, en) */
+                            locale: string;
+                            name: string;
+                            /** @enum {string} */
+                            role: "admin" | "agent";
+                            /** Format: uuid */
+                            workspaceId: string;
+                        };
+                        workspace: {
+                            createdAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @description The name made URL-safe, with a random suffix */
+                            slug: string;
+                        };
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -2972,7 +3063,43 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        role: "admin" | "agent";
+                        user: {
+                            /** @description The linked Supabase Auth user (auth.users.id), when there is one */
+                            authUserId: string | null;
+                            createdAt: string;
+                            email: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description An inactive attendant cannot sign in */
+                            isActive: boolean;
+                            lastSeenAt: string | null;
+                            /** @description The language of the page and of the server's messages to this attendant (pt-BR, en) */
+                            locale: string;
+                            name: string;
+                            /** @enum {string} */
+                            role: "admin" | "agent";
+                            /** Format: uuid */
+                            workspaceId: string;
+                        } | null;
+                        /**
+                         * @description How the caller signed in
+                         * @enum {string}
+                         */
+                        via: "session" | "api_token" | "supabase";
+                        workspace: {
+                            createdAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @description The name made URL-safe, with a random suffix */
+                            slug: string;
+                        };
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -3027,7 +3154,39 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        expiresAt: string;
+                        /** @description The bearer token of the new session; the server keeps only its hash */
+                        token: string;
+                        user: {
+                            /** @description The linked Supabase Auth user (auth.users.id), when there is one */
+                            authUserId: string | null;
+                            createdAt: string;
+                            email: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description An inactive attendant cannot sign in */
+                            isActive: boolean;
+                            lastSeenAt: string | null;
+                            /** @description The language of the page and of the server's messages to this attendant (pt-BR, en) */
+                            locale: string;
+                            name: string;
+                            /** @enum {string} */
+                            role: "admin" | "agent";
+                            /** Format: uuid */
+                            workspaceId: string;
+                        };
+                        workspace: {
+                            createdAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @description The name made URL-safe, with a random suffix */
+                            slug: string;
+                        };
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -3107,7 +3266,21 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description The text; {{name}}, {{first_name}} and {{phone}} are filled in from the conversation */
+                            content: string;
+                            createdAt: string;
+                            createdByUserId: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description What follows "/" in the composer */
+                            shortCode: string;
+                            updatedAt: string;
+                        }[];
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -3160,7 +3333,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description The text; {{name}}, {{first_name}} and {{phone}} are filled in from the conversation */
+                        content: string;
+                        createdAt: string;
+                        createdByUserId: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        /** @description What follows "/" in the composer */
+                        shortCode: string;
+                        updatedAt: string;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -3262,7 +3447,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description The text; {{name}}, {{first_name}} and {{phone}} are filled in from the conversation */
+                        content: string;
+                        createdAt: string;
+                        createdByUserId: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        /** @description What follows "/" in the composer */
+                        shortCode: string;
+                        updatedAt: string;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -3336,6 +3533,27 @@ export interface operations {
                             provider: "evolution" | "waha";
                             /** @description Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts) */
                             settings: {
+                                outbox?: {
+                                    /** @description Proactive sends per day at most (null: none). */
+                                    dailyCap?: number | null;
+                                    numberSince?: string | null;
+                                    /** @description Proactive sends per minute at most (default 30). */
+                                    perMinute?: number;
+                                    /** @description Proactive sends only inside these hours (null: any time). */
+                                    sendWindow?: {
+                                        /** @description Weekdays, 0 = Sunday (default: every day). */
+                                        days?: number[];
+                                        endHour: number;
+                                        startHour: number;
+                                        timeZone?: string;
+                                    } | null;
+                                    typing?: boolean;
+                                    /** @description Warm-up by the number's age (default on). */
+                                    warmup?: boolean;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            } & {
                                 [key: string]: unknown;
                             };
                             /**
@@ -3472,6 +3690,27 @@ export interface operations {
                             provider: "evolution" | "waha";
                             /** @description Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts) */
                             settings: {
+                                outbox?: {
+                                    /** @description Proactive sends per day at most (null: none). */
+                                    dailyCap?: number | null;
+                                    numberSince?: string | null;
+                                    /** @description Proactive sends per minute at most (default 30). */
+                                    perMinute?: number;
+                                    /** @description Proactive sends only inside these hours (null: any time). */
+                                    sendWindow?: {
+                                        /** @description Weekdays, 0 = Sunday (default: every day). */
+                                        days?: number[];
+                                        endHour: number;
+                                        startHour: number;
+                                        timeZone?: string;
+                                    } | null;
+                                    typing?: boolean;
+                                    /** @description Warm-up by the number's age (default on). */
+                                    warmup?: boolean;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            } & {
                                 [key: string]: unknown;
                             };
                             /**
@@ -3574,6 +3813,27 @@ export interface operations {
                         provider: "evolution" | "waha";
                         /** @description Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts) */
                         settings: {
+                            outbox?: {
+                                /** @description Proactive sends per day at most (null: none). */
+                                dailyCap?: number | null;
+                                numberSince?: string | null;
+                                /** @description Proactive sends per minute at most (default 30). */
+                                perMinute?: number;
+                                /** @description Proactive sends only inside these hours (null: any time). */
+                                sendWindow?: {
+                                    /** @description Weekdays, 0 = Sunday (default: every day). */
+                                    days?: number[];
+                                    endHour: number;
+                                    startHour: number;
+                                    timeZone?: string;
+                                } | null;
+                                typing?: boolean;
+                                /** @description Warm-up by the number's age (default on). */
+                                warmup?: boolean;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                         /**
@@ -3756,6 +4016,27 @@ export interface operations {
                         provider: "evolution" | "waha";
                         /** @description Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts) */
                         settings: {
+                            outbox?: {
+                                /** @description Proactive sends per day at most (null: none). */
+                                dailyCap?: number | null;
+                                numberSince?: string | null;
+                                /** @description Proactive sends per minute at most (default 30). */
+                                perMinute?: number;
+                                /** @description Proactive sends only inside these hours (null: any time). */
+                                sendWindow?: {
+                                    /** @description Weekdays, 0 = Sunday (default: every day). */
+                                    days?: number[];
+                                    endHour: number;
+                                    startHour: number;
+                                    timeZone?: string;
+                                } | null;
+                                typing?: boolean;
+                                /** @description Warm-up by the number's age (default on). */
+                                warmup?: boolean;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                         /**
@@ -3833,7 +4114,25 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        channelId: string;
+                        /** @description The raw QR payload ("2@…"); qr.png and qr.svg are drawn from it */
+                        code: string | null;
+                        /** @description How many QRs this pairing has shown so far */
+                        count: number;
+                        /** @description When the pairing window closes and the channel becomes expired */
+                        expiresAt: string | null;
+                        /** @description The QR as a PNG data URL */
+                        image: string | null;
+                        /** @description 8 characters to type on the phone instead of scanning, when pairing by phone number was asked for */
+                        pairingCode: string | null;
+                        refreshedAt: string | null;
+                        /** @enum {string} */
+                        status: "created" | "connecting" | "connected" | "disconnected" | "logged_out" | "expired" | "error";
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -3883,7 +4182,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        data: {
+                            createdAt: string;
+                            /** @description What the step carried besides its message (never secrets) */
+                            details: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description A number as text; the next page is before = the last id */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "state" | "step" | "alert" | "error";
+                            message: string;
+                            reason: string | null;
+                            /** @description The channel status the line is about, when it is about one */
+                            status: string | null;
+                        }[];
+                        /** @description `before` for the page of older lines */
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -3958,6 +4277,27 @@ export interface operations {
                         provider: "evolution" | "waha";
                         /** @description Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts) */
                         settings: {
+                            outbox?: {
+                                /** @description Proactive sends per day at most (null: none). */
+                                dailyCap?: number | null;
+                                numberSince?: string | null;
+                                /** @description Proactive sends per minute at most (default 30). */
+                                perMinute?: number;
+                                /** @description Proactive sends only inside these hours (null: any time). */
+                                sendWindow?: {
+                                    /** @description Weekdays, 0 = Sunday (default: every day). */
+                                    days?: number[];
+                                    endHour: number;
+                                    startHour: number;
+                                    timeZone?: string;
+                                } | null;
+                                typing?: boolean;
+                                /** @description Warm-up by the number's age (default on). */
+                                warmup?: boolean;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                         /**
@@ -4076,7 +4416,25 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        channelId: string;
+                        /** @description The raw QR payload ("2@…"); qr.png and qr.svg are drawn from it */
+                        code: string | null;
+                        /** @description How many QRs this pairing has shown so far */
+                        count: number;
+                        /** @description When the pairing window closes and the channel becomes expired */
+                        expiresAt: string | null;
+                        /** @description The QR as a PNG data URL */
+                        image: string | null;
+                        /** @description 8 characters to type on the phone instead of scanning, when pairing by phone number was asked for */
+                        pairingCode: string | null;
+                        refreshedAt: string | null;
+                        /** @enum {string} */
+                        status: "created" | "connecting" | "connected" | "disconnected" | "logged_out" | "expired" | "error";
+                    };
+                };
             };
             /** @description Error: {error: {code, message}} */
             400: {
@@ -4245,6 +4603,27 @@ export interface operations {
                         provider: "evolution" | "waha";
                         /** @description Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts) */
                         settings: {
+                            outbox?: {
+                                /** @description Proactive sends per day at most (null: none). */
+                                dailyCap?: number | null;
+                                numberSince?: string | null;
+                                /** @description Proactive sends per minute at most (default 30). */
+                                perMinute?: number;
+                                /** @description Proactive sends only inside these hours (null: any time). */
+                                sendWindow?: {
+                                    /** @description Weekdays, 0 = Sunday (default: every day). */
+                                    days?: number[];
+                                    endHour: number;
+                                    startHour: number;
+                                    timeZone?: string;
+                                } | null;
+                                typing?: boolean;
+                                /** @description Warm-up by the number's age (default on). */
+                                warmup?: boolean;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                         /**
@@ -4344,6 +4723,27 @@ export interface operations {
                         provider: "evolution" | "waha";
                         /** @description Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts) */
                         settings: {
+                            outbox?: {
+                                /** @description Proactive sends per day at most (null: none). */
+                                dailyCap?: number | null;
+                                numberSince?: string | null;
+                                /** @description Proactive sends per minute at most (default 30). */
+                                perMinute?: number;
+                                /** @description Proactive sends only inside these hours (null: any time). */
+                                sendWindow?: {
+                                    /** @description Weekdays, 0 = Sunday (default: every day). */
+                                    days?: number[];
+                                    endHour: number;
+                                    startHour: number;
+                                    timeZone?: string;
+                                } | null;
+                                typing?: boolean;
+                                /** @description Warm-up by the number's age (default on). */
+                                warmup?: boolean;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                         /**
@@ -7134,6 +7534,8 @@ export interface operations {
                          * @enum {string}
                          */
                         status: "pending" | "stored" | "failed";
+                        /** Format: uuid */
+                        workspaceId: string;
                     };
                 };
             };
@@ -7292,6 +7694,8 @@ export interface operations {
                          * @enum {string}
                          */
                         status: "pending" | "stored" | "failed";
+                        /** Format: uuid */
+                        workspaceId: string;
                     };
                 };
             };

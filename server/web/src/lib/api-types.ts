@@ -1,40 +1,21 @@
 /**
- * The shapes of the answers the page reads. Conversations, messages and channels come from the OpenAPI document
- * (api-schema.d.ts, generated from the server's response schemas: server/src/inbox/conversations/conversation-view-schema.ts,
- * messages/message-view-schema.ts, channels/channel-view-schema.ts), so a field the server renames or drops fails the
- * page's typecheck. The sign-in answers below are still written by hand: their routes document only "Success".
+ * The shapes of the answers the page reads, taken from the OpenAPI document (api-schema.d.ts, generated from the
+ * server's response schemas: server/src/auth/session-answer-schema.ts, server/src/inbox/conversations/conversation-view-schema.ts,
+ * messages/message-view-schema.ts, channels/channel-view-schema.ts and the others beside their routes), so a field
+ * the server renames or drops fails the page's typecheck. Nothing here is written by hand.
  */
 import type { ApiAnswer } from './api-client';
 
-export interface Workspace {
-	id: string;
-	name: string;
-	slug: string;
-}
+/** What signing in and creating a workspace answer: the session token with the attendant and the workspace. */
+export type SessionAnswer = ApiAnswer<'/api/v1/auth/login', 'post'>;
 
-export interface Attendant {
-	id: string;
-	email: string;
-	name: string;
-	role: 'admin' | 'agent';
-	locale: string;
-	isActive: boolean;
-	lastSeenAt: string | null;
-}
+/** An attendant of the workspace (never the password hash); GET /api/v1/attendants lists the same. */
+export type Attendant = SessionAnswer['user'];
 
-export interface SessionAnswer {
-	token: string;
-	expiresAt: string;
-	user: Attendant;
-	workspace: Workspace;
-}
+export type Workspace = SessionAnswer['workspace'];
 
-export interface Me {
-	via: string;
-	role: 'admin' | 'agent';
-	user: Attendant | null;
-	workspace: Workspace;
-}
+/** The caller (GET /api/v1/auth/me): user is null for an API token. */
+export type Me = ApiAnswer<'/api/v1/auth/me', 'get'>;
 
 /** One conversation with its contact (GET /api/v1/conversations/{id}); lists, assigning and status changes answer the same. */
 export type Conversation = ApiAnswer<'/api/v1/conversations/{conversationId}', 'get'>;

@@ -5,22 +5,18 @@ import { api, unwrap } from '../../lib/api-client';
 import type { Channel } from '../../lib/api-types';
 
 /**
- * settings.outbox of a channel, as the outbox reads it (server/src/outbox/outbox-settings.ts); absent fields take its
- * defaults. A type, not an interface: the API's body type is an open object, which only a type alias satisfies.
+ * settings.outbox of a channel as the API shows it (server/src/outbox/outbox-settings-schema.ts): every field optional,
+ * absent ones take the outbox's defaults (server/src/outbox/outbox-settings.ts).
  */
-type OutboxSettings = {
-	perMinute: number;
-	dailyCap: number | null;
-	warmup: boolean;
-	sendWindow: { startHour: number; endHour: number; days: number[]; timeZone: string } | null;
-	typing: boolean;
-	numberSince?: string | null;
-};
+type StoredOutbox = NonNullable<Channel['settings']['outbox']>;
+
+/** What the form saves: every field filled in (readOutbox puts the defaults in). */
+type OutboxSettings = Required<Pick<StoredOutbox, 'perMinute' | 'dailyCap' | 'warmup' | 'sendWindow' | 'typing'>> & Pick<StoredOutbox, 'numberSince'>;
 
 const WEEKDAYS = [0, 1, 2, 3, 4, 5, 6];
 
 function readOutbox(channel: Channel): OutboxSettings {
-	const raw = ((channel.settings ?? {}) as { outbox?: Partial<OutboxSettings> }).outbox ?? {};
+	const raw: StoredOutbox = channel.settings.outbox ?? {};
 	return {
 		perMinute: typeof raw.perMinute === 'number' && raw.perMinute > 0 ? raw.perMinute : 30,
 		dailyCap: typeof raw.dailyCap === 'number' && raw.dailyCap > 0 ? raw.dailyCap : null,

@@ -1,39 +1,24 @@
-import { api, unwrap } from '../../lib/api-client';
+import { api, type ApiAnswer, unwrap } from '../../lib/api-client';
 
-/** GET …/qr while a number pairs (server/src/channels/channel-qr-view.ts). */
-export interface QrView {
-	code: string | null;
-	pairingCode: string | null;
-	image: string | null;
-	refreshedAt: string | null;
-	expiresAt: string | null;
-}
+/** GET …/qr while a number pairs; POST …/connect answers the same (server/src/channels/channel-qr-view-schema.ts). */
+export type QrView = ApiAnswer<'/api/v1/channels/{channelId}/qr', 'get'>;
 
-/** One line of the channel's log (server/src/channels/channel-log.ts): a lifecycle step or a state change. */
-export interface ChannelLogEntry {
-	id: string;
-	kind: 'state' | 'step' | 'alert' | 'error';
-	status: string | null;
-	reason: string | null;
-	message: string;
-	createdAt: string;
-}
+/** A page of the channel's log, newest first (server/src/channels/channel-log-schema.ts). */
+export type ChannelLogPage = ApiAnswer<'/api/v1/channels/{channelId}/log', 'get'>;
 
-export interface ChannelLogPage {
-	data: ChannelLogEntry[];
-	nextCursor: string | null;
-}
+/** One line of the channel's log: a lifecycle step, a state change, an alert or an error. */
+export type ChannelLogEntry = ChannelLogPage['data'][number];
 
 /** The list every screen shares (the inbox reads it for the "channel disconnected" notice); channel.* events refresh it. */
 export const CHANNELS_KEY = ['channels'] as const;
 export const listChannels = () => unwrap(api.GET('/api/v1/channels'));
 
-export const getQr = (channelId: string) => unwrap<QrView>(api.GET('/api/v1/channels/{channelId}/qr', { params: { path: { channelId } } }));
+export const getQr = (channelId: string) => unwrap(api.GET('/api/v1/channels/{channelId}/qr', { params: { path: { channelId } } }));
 
 /** Newest first; `before` is the previous page's nextCursor. */
 export const LOG_PAGE = 10;
 export const getLog = (channelId: string, before?: string) =>
-	unwrap<ChannelLogPage>(api.GET('/api/v1/channels/{channelId}/log', { params: { path: { channelId }, query: { limit: LOG_PAGE, before } } }));
+	unwrap(api.GET('/api/v1/channels/{channelId}/log', { params: { path: { channelId }, query: { limit: LOG_PAGE, before } } }));
 
 /** Creates the Evolution instance with this server's webhook and starts pairing: a QR, or a code for `phoneNumber`. */
 export const addChannel = (name: string, phoneNumber?: string) =>
@@ -43,7 +28,7 @@ export const addChannel = (name: string, phoneNumber?: string) =>
 
 /** Pairs again (a channel logged out or whose QR expired): a new QR, or a pairing code for `phoneNumber`. */
 export const connectChannel = (channelId: string, phoneNumber?: string) =>
-	unwrap<QrView>(api.POST('/api/v1/channels/{channelId}/connect', { params: { path: { channelId } }, body: { phoneNumber: phoneNumber || undefined } }));
+	unwrap(api.POST('/api/v1/channels/{channelId}/connect', { params: { path: { channelId } }, body: { phoneNumber: phoneNumber || undefined } }));
 
 export const reconnectChannel = (channelId: string) => unwrap(api.POST('/api/v1/channels/{channelId}/reconnect', { params: { path: { channelId } } }));
 

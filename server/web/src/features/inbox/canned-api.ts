@@ -1,15 +1,12 @@
-import { api, unwrap } from '../../lib/api-client';
+import { api, type ApiAnswer, unwrap } from '../../lib/api-client';
 import type { Contact } from '../../lib/api-types';
 
-export interface CannedResponse {
-	id: string;
-	shortCode: string;
-	content: string;
-}
+/** A canned response of the workspace (server/src/inbox/canned-responses/canned-response-schema.ts). */
+export type CannedResponse = ApiAnswer<'/api/v1/canned-responses', 'post'>;
 
-export const listCannedResponses = () => unwrap<{ data: CannedResponse[] }>(api.GET('/api/v1/canned-responses', { params: { query: {} } }));
+export const listCannedResponses = () => unwrap(api.GET('/api/v1/canned-responses', { params: { query: {} } }));
 export const createCannedResponse = (shortCode: string, content: string) =>
-	unwrap<CannedResponse>(api.POST('/api/v1/canned-responses', { body: { shortCode, content } }));
+	unwrap(api.POST('/api/v1/canned-responses', { body: { shortCode, content } }));
 export const deleteCannedResponse = (cannedResponseId: string) =>
 	unwrap<unknown>(api.DELETE('/api/v1/canned-responses/{cannedResponseId}', { params: { path: { cannedResponseId } } }));
 

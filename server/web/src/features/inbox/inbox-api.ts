@@ -1,5 +1,5 @@
 import { api, unwrap } from '../../lib/api-client';
-import type { Attendant, ConversationStatus } from '../../lib/api-types';
+import type { ConversationStatus } from '../../lib/api-types';
 
 export type Tab = 'mine' | 'unassigned' | 'all';
 export type StatusFilter = 'active' | 'open' | 'pending' | 'resolved' | 'snoozed' | 'all';
@@ -96,7 +96,7 @@ export const react = (conversationId: string, messageId: string, emoji: string, 
 	);
 
 export const listChannels = () => unwrap(api.GET('/api/v1/channels'));
-export const listAttendants = () => unwrap<{ data: Attendant[] }>(api.GET('/api/v1/attendants'));
+export const listAttendants = () => unwrap(api.GET('/api/v1/attendants'));
 
 /** Queues a failed message again (its attempts start over); the realtime events then move its ticks. */
 export const retryMessage = (messageId: string) => unwrap(api.POST('/api/v1/messages/{messageId}/retry', { params: { path: { messageId } } }));

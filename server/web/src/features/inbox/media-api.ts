@@ -1,20 +1,16 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
-import { api, ApiFailure, unwrap } from '../../lib/api-client';
+import { api, type ApiAnswer, ApiFailure, unwrap } from '../../lib/api-client';
 
-export interface StoredMedia {
-	id: string;
-	contentType: string;
-	fileName: string | null;
-	sizeBytes: number | null;
-}
+/** A file in the media store, as the upload answers it (server/src/media/media-file-schema.ts). */
+export type StoredMedia = ApiAnswer<'/api/v1/media', 'post'>;
 
 /** Uploads one file to the media store (multipart, part "file"); a send then names it by its id. */
 export function uploadMedia(file: File, durationSeconds?: number): Promise<StoredMedia> {
 	const form = new FormData();
 	form.append('file', file, file.name);
 	if (durationSeconds !== undefined) form.append('durationSeconds', String(Math.round(durationSeconds)));
-	return unwrap<StoredMedia>(
+	return unwrap(
 		api.POST('/api/v1/media', {
 			// The generated type describes the multipart fields; the browser builds the body (and its boundary) itself.
 			body: form as unknown as { file: string },
