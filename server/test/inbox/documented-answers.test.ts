@@ -245,4 +245,22 @@ describe.each(ADAPTERS)('answers match their documented schemas on %s', (_driver
 		expect(uploaded).toMatchObject({ workspaceId: ws.workspaceId, origin: 'upload', status: 'stored', contentType: 'audio/ogg', fileName: 'nota.ogg', durationSeconds: 3 });
 		expect(mediaFileSchema.parse((await server.call('GET', `/api/v1/media/${uploaded.id}/info`, agent)).json())).toEqual(uploaded);
 	});
+
+	it("a message's media never carries where the server stores the file", async () => {
+		// A captured photo, as capture-records.ts leaves the message: its file in the store under an internal path.
+		const storageKey = `workspaces/${ws.workspaceId}/media/documented-answer-photo`;
+		await db.query(`UPDATE whatsapp_messages SET type = 'image', media_mime_type = 'image/jpeg', media_storage_key = $3 WHERE workspace_id = $1 AND id = $2`, [
+			ws.workspaceId,
+			ws.messageIds[1],
+			storageKey,
+		]);
+		const one = await server.call('GET', `/api/v1/messages/${ws.messageIds[1]}`, agent);
+		expect(threadMessageSchema.parse(one.json()).media).toEqual({ id: null, url: null, mimeType: 'image/jpeg', fileName: null, sizeBytes: null, durationSeconds: null });
+		const thread = await server.call('GET', `/api/v1/conversations/${ws.conversationId}/messages`, agent);
+		expect(threadMessagePageSchema.parse(thread.json()).data.map((m) => m.id)).toContain(ws.messageIds[1]);
+		for (const answer of [one, thread]) {
+			expect(answer.body).not.toContain(storageKey);
+			expect(answer.body).not.toContain('storageKey');
+		}
+	});
 });

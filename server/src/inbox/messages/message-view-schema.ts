@@ -9,13 +9,12 @@ export const messageMediaSchema = z
 	.strictObject({
 		id: z.uuid().nullable().describe('The file in the media store (GET /api/v1/media/{id}); null until a capture is tracked for it'),
 		url: z.string().nullable(),
-		storageKey: z.string().nullable(),
 		mimeType: z.string().nullable(),
 		fileName: z.string().nullable(),
 		sizeBytes: z.number().int().nullable(),
 		durationSeconds: z.number().nullable(),
 	})
-	.describe("The message's file (image, video, audio, document, sticker)");
+	.describe("The message's file (image, video, audio, document, sticker); never where the server stores it");
 
 export const messageReactionSchema = z.strictObject({
 	emoji: z.string(),

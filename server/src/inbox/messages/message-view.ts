@@ -18,11 +18,11 @@ const MESSAGE_VIEW = new ViewFields<ThreadMessage>([
 	['fromMe', 'm.from_me'],
 	['type', 'm.type'],
 	['body', 'm.body'],
+	// Never the storage key: where the bytes sit is the server's business; the page and n8n fetch them by media.id.
 	[
 		'media',
 		`CASE WHEN m.media_url IS NULL AND m.media_storage_key IS NULL AND m.media_id IS NULL THEN NULL ELSE json_build_object('id', m.media_id, 'url', m.media_url,
-		'storageKey', m.media_storage_key, 'mimeType', m.media_mime_type, 'fileName', m.media_file_name, 'sizeBytes', m.media_size_bytes,
-		'durationSeconds', m.media_duration_seconds) END`,
+		'mimeType', m.media_mime_type, 'fileName', m.media_file_name, 'sizeBytes', m.media_size_bytes, 'durationSeconds', m.media_duration_seconds) END`,
 	],
 	['details', 'm.details'],
 	['quotedWaMessageId', 'm.quoted_wa_message_id'],

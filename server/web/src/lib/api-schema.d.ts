@@ -6111,7 +6111,6 @@ export interface operations {
                                 id: string | null;
                                 mimeType: string | null;
                                 sizeBytes: number | null;
-                                storageKey: string | null;
                                 url: string | null;
                             } | null;
                             /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
@@ -6306,7 +6305,6 @@ export interface operations {
                             id: string | null;
                             mimeType: string | null;
                             sizeBytes: number | null;
-                            storageKey: string | null;
                             url: string | null;
                         } | null;
                         /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
@@ -6444,7 +6442,6 @@ export interface operations {
                             id: string | null;
                             mimeType: string | null;
                             sizeBytes: number | null;
-                            storageKey: string | null;
                             url: string | null;
                         } | null;
                         /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
@@ -7836,7 +7833,6 @@ export interface operations {
                             id: string | null;
                             mimeType: string | null;
                             sizeBytes: number | null;
-                            storageKey: string | null;
                             url: string | null;
                         } | null;
                         /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
@@ -7950,7 +7946,6 @@ export interface operations {
                             id: string | null;
                             mimeType: string | null;
                             sizeBytes: number | null;
-                            storageKey: string | null;
                             url: string | null;
                         } | null;
                         /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
@@ -8064,7 +8059,6 @@ export interface operations {
                             id: string | null;
                             mimeType: string | null;
                             sizeBytes: number | null;
-                            storageKey: string | null;
                             url: string | null;
                         } | null;
                         /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
@@ -8184,7 +8178,6 @@ export interface operations {
                             id: string | null;
                             mimeType: string | null;
                             sizeBytes: number | null;
-                            storageKey: string | null;
                             url: string | null;
                         } | null;
                         /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
@@ -8298,7 +8291,6 @@ export interface operations {
                             id: string | null;
                             mimeType: string | null;
                             sizeBytes: number | null;
-                            storageKey: string | null;
                             url: string | null;
                         } | null;
                         /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
@@ -8412,7 +8404,6 @@ export interface operations {
                             id: string | null;
                             mimeType: string | null;
                             sizeBytes: number | null;
-                            storageKey: string | null;
                             url: string | null;
                         } | null;
                         /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */

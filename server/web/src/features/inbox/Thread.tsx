@@ -92,7 +92,7 @@ export function Thread({
 			{
 				type,
 				body: caption || null,
-				media: { id: null, url: null, storageKey: null, mimeType: file.type || null, fileName: file.name, sizeBytes: file.size, durationSeconds: durationSeconds ?? null },
+				media: { id: null, url: null, mimeType: file.type || null, fileName: file.name, sizeBytes: file.size, durationSeconds: durationSeconds ?? null },
 				quotedWaMessageId: replyTo?.waMessageId ?? null,
 				localUrl: URL.createObjectURL(file),
 			},
