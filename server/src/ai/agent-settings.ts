@@ -1,19 +1,11 @@
 import { z } from 'zod/v4';
+import { isTimeZone } from '../infra/time-zone';
 
 /** Weekdays as business hours name them (the agent's time zone decides which one "now" is). */
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time of day as HH:MM (00:00–24:00)');
-
-function validTimeZone(zone: string): boolean {
-	try {
-		new Intl.DateTimeFormat('en-US', { timeZone: zone });
-		return true;
-	} catch {
-		return false;
-	}
-}
 
 function validRegex(source: string): boolean {
 	try {
@@ -26,7 +18,7 @@ function validRegex(source: string): boolean {
 
 export const businessHoursSchema = z
 	.object({
-		timeZone: z.string().max(64).refine(validTimeZone, 'an IANA time zone such as America/Sao_Paulo'),
+		timeZone: z.string().max(64).refine(isTimeZone, 'an IANA time zone such as America/Sao_Paulo'),
 		days: z
 			.partialRecord(z.enum(WEEKDAYS), z.array(z.object({ from: clock, to: clock })).max(6))
 			.describe('Open intervals per weekday (sun … sat); a day left out is closed.'),

@@ -1,13 +1,5 @@
 import { z } from 'zod/v4';
-
-function validTimeZone(zone: string): boolean {
-	try {
-		new Intl.DateTimeFormat('en-US', { timeZone: zone });
-		return true;
-	} catch {
-		return false;
-	}
-}
+import { isTimeZone } from '../infra/time-zone';
 
 /**
  * settings.outbox, the channel's sending pace (outbox-settings.ts reads it), as PATCH /api/v1/channels/{id} takes it
@@ -25,7 +17,7 @@ export const outboxSettingsSchema = z.looseObject({
 			startHour: z.number().int().min(0).max(23),
 			endHour: z.number().int().min(1).max(24),
 			days: z.array(z.number().int().min(0).max(6)).max(7).optional().describe('Weekdays, 0 = Sunday (default: every day).'),
-			timeZone: z.string().max(64).refine(validTimeZone, 'an IANA time zone such as America/Sao_Paulo').optional(),
+			timeZone: z.string().max(64).refine(isTimeZone, 'an IANA time zone such as America/Sao_Paulo').optional(),
 		})
 		.refine((w) => w.startHour < w.endHour, { message: 'endHour must come after startHour' })
 		.nullable()
