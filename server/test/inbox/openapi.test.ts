@@ -74,4 +74,24 @@ describe.each(ADAPTERS)('OpenAPI document at /docs on %s', (_driver, open) => {
 		expect(document.paths['/api/v1/auth/login'].post.security).toEqual([]);
 		expect(document.components.schemas.Error).toBeDefined();
 	});
+
+	it('names the shapes many answers share once (components), and every reference resolves', async () => {
+		const document = (await server.call('GET', '/docs')).json();
+		const answer = (path: string, method: string, status = '200') => document.paths[path][method].responses[status].content['application/json'].schema;
+		const message = { $ref: '#/components/schemas/Message' };
+		expect(answer('/api/v1/messages/{messageId}', 'get')).toEqual(message);
+		expect(answer('/api/v1/conversations/{conversationId}/messages', 'get').properties.data.items).toEqual(message);
+		expect(answer('/api/v1/conversations/{conversationId}/messages', 'post', '202')).toEqual(message);
+		expect(answer('/api/v1/conversations', 'get').properties.data.items).toEqual({ $ref: '#/components/schemas/Conversation' });
+		const schemas = document.components.schemas;
+		expect(schemas.Message.properties.media).toEqual({ anyOf: [{ $ref: '#/components/schemas/MessageMedia' }, { type: 'null' }] });
+		expect(schemas.Message.required).toEqual(expect.arrayContaining(['id', 'conversationId', 'status', 'reactions']));
+		expect(schemas.Conversation.properties.contact).toEqual({ $ref: '#/components/schemas/ConversationContact' });
+		// No leftover local references, and no reference to a schema the document lacks.
+		const text = JSON.stringify(document);
+		expect(text).not.toContain('#/$defs/');
+		const refs = [...text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
+		expect(refs.length).toBeGreaterThan(20);
+		expect(refs.filter((name) => !schemas[name])).toEqual([]);
+	});
 });

@@ -1,5 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod/v4';
 import type { AnyApiRoute } from './api-router';
+import { namedApiSchemas } from './named-schemas';
 
 /** Routes that are not REST (WebSocket, docs) but belong in the document so a reader finds them. */
 export interface ExtraPath {
@@ -17,6 +19,29 @@ function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 	const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
 	delete json.$schema;
 	return json;
+}
+
+const COMPONENT_REF = '#/components/schemas/';
+
+/**
+ * An answer's schema, its named parts (named-schemas.ts) moved to `components` and referred to by `$ref`; the answer
+ * itself is a reference when it is one of them. Two different shapes under one name would make the document lie: that
+ * throws while the document is built (a test builds it).
+ */
+function toAnswerSchema(schema: z.ZodType, components: Record<string, JsonSchema>): JsonSchema {
+	const json = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', metadata: namedApiSchemas }) as JsonSchema;
+	delete json.$schema;
+	const moved = JSON.parse(JSON.stringify(json).replaceAll('"#/$defs/', `"${COMPONENT_REF}`)) as JsonSchema;
+	const defs = (moved.$defs ?? {}) as Record<string, JsonSchema>;
+	delete moved.$defs;
+	const own = namedApiSchemas.get(schema)?.id;
+	if (own) defs[own] = moved;
+	for (const [id, definition] of Object.entries(defs)) {
+		delete definition.id;
+		if (components[id] && !isDeepStrictEqual(components[id], definition)) throw new Error(`OpenAPI: two different schemas are named ${id}`);
+		components[id] = definition;
+	}
+	return own ? { $ref: COMPONENT_REF + own } : moved;
 }
 
 /** Fastify's /a/:id becomes OpenAPI's /a/{id}. */
@@ -56,6 +81,7 @@ function uploadBody(upload: NonNullable<AnyApiRoute['upload']>): JsonSchema {
 /** The OpenAPI 3.1 document (JSON Schema 2020-12), generated from the same zod schemas that validate each request. */
 export function buildOpenApiDocument(routes: AnyApiRoute[], extras: ExtraPath[], info: { version: string }): Record<string, unknown> {
 	const paths: Record<string, Record<string, unknown>> = {};
+	const named: Record<string, JsonSchema> = {};
 	for (const route of routes) {
 		const path = openApiPath(route.url);
 		paths[path] ??= {};
@@ -81,7 +107,7 @@ export function buildOpenApiDocument(routes: AnyApiRoute[], extras: ExtraPath[],
 			responses: {
 				[String(route.successStatus ?? 200)]: {
 					description: 'Success',
-					...(route.response ? { content: { 'application/json': { schema: toSchema(route.response, 'output') } } } : {}),
+					...(route.response ? { content: { 'application/json': { schema: toAnswerSchema(route.response, named) } } } : {}),
 					...(route.produces ? { content: { [route.produces]: { schema: { type: 'string', format: 'binary' } } } } : {}),
 				},
 				...(route.produces
@@ -118,6 +144,7 @@ export function buildOpenApiDocument(routes: AnyApiRoute[], extras: ExtraPath[],
 		components: {
 			securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
 			schemas: {
+				...Object.fromEntries(Object.entries(named).sort(([a], [b]) => a.localeCompare(b))),
 				Error: {
 					type: 'object',
 					required: ['error'],

@@ -1535,11 +1535,423 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AiAgent: {
+            /** @default null */
+            awayMessage: string | null;
+            baseUrl: string | null;
+            /** @default null */
+            businessHours: {
+                days: {
+                    [key: string]: {
+                        from: string;
+                        to: string;
+                    }[];
+                };
+                timeZone: string;
+            } | null;
+            channelIds: string[];
+            /** @default 20 */
+            contextMessages: number;
+            createdAt: string;
+            /** @default 3000 */
+            debounceMs: number;
+            enabled: boolean;
+            /** @default null */
+            finishKeyword: string | null;
+            /**
+             * @default [
+             *       "atendente",
+             *       "humano"
+             *     ]
+             */
+            handOffKeywords: string[];
+            /** @default Vou chamar um atendente para continuar. Um momento, por favor. */
+            handOffMessage: string | null;
+            /** @default true */
+            handOffTool: boolean;
+            hasApiKey: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @default null */
+            idleResumeMinutes: number | null;
+            /** @default [] */
+            ignoreChats: string[];
+            /** @default true */
+            ignoreGroups: boolean;
+            /** @default [] */
+            knowledge: {
+                text: string;
+                title?: string;
+            }[];
+            /** @default 3 */
+            maxAttempts: number;
+            maxTokens: number;
+            model: string;
+            name: string;
+            /** @default 30000 */
+            requestTimeoutMs: number;
+            /** @default 2000 */
+            retryBackoffMs: number;
+            /** @default true */
+            splitMessages: boolean;
+            /** @default  */
+            systemPrompt: string;
+            temperature: number;
+            /** @default 50 */
+            timePerCharMs: number;
+            /** @default false */
+            transcribeAudio: boolean;
+            /** @default whisper-1 */
+            transcriptionModel: string;
+            /**
+             * @default {
+             *       "type": "all",
+             *       "operator": "contains"
+             *     }
+             */
+            trigger: {
+                /**
+                 * @default contains
+                 * @enum {string}
+                 */
+                operator: "equals" | "contains" | "starts_with" | "regex";
+                /**
+                 * @default all
+                 * @enum {string}
+                 */
+                type: "all" | "keyword";
+                value?: string;
+            };
+            updatedAt: string;
+        };
+        Attendant: {
+            authUserId: string | null;
+            createdAt: string;
+            email: string;
+            /** Format: uuid */
+            id: string;
+            isActive: boolean;
+            lastSeenAt: string | null;
+            locale: string;
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "agent";
+            /** Format: uuid */
+            workspaceId: string;
+        };
+        CannedResponse: {
+            content: string;
+            createdAt: string;
+            createdByUserId: string | null;
+            /** Format: uuid */
+            id: string;
+            shortCode: string;
+            updatedAt: string;
+        };
+        Channel: {
+            baseUrl: string;
+            connectedAt: string | null;
+            createdAt: string;
+            disconnectedAt: string | null;
+            hasApiKey: boolean;
+            healthCheckedAt: string | null;
+            healthFailures: number;
+            /** Format: uuid */
+            id: string;
+            instanceName: string;
+            instanceOwned: boolean;
+            lastEventAt: string | null;
+            name: string;
+            needsPairing: boolean;
+            outboxPausedDetail: string | null;
+            outboxPausedReason: string | null;
+            phoneE164: string | null;
+            profileName: string | null;
+            profilePictureUrl: string | null;
+            /** @enum {string} */
+            provider: "evolution" | "waha";
+            settings: {
+                outbox?: components["schemas"]["OutboxSettings"];
+            } & {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status: "created" | "connecting" | "connected" | "disconnected" | "logged_out" | "expired" | "error";
+            statusChangedAt: string | null;
+            statusCode: number | null;
+            statusDetail: string | null;
+            statusMessage: {
+                en: string;
+                "pt-BR": string;
+            } | null;
+            statusReason: string | null;
+            updatedAt: string;
+            waJid: string | null;
+            webhookPath: string;
+        };
+        ChannelLogEntry: {
+            createdAt: string;
+            details: {
+                [key: string]: unknown;
+            } | null;
+            id: string;
+            /** @enum {string} */
+            kind: "state" | "step" | "alert" | "error";
+            message: string;
+            reason: string | null;
+            status: string | null;
+        };
+        ChannelQr: {
+            /** Format: uuid */
+            channelId: string;
+            code: string | null;
+            count: number;
+            expiresAt: string | null;
+            image: string | null;
+            pairingCode: string | null;
+            refreshedAt: string | null;
+            /** @enum {string} */
+            status: "created" | "connecting" | "connected" | "disconnected" | "logged_out" | "expired" | "error";
+        };
+        Contact: {
+            attributes: {
+                [key: string]: unknown;
+            };
+            avatarUrl: string | null;
+            createdAt: string;
+            email: string | null;
+            /** Format: uuid */
+            id: string;
+            isGroup: boolean;
+            leadId: string | null;
+            name: string | null;
+            optedOutAt: string | null;
+            optedOutWord: string | null;
+            phoneE164: string | null;
+            pushName: string | null;
+            tags: string[];
+            updatedAt: string;
+            waJid: string | null;
+        };
+        Conversation: {
+            agentLastSeenAt: string | null;
+            aiState: string;
+            aiStateChangedAt: string | null;
+            aiStateReason: string | null;
+            assigneeId: string | null;
+            /** Format: uuid */
+            channelId: string;
+            chatJid: string;
+            contact: components["schemas"]["ConversationContact"];
+            /** Format: uuid */
+            contactId: string;
+            contactPresence: string | null;
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            isGroup: boolean;
+            lastActivityAt: string;
+            lastInboundAt: string | null;
+            lastMessageAt: string | null;
+            lastMessageDirection: string | null;
+            lastMessagePreview: string | null;
+            leadId: string | null;
+            resolvedAt: string | null;
+            snoozedUntil: string | null;
+            /** @enum {string} */
+            status: "open" | "pending" | "resolved" | "snoozed";
+            tags: string[];
+            unreadCount: number;
+            updatedAt: string;
+        };
+        ConversationContact: {
+            avatarUrl: string | null;
+            /** Format: uuid */
+            id: string;
+            isGroup: boolean;
+            name: string | null;
+            phoneE164: string | null;
+            pushName: string | null;
+            waJid: string | null;
+        };
         Error: {
             error: {
                 code: string;
                 message: string;
             };
+        };
+        Lead: {
+            adHeadline: string | null;
+            adSourceId: string | null;
+            adSourceType: string | null;
+            adSourceUrl: string | null;
+            attributes: {
+                [key: string]: unknown;
+            };
+            contactId: string | null;
+            createdAt: string;
+            ctwaClid: string | null;
+            email: string | null;
+            firstMessageAt: string | null;
+            firstTouchToken: string | null;
+            /** Format: uuid */
+            id: string;
+            matchedAt: string | null;
+            matchMethod: string | null;
+            name: string | null;
+            ownerUserId: string | null;
+            phoneE164: string | null;
+            score: number;
+            /** @enum {string} */
+            source: "whatsapp" | "ctwa_ad" | "form" | "manual" | "n8n" | "import";
+            /** @enum {string} */
+            status: "new" | "contacted" | "qualified" | "won" | "lost";
+            updatedAt: string;
+            utmCampaign: string | null;
+            utmContent: string | null;
+            utmMedium: string | null;
+            utmSource: string | null;
+            utmTerm: string | null;
+        };
+        MediaFile: {
+            attempts: number;
+            channelId: string | null;
+            contentType: string;
+            createdAt: string;
+            durationSeconds: number | null;
+            error: string | null;
+            fileName: string | null;
+            /** Format: uuid */
+            id: string;
+            messageId: string | null;
+            /** @enum {string} */
+            origin: "inbound" | "upload";
+            sha256: string | null;
+            sizeBytes: number | null;
+            /** @enum {string} */
+            status: "pending" | "stored" | "failed";
+            /** Format: uuid */
+            workspaceId: string;
+        };
+        Message: {
+            attempts: number;
+            body: string | null;
+            /** Format: uuid */
+            channelId: string;
+            clientMessageId: string | null;
+            /** Format: uuid */
+            conversationId: string;
+            createdAt: string;
+            deletedAt: string | null;
+            details: {
+                [key: string]: unknown;
+            } | null;
+            /** @enum {string} */
+            direction: "inbound" | "outbound" | "internal";
+            editedAt: string | null;
+            error: string | null;
+            errorCode: string | null;
+            expectedSendAt: string | null;
+            fromMe: boolean;
+            /** Format: uuid */
+            id: string;
+            isDeleted: boolean;
+            isEdited: boolean;
+            media: components["schemas"]["MessageMedia"] | null;
+            nextAttemptAt: string | null;
+            origin: ("reply" | "proactive") | null;
+            paced: boolean;
+            quotedWaMessageId: string | null;
+            reactions: components["schemas"]["MessageReaction"][];
+            reactionTargetWaMessageId: string | null;
+            senderJid: string | null;
+            senderName: string | null;
+            sentByAi: boolean;
+            sentByUserId: string | null;
+            status: string;
+            threadAt: string;
+            transcript: string | null;
+            type: string;
+            waMessageId: string | null;
+            waTimestamp: string | null;
+        };
+        MessageMedia: {
+            durationSeconds: number | null;
+            fileName: string | null;
+            id: string | null;
+            mimeType: string | null;
+            sizeBytes: number | null;
+            url: string | null;
+        };
+        MessageReaction: {
+            emoji: string;
+            fromMe: boolean;
+            reactorJid: string;
+        };
+        Notification: {
+            body: string | null;
+            conversationId: string | null;
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "conversation_assigned" | "message_received" | "ai_handed_off";
+            readAt: string | null;
+            title: string;
+            /** Format: uuid */
+            userId: string;
+        };
+        OutboxSettings: {
+            dailyCap?: number | null;
+            numberSince?: string | null;
+            perMinute?: number;
+            sendWindow?: {
+                days?: number[];
+                endHour: number;
+                startHour: number;
+                timeZone?: string;
+            } | null;
+            typing?: boolean;
+            warmup?: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        Session: {
+            expiresAt: string;
+            token: string;
+            user: components["schemas"]["Attendant"];
+            workspace: components["schemas"]["Workspace"];
+        };
+        SyncRun: {
+            cancelRequested: boolean;
+            /** Format: uuid */
+            channelId: string;
+            chats: string[] | null;
+            chatsDone: number;
+            chatsTotal: number;
+            createdAt: string;
+            days: number;
+            errors: number;
+            finishedAt: string | null;
+            /** Format: uuid */
+            id: string;
+            lastError: string | null;
+            messagesImported: number;
+            messagesSeen: number;
+            startedAt: string | null;
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "cancelled" | "failed";
+            /** @enum {string} */
+            trigger: "manual" | "first_connect";
+            windowEnd: string;
+            windowStart: string;
+        };
+        Workspace: {
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            slug: string;
         };
     };
     responses: never;
@@ -1566,143 +1978,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            /**
-                             * @description Sent once per conversation outside business hours.
-                             * @default null
-                             */
-                            awayMessage: string | null;
-                            baseUrl: string | null;
-                            /** @default null */
-                            businessHours: {
-                                /** @description Open intervals per weekday (sun … sat); a day left out is closed. */
-                                days: {
-                                    [key: string]: {
-                                        from: string;
-                                        to: string;
-                                    }[];
-                                };
-                                timeZone: string;
-                            } | null;
-                            channelIds: string[];
-                            /**
-                             * @description How many recent messages of the conversation the model sees.
-                             * @default 20
-                             */
-                            contextMessages: number;
-                            createdAt: string;
-                            /**
-                             * @description A burst of customer messages becomes one call; the wait restarts on each message.
-                             * @default 3000
-                             */
-                            debounceMs: number;
-                            enabled: boolean;
-                            /**
-                             * @description A customer message equal to it turns the AI off for the conversation.
-                             * @default null
-                             */
-                            finishKeyword: string | null;
-                            /**
-                             * @default [
-                             *       "atendente",
-                             *       "humano"
-                             *     ]
-                             */
-                            handOffKeywords: string[];
-                            /**
-                             * @description Sent to the customer on a hand-off (null: none).
-                             * @default Vou chamar um atendente para continuar. Um momento, por favor.
-                             */
-                            handOffMessage: string | null;
-                            /**
-                             * @description Offer the model a hand_off(reason) tool (turn off for models without tool calls).
-                             * @default true
-                             */
-                            handOffTool: boolean;
-                            /** @description Whether a key is stored (the key itself is never returned). */
-                            hasApiKey: boolean;
-                            /** Format: uuid */
-                            id: string;
-                            /**
-                             * @description Resume a paused or handed-off conversation after this long with no attendant activity (null: only when given back).
-                             * @default null
-                             */
-                            idleResumeMinutes: number | null;
-                            /**
-                             * @description Chats the AI never answers: JIDs or phone numbers.
-                             * @default []
-                             */
-                            ignoreChats: string[];
-                            /** @default true */
-                            ignoreGroups: boolean;
-                            /**
-                             * @description Snippets appended to the system prompt (prices, addresses, policies).
-                             * @default []
-                             */
-                            knowledge: {
-                                text: string;
-                                title?: string;
-                            }[];
-                            /**
-                             * @description Model calls per burst before handing off (errors, timeouts, rate limits).
-                             * @default 3
-                             */
-                            maxAttempts: number;
-                            maxTokens: number;
-                            model: string;
-                            name: string;
-                            /** @default 30000 */
-                            requestTimeoutMs: number;
-                            /**
-                             * @description First wait before another try; doubles each time.
-                             * @default 2000
-                             */
-                            retryBackoffMs: number;
-                            /**
-                             * @description Send a reply as several messages, split on blank lines.
-                             * @default true
-                             */
-                            splitMessages: boolean;
-                            /**
-                             * @description The instructions; {{contact.name}}, {{channel.name}} and {{now}} are filled in.
-                             * @default
-                             */
-                            systemPrompt: string;
-                            temperature: number;
-                            /**
-                             * @description Typing time per character before each part, clamped to 1–20 s.
-                             * @default 50
-                             */
-                            timePerCharMs: number;
-                            /**
-                             * @description Transcribe voice notes before replying; the transcript is stored on the message.
-                             * @default false
-                             */
-                            transcribeAudio: boolean;
-                            /** @default whisper-1 */
-                            transcriptionModel: string;
-                            /**
-                             * @default {
-                             *       "type": "all",
-                             *       "operator": "contains"
-                             *     }
-                             */
-                            trigger: {
-                                /**
-                                 * @default contains
-                                 * @enum {string}
-                                 */
-                                operator: "equals" | "contains" | "starts_with" | "regex";
-                                /**
-                                 * @description all: every customer message; keyword: the AI takes a conversation once a message matches.
-                                 * @default all
-                                 * @enum {string}
-                                 */
-                                type: "all" | "keyword";
-                                value?: string;
-                            };
-                            updatedAt: string;
-                        }[];
+                        data: components["schemas"]["AiAgent"][];
                     };
                 };
             };
@@ -1894,143 +2170,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description Sent once per conversation outside business hours.
-                         * @default null
-                         */
-                        awayMessage: string | null;
-                        baseUrl: string | null;
-                        /** @default null */
-                        businessHours: {
-                            /** @description Open intervals per weekday (sun … sat); a day left out is closed. */
-                            days: {
-                                [key: string]: {
-                                    from: string;
-                                    to: string;
-                                }[];
-                            };
-                            timeZone: string;
-                        } | null;
-                        channelIds: string[];
-                        /**
-                         * @description How many recent messages of the conversation the model sees.
-                         * @default 20
-                         */
-                        contextMessages: number;
-                        createdAt: string;
-                        /**
-                         * @description A burst of customer messages becomes one call; the wait restarts on each message.
-                         * @default 3000
-                         */
-                        debounceMs: number;
-                        enabled: boolean;
-                        /**
-                         * @description A customer message equal to it turns the AI off for the conversation.
-                         * @default null
-                         */
-                        finishKeyword: string | null;
-                        /**
-                         * @default [
-                         *       "atendente",
-                         *       "humano"
-                         *     ]
-                         */
-                        handOffKeywords: string[];
-                        /**
-                         * @description Sent to the customer on a hand-off (null: none).
-                         * @default Vou chamar um atendente para continuar. Um momento, por favor.
-                         */
-                        handOffMessage: string | null;
-                        /**
-                         * @description Offer the model a hand_off(reason) tool (turn off for models without tool calls).
-                         * @default true
-                         */
-                        handOffTool: boolean;
-                        /** @description Whether a key is stored (the key itself is never returned). */
-                        hasApiKey: boolean;
-                        /** Format: uuid */
-                        id: string;
-                        /**
-                         * @description Resume a paused or handed-off conversation after this long with no attendant activity (null: only when given back).
-                         * @default null
-                         */
-                        idleResumeMinutes: number | null;
-                        /**
-                         * @description Chats the AI never answers: JIDs or phone numbers.
-                         * @default []
-                         */
-                        ignoreChats: string[];
-                        /** @default true */
-                        ignoreGroups: boolean;
-                        /**
-                         * @description Snippets appended to the system prompt (prices, addresses, policies).
-                         * @default []
-                         */
-                        knowledge: {
-                            text: string;
-                            title?: string;
-                        }[];
-                        /**
-                         * @description Model calls per burst before handing off (errors, timeouts, rate limits).
-                         * @default 3
-                         */
-                        maxAttempts: number;
-                        maxTokens: number;
-                        model: string;
-                        name: string;
-                        /** @default 30000 */
-                        requestTimeoutMs: number;
-                        /**
-                         * @description First wait before another try; doubles each time.
-                         * @default 2000
-                         */
-                        retryBackoffMs: number;
-                        /**
-                         * @description Send a reply as several messages, split on blank lines.
-                         * @default true
-                         */
-                        splitMessages: boolean;
-                        /**
-                         * @description The instructions; {{contact.name}}, {{channel.name}} and {{now}} are filled in.
-                         * @default
-                         */
-                        systemPrompt: string;
-                        temperature: number;
-                        /**
-                         * @description Typing time per character before each part, clamped to 1–20 s.
-                         * @default 50
-                         */
-                        timePerCharMs: number;
-                        /**
-                         * @description Transcribe voice notes before replying; the transcript is stored on the message.
-                         * @default false
-                         */
-                        transcribeAudio: boolean;
-                        /** @default whisper-1 */
-                        transcriptionModel: string;
-                        /**
-                         * @default {
-                         *       "type": "all",
-                         *       "operator": "contains"
-                         *     }
-                         */
-                        trigger: {
-                            /**
-                             * @default contains
-                             * @enum {string}
-                             */
-                            operator: "equals" | "contains" | "starts_with" | "regex";
-                            /**
-                             * @description all: every customer message; keyword: the AI takes a conversation once a message matches.
-                             * @default all
-                             * @enum {string}
-                             */
-                            type: "all" | "keyword";
-                            value?: string;
-                        };
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["AiAgent"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -2079,143 +2219,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description Sent once per conversation outside business hours.
-                         * @default null
-                         */
-                        awayMessage: string | null;
-                        baseUrl: string | null;
-                        /** @default null */
-                        businessHours: {
-                            /** @description Open intervals per weekday (sun … sat); a day left out is closed. */
-                            days: {
-                                [key: string]: {
-                                    from: string;
-                                    to: string;
-                                }[];
-                            };
-                            timeZone: string;
-                        } | null;
-                        channelIds: string[];
-                        /**
-                         * @description How many recent messages of the conversation the model sees.
-                         * @default 20
-                         */
-                        contextMessages: number;
-                        createdAt: string;
-                        /**
-                         * @description A burst of customer messages becomes one call; the wait restarts on each message.
-                         * @default 3000
-                         */
-                        debounceMs: number;
-                        enabled: boolean;
-                        /**
-                         * @description A customer message equal to it turns the AI off for the conversation.
-                         * @default null
-                         */
-                        finishKeyword: string | null;
-                        /**
-                         * @default [
-                         *       "atendente",
-                         *       "humano"
-                         *     ]
-                         */
-                        handOffKeywords: string[];
-                        /**
-                         * @description Sent to the customer on a hand-off (null: none).
-                         * @default Vou chamar um atendente para continuar. Um momento, por favor.
-                         */
-                        handOffMessage: string | null;
-                        /**
-                         * @description Offer the model a hand_off(reason) tool (turn off for models without tool calls).
-                         * @default true
-                         */
-                        handOffTool: boolean;
-                        /** @description Whether a key is stored (the key itself is never returned). */
-                        hasApiKey: boolean;
-                        /** Format: uuid */
-                        id: string;
-                        /**
-                         * @description Resume a paused or handed-off conversation after this long with no attendant activity (null: only when given back).
-                         * @default null
-                         */
-                        idleResumeMinutes: number | null;
-                        /**
-                         * @description Chats the AI never answers: JIDs or phone numbers.
-                         * @default []
-                         */
-                        ignoreChats: string[];
-                        /** @default true */
-                        ignoreGroups: boolean;
-                        /**
-                         * @description Snippets appended to the system prompt (prices, addresses, policies).
-                         * @default []
-                         */
-                        knowledge: {
-                            text: string;
-                            title?: string;
-                        }[];
-                        /**
-                         * @description Model calls per burst before handing off (errors, timeouts, rate limits).
-                         * @default 3
-                         */
-                        maxAttempts: number;
-                        maxTokens: number;
-                        model: string;
-                        name: string;
-                        /** @default 30000 */
-                        requestTimeoutMs: number;
-                        /**
-                         * @description First wait before another try; doubles each time.
-                         * @default 2000
-                         */
-                        retryBackoffMs: number;
-                        /**
-                         * @description Send a reply as several messages, split on blank lines.
-                         * @default true
-                         */
-                        splitMessages: boolean;
-                        /**
-                         * @description The instructions; {{contact.name}}, {{channel.name}} and {{now}} are filled in.
-                         * @default
-                         */
-                        systemPrompt: string;
-                        temperature: number;
-                        /**
-                         * @description Typing time per character before each part, clamped to 1–20 s.
-                         * @default 50
-                         */
-                        timePerCharMs: number;
-                        /**
-                         * @description Transcribe voice notes before replying; the transcript is stored on the message.
-                         * @default false
-                         */
-                        transcribeAudio: boolean;
-                        /** @default whisper-1 */
-                        transcriptionModel: string;
-                        /**
-                         * @default {
-                         *       "type": "all",
-                         *       "operator": "contains"
-                         *     }
-                         */
-                        trigger: {
-                            /**
-                             * @default contains
-                             * @enum {string}
-                             */
-                            operator: "equals" | "contains" | "starts_with" | "regex";
-                            /**
-                             * @description all: every customer message; keyword: the AI takes a conversation once a message matches.
-                             * @default all
-                             * @enum {string}
-                             */
-                            type: "all" | "keyword";
-                            value?: string;
-                        };
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["AiAgent"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -2378,143 +2382,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /**
-                         * @description Sent once per conversation outside business hours.
-                         * @default null
-                         */
-                        awayMessage: string | null;
-                        baseUrl: string | null;
-                        /** @default null */
-                        businessHours: {
-                            /** @description Open intervals per weekday (sun … sat); a day left out is closed. */
-                            days: {
-                                [key: string]: {
-                                    from: string;
-                                    to: string;
-                                }[];
-                            };
-                            timeZone: string;
-                        } | null;
-                        channelIds: string[];
-                        /**
-                         * @description How many recent messages of the conversation the model sees.
-                         * @default 20
-                         */
-                        contextMessages: number;
-                        createdAt: string;
-                        /**
-                         * @description A burst of customer messages becomes one call; the wait restarts on each message.
-                         * @default 3000
-                         */
-                        debounceMs: number;
-                        enabled: boolean;
-                        /**
-                         * @description A customer message equal to it turns the AI off for the conversation.
-                         * @default null
-                         */
-                        finishKeyword: string | null;
-                        /**
-                         * @default [
-                         *       "atendente",
-                         *       "humano"
-                         *     ]
-                         */
-                        handOffKeywords: string[];
-                        /**
-                         * @description Sent to the customer on a hand-off (null: none).
-                         * @default Vou chamar um atendente para continuar. Um momento, por favor.
-                         */
-                        handOffMessage: string | null;
-                        /**
-                         * @description Offer the model a hand_off(reason) tool (turn off for models without tool calls).
-                         * @default true
-                         */
-                        handOffTool: boolean;
-                        /** @description Whether a key is stored (the key itself is never returned). */
-                        hasApiKey: boolean;
-                        /** Format: uuid */
-                        id: string;
-                        /**
-                         * @description Resume a paused or handed-off conversation after this long with no attendant activity (null: only when given back).
-                         * @default null
-                         */
-                        idleResumeMinutes: number | null;
-                        /**
-                         * @description Chats the AI never answers: JIDs or phone numbers.
-                         * @default []
-                         */
-                        ignoreChats: string[];
-                        /** @default true */
-                        ignoreGroups: boolean;
-                        /**
-                         * @description Snippets appended to the system prompt (prices, addresses, policies).
-                         * @default []
-                         */
-                        knowledge: {
-                            text: string;
-                            title?: string;
-                        }[];
-                        /**
-                         * @description Model calls per burst before handing off (errors, timeouts, rate limits).
-                         * @default 3
-                         */
-                        maxAttempts: number;
-                        maxTokens: number;
-                        model: string;
-                        name: string;
-                        /** @default 30000 */
-                        requestTimeoutMs: number;
-                        /**
-                         * @description First wait before another try; doubles each time.
-                         * @default 2000
-                         */
-                        retryBackoffMs: number;
-                        /**
-                         * @description Send a reply as several messages, split on blank lines.
-                         * @default true
-                         */
-                        splitMessages: boolean;
-                        /**
-                         * @description The instructions; {{contact.name}}, {{channel.name}} and {{now}} are filled in.
-                         * @default
-                         */
-                        systemPrompt: string;
-                        temperature: number;
-                        /**
-                         * @description Typing time per character before each part, clamped to 1–20 s.
-                         * @default 50
-                         */
-                        timePerCharMs: number;
-                        /**
-                         * @description Transcribe voice notes before replying; the transcript is stored on the message.
-                         * @default false
-                         */
-                        transcribeAudio: boolean;
-                        /** @default whisper-1 */
-                        transcriptionModel: string;
-                        /**
-                         * @default {
-                         *       "type": "all",
-                         *       "operator": "contains"
-                         *     }
-                         */
-                        trigger: {
-                            /**
-                             * @default contains
-                             * @enum {string}
-                             */
-                            operator: "equals" | "contains" | "starts_with" | "regex";
-                            /**
-                             * @description all: every customer message; keyword: the AI takes a conversation once a message matches.
-                             * @default all
-                             * @enum {string}
-                             */
-                            type: "all" | "keyword";
-                            value?: string;
-                        };
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["AiAgent"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -2713,24 +2581,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            /** @description The linked Supabase Auth user (auth.users.id), when there is one */
-                            authUserId: string | null;
-                            createdAt: string;
-                            email: string;
-                            /** Format: uuid */
-                            id: string;
-                            /** @description An inactive attendant cannot sign in */
-                            isActive: boolean;
-                            lastSeenAt: string | null;
-                            /** @description The language of the page and of the server's messages to this attendant (pt-BR, en) */
-                            locale: string;
-                            name: string;
-                            /** @enum {string} */
-                            role: "admin" | "agent";
-                            /** Format: uuid */
-                            workspaceId: string;
-                        }[];
+                        data: components["schemas"]["Attendant"][];
                     };
                 };
             };
@@ -2800,24 +2651,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description The linked Supabase Auth user (auth.users.id), when there is one */
-                        authUserId: string | null;
-                        createdAt: string;
-                        email: string;
-                        /** Format: uuid */
-                        id: string;
-                        /** @description An inactive attendant cannot sign in */
-                        isActive: boolean;
-                        lastSeenAt: string | null;
-                        /** @description The language of the page and of the server's messages to this attendant (pt-BR, en) */
-                        locale: string;
-                        name: string;
-                        /** @enum {string} */
-                        role: "admin" | "agent";
-                        /** Format: uuid */
-                        workspaceId: string;
-                    };
+                    "application/json": components["schemas"]["Attendant"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -2879,24 +2713,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description The linked Supabase Auth user (auth.users.id), when there is one */
-                        authUserId: string | null;
-                        createdAt: string;
-                        email: string;
-                        /** Format: uuid */
-                        id: string;
-                        /** @description An inactive attendant cannot sign in */
-                        isActive: boolean;
-                        lastSeenAt: string | null;
-                        /** @description The language of the page and of the server's messages to this attendant (pt-BR, en) */
-                        locale: string;
-                        name: string;
-                        /** @enum {string} */
-                        role: "admin" | "agent";
-                        /** Format: uuid */
-                        workspaceId: string;
-                    };
+                    "application/json": components["schemas"]["Attendant"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -2951,37 +2768,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        expiresAt: string;
-                        /** @description The bearer token of the new session; the server keeps only its hash */
-                        token: string;
-                        user: {
-                            /** @description The linked Supabase Auth user (auth.users.id), when there is one */
-                            authUserId: string | null;
-                            createdAt: string;
-                            email: string;
-                            /** Format: uuid */
-                            id: string;
-                            /** @description An inactive attendant cannot sign in */
-                            isActive: boolean;
-                            lastSeenAt: string | null;
-                            /** @description The language of the page and of the server's messages to this attendant (pt-BR, en) */
-                            locale: string;
-                            name: string;
-                            /** @enum {string} */
-                            role: "admin" | "agent";
-                            /** Format: uuid */
-                            workspaceId: string;
-                        };
-                        workspace: {
-                            createdAt: string;
-                            /** Format: uuid */
-                            id: string;
-                            name: string;
-                            /** @description The name made URL-safe, with a random suffix */
-                            slug: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["Session"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -3067,37 +2854,10 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         role: "admin" | "agent";
-                        user: {
-                            /** @description The linked Supabase Auth user (auth.users.id), when there is one */
-                            authUserId: string | null;
-                            createdAt: string;
-                            email: string;
-                            /** Format: uuid */
-                            id: string;
-                            /** @description An inactive attendant cannot sign in */
-                            isActive: boolean;
-                            lastSeenAt: string | null;
-                            /** @description The language of the page and of the server's messages to this attendant (pt-BR, en) */
-                            locale: string;
-                            name: string;
-                            /** @enum {string} */
-                            role: "admin" | "agent";
-                            /** Format: uuid */
-                            workspaceId: string;
-                        } | null;
-                        /**
-                         * @description How the caller signed in
-                         * @enum {string}
-                         */
+                        user: components["schemas"]["Attendant"] | null;
+                        /** @enum {string} */
                         via: "session" | "api_token" | "supabase";
-                        workspace: {
-                            createdAt: string;
-                            /** Format: uuid */
-                            id: string;
-                            name: string;
-                            /** @description The name made URL-safe, with a random suffix */
-                            slug: string;
-                        };
+                        workspace: components["schemas"]["Workspace"];
                     };
                 };
             };
@@ -3155,37 +2915,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        expiresAt: string;
-                        /** @description The bearer token of the new session; the server keeps only its hash */
-                        token: string;
-                        user: {
-                            /** @description The linked Supabase Auth user (auth.users.id), when there is one */
-                            authUserId: string | null;
-                            createdAt: string;
-                            email: string;
-                            /** Format: uuid */
-                            id: string;
-                            /** @description An inactive attendant cannot sign in */
-                            isActive: boolean;
-                            lastSeenAt: string | null;
-                            /** @description The language of the page and of the server's messages to this attendant (pt-BR, en) */
-                            locale: string;
-                            name: string;
-                            /** @enum {string} */
-                            role: "admin" | "agent";
-                            /** Format: uuid */
-                            workspaceId: string;
-                        };
-                        workspace: {
-                            createdAt: string;
-                            /** Format: uuid */
-                            id: string;
-                            name: string;
-                            /** @description The name made URL-safe, with a random suffix */
-                            slug: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["Session"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -3268,17 +2998,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            /** @description The text; {{name}}, {{first_name}} and {{phone}} are filled in from the conversation */
-                            content: string;
-                            createdAt: string;
-                            createdByUserId: string | null;
-                            /** Format: uuid */
-                            id: string;
-                            /** @description What follows "/" in the composer */
-                            shortCode: string;
-                            updatedAt: string;
-                        }[];
+                        data: components["schemas"]["CannedResponse"][];
                     };
                 };
             };
@@ -3334,17 +3054,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description The text; {{name}}, {{first_name}} and {{phone}} are filled in from the conversation */
-                        content: string;
-                        createdAt: string;
-                        createdByUserId: string | null;
-                        /** Format: uuid */
-                        id: string;
-                        /** @description What follows "/" in the composer */
-                        shortCode: string;
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["CannedResponse"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -3448,17 +3158,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description The text; {{name}}, {{first_name}} and {{phone}} are filled in from the conversation */
-                        content: string;
-                        createdAt: string;
-                        createdByUserId: string | null;
-                        /** Format: uuid */
-                        id: string;
-                        /** @description What follows "/" in the composer */
-                        shortCode: string;
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["CannedResponse"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -3506,78 +3206,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            baseUrl: string;
-                            connectedAt: string | null;
-                            createdAt: string;
-                            disconnectedAt: string | null;
-                            hasApiKey: boolean;
-                            healthCheckedAt: string | null;
-                            healthFailures: number;
-                            /** Format: uuid */
-                            id: string;
-                            instanceName: string;
-                            /** @description The server created the Evolution instance: removing the channel deletes it unless asked to only detach */
-                            instanceOwned: boolean;
-                            lastEventAt: string | null;
-                            name: string;
-                            /** @description Someone has to scan a QR (or type a pairing code) before the channel works again */
-                            needsPairing: boolean;
-                            outboxPausedDetail: string | null;
-                            /** @description The outbox holding this channel's messages (breaker_open: all; proactive_paused: proactive sends), and why */
-                            outboxPausedReason: string | null;
-                            phoneE164: string | null;
-                            profileName: string | null;
-                            profilePictureUrl: string | null;
-                            /** @enum {string} */
-                            provider: "evolution" | "waha";
-                            /** @description Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts) */
-                            settings: {
-                                outbox?: {
-                                    /** @description Proactive sends per day at most (null: none). */
-                                    dailyCap?: number | null;
-                                    numberSince?: string | null;
-                                    /** @description Proactive sends per minute at most (default 30). */
-                                    perMinute?: number;
-                                    /** @description Proactive sends only inside these hours (null: any time). */
-                                    sendWindow?: {
-                                        /** @description Weekdays, 0 = Sunday (default: every day). */
-                                        days?: number[];
-                                        endHour: number;
-                                        startHour: number;
-                                        timeZone?: string;
-                                    } | null;
-                                    typing?: boolean;
-                                    /** @description Warm-up by the number's age (default on). */
-                                    warmup?: boolean;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            /**
-                             * @description The lifecycle state (server/src/channels/channel-status.ts)
-                             * @enum {string}
-                             */
-                            status: "created" | "connecting" | "connected" | "disconnected" | "logged_out" | "expired" | "error";
-                            statusChangedAt: string | null;
-                            /** @description WhatsApp's code for the last close (401 logged out, 403 forbidden, 428…) */
-                            statusCode: number | null;
-                            /** @description What the provider said, when it said something more (an Evolution error, a WhatsApp code) */
-                            statusDetail: string | null;
-                            /** @description The reason as a sentence, pt-BR and English */
-                            statusMessage: {
-                                en: string;
-                                "pt-BR": string;
-                            } | null;
-                            /** @description Why: a logged-out number (needs a new QR) is told apart from a dropped connection */
-                            statusReason: string | null;
-                            updatedAt: string;
-                            waJid: string | null;
-                            /** @description Where the provider posts its webhooks */
-                            webhookPath: string;
-                        }[];
+                        data: components["schemas"]["Channel"][];
                     };
                 };
             };
@@ -3663,79 +3292,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        channel: {
-                            baseUrl: string;
-                            connectedAt: string | null;
-                            createdAt: string;
-                            disconnectedAt: string | null;
-                            hasApiKey: boolean;
-                            healthCheckedAt: string | null;
-                            healthFailures: number;
-                            /** Format: uuid */
-                            id: string;
-                            instanceName: string;
-                            /** @description The server created the Evolution instance: removing the channel deletes it unless asked to only detach */
-                            instanceOwned: boolean;
-                            lastEventAt: string | null;
-                            name: string;
-                            /** @description Someone has to scan a QR (or type a pairing code) before the channel works again */
-                            needsPairing: boolean;
-                            outboxPausedDetail: string | null;
-                            /** @description The outbox holding this channel's messages (breaker_open: all; proactive_paused: proactive sends), and why */
-                            outboxPausedReason: string | null;
-                            phoneE164: string | null;
-                            profileName: string | null;
-                            profilePictureUrl: string | null;
-                            /** @enum {string} */
-                            provider: "evolution" | "waha";
-                            /** @description Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts) */
-                            settings: {
-                                outbox?: {
-                                    /** @description Proactive sends per day at most (null: none). */
-                                    dailyCap?: number | null;
-                                    numberSince?: string | null;
-                                    /** @description Proactive sends per minute at most (default 30). */
-                                    perMinute?: number;
-                                    /** @description Proactive sends only inside these hours (null: any time). */
-                                    sendWindow?: {
-                                        /** @description Weekdays, 0 = Sunday (default: every day). */
-                                        days?: number[];
-                                        endHour: number;
-                                        startHour: number;
-                                        timeZone?: string;
-                                    } | null;
-                                    typing?: boolean;
-                                    /** @description Warm-up by the number's age (default on). */
-                                    warmup?: boolean;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            /**
-                             * @description The lifecycle state (server/src/channels/channel-status.ts)
-                             * @enum {string}
-                             */
-                            status: "created" | "connecting" | "connected" | "disconnected" | "logged_out" | "expired" | "error";
-                            statusChangedAt: string | null;
-                            /** @description WhatsApp's code for the last close (401 logged out, 403 forbidden, 428…) */
-                            statusCode: number | null;
-                            /** @description What the provider said, when it said something more (an Evolution error, a WhatsApp code) */
-                            statusDetail: string | null;
-                            /** @description The reason as a sentence, pt-BR and English */
-                            statusMessage: {
-                                en: string;
-                                "pt-BR": string;
-                            } | null;
-                            /** @description Why: a logged-out number (needs a new QR) is told apart from a dropped connection */
-                            statusReason: string | null;
-                            updatedAt: string;
-                            waJid: string | null;
-                            /** @description Where the provider posts its webhooks */
-                            webhookPath: string;
-                        };
-                        /** @description Shown only this once */
+                        channel: components["schemas"]["Channel"];
                         webhookSecret: string;
                     };
                 };
@@ -3786,78 +3343,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        baseUrl: string;
-                        connectedAt: string | null;
-                        createdAt: string;
-                        disconnectedAt: string | null;
-                        hasApiKey: boolean;
-                        healthCheckedAt: string | null;
-                        healthFailures: number;
-                        /** Format: uuid */
-                        id: string;
-                        instanceName: string;
-                        /** @description The server created the Evolution instance: removing the channel deletes it unless asked to only detach */
-                        instanceOwned: boolean;
-                        lastEventAt: string | null;
-                        name: string;
-                        /** @description Someone has to scan a QR (or type a pairing code) before the channel works again */
-                        needsPairing: boolean;
-                        outboxPausedDetail: string | null;
-                        /** @description The outbox holding this channel's messages (breaker_open: all; proactive_paused: proactive sends), and why */
-                        outboxPausedReason: string | null;
-                        phoneE164: string | null;
-                        profileName: string | null;
-                        profilePictureUrl: string | null;
-                        /** @enum {string} */
-                        provider: "evolution" | "waha";
-                        /** @description Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts) */
-                        settings: {
-                            outbox?: {
-                                /** @description Proactive sends per day at most (null: none). */
-                                dailyCap?: number | null;
-                                numberSince?: string | null;
-                                /** @description Proactive sends per minute at most (default 30). */
-                                perMinute?: number;
-                                /** @description Proactive sends only inside these hours (null: any time). */
-                                sendWindow?: {
-                                    /** @description Weekdays, 0 = Sunday (default: every day). */
-                                    days?: number[];
-                                    endHour: number;
-                                    startHour: number;
-                                    timeZone?: string;
-                                } | null;
-                                typing?: boolean;
-                                /** @description Warm-up by the number's age (default on). */
-                                warmup?: boolean;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } & {
-                            [key: string]: unknown;
-                        };
-                        /**
-                         * @description The lifecycle state (server/src/channels/channel-status.ts)
-                         * @enum {string}
-                         */
-                        status: "created" | "connecting" | "connected" | "disconnected" | "logged_out" | "expired" | "error";
-                        statusChangedAt: string | null;
-                        /** @description WhatsApp's code for the last close (401 logged out, 403 forbidden, 428…) */
-                        statusCode: number | null;
-                        /** @description What the provider said, when it said something more (an Evolution error, a WhatsApp code) */
-                        statusDetail: string | null;
-                        /** @description The reason as a sentence, pt-BR and English */
-                        statusMessage: {
-                            en: string;
-                            "pt-BR": string;
-                        } | null;
-                        /** @description Why: a logged-out number (needs a new QR) is told apart from a dropped connection */
-                        statusReason: string | null;
-                        updatedAt: string;
-                        waJid: string | null;
-                        /** @description Where the provider posts its webhooks */
-                        webhookPath: string;
-                    };
+                    "application/json": components["schemas"]["Channel"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -3989,78 +3475,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        baseUrl: string;
-                        connectedAt: string | null;
-                        createdAt: string;
-                        disconnectedAt: string | null;
-                        hasApiKey: boolean;
-                        healthCheckedAt: string | null;
-                        healthFailures: number;
-                        /** Format: uuid */
-                        id: string;
-                        instanceName: string;
-                        /** @description The server created the Evolution instance: removing the channel deletes it unless asked to only detach */
-                        instanceOwned: boolean;
-                        lastEventAt: string | null;
-                        name: string;
-                        /** @description Someone has to scan a QR (or type a pairing code) before the channel works again */
-                        needsPairing: boolean;
-                        outboxPausedDetail: string | null;
-                        /** @description The outbox holding this channel's messages (breaker_open: all; proactive_paused: proactive sends), and why */
-                        outboxPausedReason: string | null;
-                        phoneE164: string | null;
-                        profileName: string | null;
-                        profilePictureUrl: string | null;
-                        /** @enum {string} */
-                        provider: "evolution" | "waha";
-                        /** @description Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts) */
-                        settings: {
-                            outbox?: {
-                                /** @description Proactive sends per day at most (null: none). */
-                                dailyCap?: number | null;
-                                numberSince?: string | null;
-                                /** @description Proactive sends per minute at most (default 30). */
-                                perMinute?: number;
-                                /** @description Proactive sends only inside these hours (null: any time). */
-                                sendWindow?: {
-                                    /** @description Weekdays, 0 = Sunday (default: every day). */
-                                    days?: number[];
-                                    endHour: number;
-                                    startHour: number;
-                                    timeZone?: string;
-                                } | null;
-                                typing?: boolean;
-                                /** @description Warm-up by the number's age (default on). */
-                                warmup?: boolean;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } & {
-                            [key: string]: unknown;
-                        };
-                        /**
-                         * @description The lifecycle state (server/src/channels/channel-status.ts)
-                         * @enum {string}
-                         */
-                        status: "created" | "connecting" | "connected" | "disconnected" | "logged_out" | "expired" | "error";
-                        statusChangedAt: string | null;
-                        /** @description WhatsApp's code for the last close (401 logged out, 403 forbidden, 428…) */
-                        statusCode: number | null;
-                        /** @description What the provider said, when it said something more (an Evolution error, a WhatsApp code) */
-                        statusDetail: string | null;
-                        /** @description The reason as a sentence, pt-BR and English */
-                        statusMessage: {
-                            en: string;
-                            "pt-BR": string;
-                        } | null;
-                        /** @description Why: a logged-out number (needs a new QR) is told apart from a dropped connection */
-                        statusReason: string | null;
-                        updatedAt: string;
-                        waJid: string | null;
-                        /** @description Where the provider posts its webhooks */
-                        webhookPath: string;
-                    };
+                    "application/json": components["schemas"]["Channel"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -4115,23 +3530,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        channelId: string;
-                        /** @description The raw QR payload ("2@…"); qr.png and qr.svg are drawn from it */
-                        code: string | null;
-                        /** @description How many QRs this pairing has shown so far */
-                        count: number;
-                        /** @description When the pairing window closes and the channel becomes expired */
-                        expiresAt: string | null;
-                        /** @description The QR as a PNG data URL */
-                        image: string | null;
-                        /** @description 8 characters to type on the phone instead of scanning, when pairing by phone number was asked for */
-                        pairingCode: string | null;
-                        refreshedAt: string | null;
-                        /** @enum {string} */
-                        status: "created" | "connecting" | "connected" | "disconnected" | "logged_out" | "expired" | "error";
-                    };
+                    "application/json": components["schemas"]["ChannelQr"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -4184,22 +3583,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            createdAt: string;
-                            /** @description What the step carried besides its message (never secrets) */
-                            details: {
-                                [key: string]: unknown;
-                            } | null;
-                            /** @description A number as text; the next page is before = the last id */
-                            id: string;
-                            /** @enum {string} */
-                            kind: "state" | "step" | "alert" | "error";
-                            message: string;
-                            reason: string | null;
-                            /** @description The channel status the line is about, when it is about one */
-                            status: string | null;
-                        }[];
-                        /** @description `before` for the page of older lines */
+                        data: components["schemas"]["ChannelLogEntry"][];
                         nextCursor: string | null;
                     };
                 };
@@ -4250,78 +3634,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        baseUrl: string;
-                        connectedAt: string | null;
-                        createdAt: string;
-                        disconnectedAt: string | null;
-                        hasApiKey: boolean;
-                        healthCheckedAt: string | null;
-                        healthFailures: number;
-                        /** Format: uuid */
-                        id: string;
-                        instanceName: string;
-                        /** @description The server created the Evolution instance: removing the channel deletes it unless asked to only detach */
-                        instanceOwned: boolean;
-                        lastEventAt: string | null;
-                        name: string;
-                        /** @description Someone has to scan a QR (or type a pairing code) before the channel works again */
-                        needsPairing: boolean;
-                        outboxPausedDetail: string | null;
-                        /** @description The outbox holding this channel's messages (breaker_open: all; proactive_paused: proactive sends), and why */
-                        outboxPausedReason: string | null;
-                        phoneE164: string | null;
-                        profileName: string | null;
-                        profilePictureUrl: string | null;
-                        /** @enum {string} */
-                        provider: "evolution" | "waha";
-                        /** @description Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts) */
-                        settings: {
-                            outbox?: {
-                                /** @description Proactive sends per day at most (null: none). */
-                                dailyCap?: number | null;
-                                numberSince?: string | null;
-                                /** @description Proactive sends per minute at most (default 30). */
-                                perMinute?: number;
-                                /** @description Proactive sends only inside these hours (null: any time). */
-                                sendWindow?: {
-                                    /** @description Weekdays, 0 = Sunday (default: every day). */
-                                    days?: number[];
-                                    endHour: number;
-                                    startHour: number;
-                                    timeZone?: string;
-                                } | null;
-                                typing?: boolean;
-                                /** @description Warm-up by the number's age (default on). */
-                                warmup?: boolean;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } & {
-                            [key: string]: unknown;
-                        };
-                        /**
-                         * @description The lifecycle state (server/src/channels/channel-status.ts)
-                         * @enum {string}
-                         */
-                        status: "created" | "connecting" | "connected" | "disconnected" | "logged_out" | "expired" | "error";
-                        statusChangedAt: string | null;
-                        /** @description WhatsApp's code for the last close (401 logged out, 403 forbidden, 428…) */
-                        statusCode: number | null;
-                        /** @description What the provider said, when it said something more (an Evolution error, a WhatsApp code) */
-                        statusDetail: string | null;
-                        /** @description The reason as a sentence, pt-BR and English */
-                        statusMessage: {
-                            en: string;
-                            "pt-BR": string;
-                        } | null;
-                        /** @description Why: a logged-out number (needs a new QR) is told apart from a dropped connection */
-                        statusReason: string | null;
-                        updatedAt: string;
-                        waJid: string | null;
-                        /** @description Where the provider posts its webhooks */
-                        webhookPath: string;
-                    };
+                    "application/json": components["schemas"]["Channel"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -4417,23 +3730,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        channelId: string;
-                        /** @description The raw QR payload ("2@…"); qr.png and qr.svg are drawn from it */
-                        code: string | null;
-                        /** @description How many QRs this pairing has shown so far */
-                        count: number;
-                        /** @description When the pairing window closes and the channel becomes expired */
-                        expiresAt: string | null;
-                        /** @description The QR as a PNG data URL */
-                        image: string | null;
-                        /** @description 8 characters to type on the phone instead of scanning, when pairing by phone number was asked for */
-                        pairingCode: string | null;
-                        refreshedAt: string | null;
-                        /** @enum {string} */
-                        status: "created" | "connecting" | "connected" | "disconnected" | "logged_out" | "expired" | "error";
-                    };
+                    "application/json": components["schemas"]["ChannelQr"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -4576,78 +3873,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        baseUrl: string;
-                        connectedAt: string | null;
-                        createdAt: string;
-                        disconnectedAt: string | null;
-                        hasApiKey: boolean;
-                        healthCheckedAt: string | null;
-                        healthFailures: number;
-                        /** Format: uuid */
-                        id: string;
-                        instanceName: string;
-                        /** @description The server created the Evolution instance: removing the channel deletes it unless asked to only detach */
-                        instanceOwned: boolean;
-                        lastEventAt: string | null;
-                        name: string;
-                        /** @description Someone has to scan a QR (or type a pairing code) before the channel works again */
-                        needsPairing: boolean;
-                        outboxPausedDetail: string | null;
-                        /** @description The outbox holding this channel's messages (breaker_open: all; proactive_paused: proactive sends), and why */
-                        outboxPausedReason: string | null;
-                        phoneE164: string | null;
-                        profileName: string | null;
-                        profilePictureUrl: string | null;
-                        /** @enum {string} */
-                        provider: "evolution" | "waha";
-                        /** @description Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts) */
-                        settings: {
-                            outbox?: {
-                                /** @description Proactive sends per day at most (null: none). */
-                                dailyCap?: number | null;
-                                numberSince?: string | null;
-                                /** @description Proactive sends per minute at most (default 30). */
-                                perMinute?: number;
-                                /** @description Proactive sends only inside these hours (null: any time). */
-                                sendWindow?: {
-                                    /** @description Weekdays, 0 = Sunday (default: every day). */
-                                    days?: number[];
-                                    endHour: number;
-                                    startHour: number;
-                                    timeZone?: string;
-                                } | null;
-                                typing?: boolean;
-                                /** @description Warm-up by the number's age (default on). */
-                                warmup?: boolean;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } & {
-                            [key: string]: unknown;
-                        };
-                        /**
-                         * @description The lifecycle state (server/src/channels/channel-status.ts)
-                         * @enum {string}
-                         */
-                        status: "created" | "connecting" | "connected" | "disconnected" | "logged_out" | "expired" | "error";
-                        statusChangedAt: string | null;
-                        /** @description WhatsApp's code for the last close (401 logged out, 403 forbidden, 428…) */
-                        statusCode: number | null;
-                        /** @description What the provider said, when it said something more (an Evolution error, a WhatsApp code) */
-                        statusDetail: string | null;
-                        /** @description The reason as a sentence, pt-BR and English */
-                        statusMessage: {
-                            en: string;
-                            "pt-BR": string;
-                        } | null;
-                        /** @description Why: a logged-out number (needs a new QR) is told apart from a dropped connection */
-                        statusReason: string | null;
-                        updatedAt: string;
-                        waJid: string | null;
-                        /** @description Where the provider posts its webhooks */
-                        webhookPath: string;
-                    };
+                    "application/json": components["schemas"]["Channel"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -4696,78 +3922,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        baseUrl: string;
-                        connectedAt: string | null;
-                        createdAt: string;
-                        disconnectedAt: string | null;
-                        hasApiKey: boolean;
-                        healthCheckedAt: string | null;
-                        healthFailures: number;
-                        /** Format: uuid */
-                        id: string;
-                        instanceName: string;
-                        /** @description The server created the Evolution instance: removing the channel deletes it unless asked to only detach */
-                        instanceOwned: boolean;
-                        lastEventAt: string | null;
-                        name: string;
-                        /** @description Someone has to scan a QR (or type a pairing code) before the channel works again */
-                        needsPairing: boolean;
-                        outboxPausedDetail: string | null;
-                        /** @description The outbox holding this channel's messages (breaker_open: all; proactive_paused: proactive sends), and why */
-                        outboxPausedReason: string | null;
-                        phoneE164: string | null;
-                        profileName: string | null;
-                        profilePictureUrl: string | null;
-                        /** @enum {string} */
-                        provider: "evolution" | "waha";
-                        /** @description Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts) */
-                        settings: {
-                            outbox?: {
-                                /** @description Proactive sends per day at most (null: none). */
-                                dailyCap?: number | null;
-                                numberSince?: string | null;
-                                /** @description Proactive sends per minute at most (default 30). */
-                                perMinute?: number;
-                                /** @description Proactive sends only inside these hours (null: any time). */
-                                sendWindow?: {
-                                    /** @description Weekdays, 0 = Sunday (default: every day). */
-                                    days?: number[];
-                                    endHour: number;
-                                    startHour: number;
-                                    timeZone?: string;
-                                } | null;
-                                typing?: boolean;
-                                /** @description Warm-up by the number's age (default on). */
-                                warmup?: boolean;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } & {
-                            [key: string]: unknown;
-                        };
-                        /**
-                         * @description The lifecycle state (server/src/channels/channel-status.ts)
-                         * @enum {string}
-                         */
-                        status: "created" | "connecting" | "connected" | "disconnected" | "logged_out" | "expired" | "error";
-                        statusChangedAt: string | null;
-                        /** @description WhatsApp's code for the last close (401 logged out, 403 forbidden, 428…) */
-                        statusCode: number | null;
-                        /** @description What the provider said, when it said something more (an Evolution error, a WhatsApp code) */
-                        statusDetail: string | null;
-                        /** @description The reason as a sentence, pt-BR and English */
-                        statusMessage: {
-                            en: string;
-                            "pt-BR": string;
-                        } | null;
-                        /** @description Why: a logged-out number (needs a new QR) is told apart from a dropped connection */
-                        statusReason: string | null;
-                        updatedAt: string;
-                        waJid: string | null;
-                        /** @description Where the provider posts its webhooks */
-                        webhookPath: string;
-                    };
+                    "application/json": components["schemas"]["Channel"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -4873,33 +4028,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            cancelRequested: boolean;
-                            /** Format: uuid */
-                            channelId: string;
-                            /** @description Only these chats; null: every chat */
-                            chats: string[] | null;
-                            chatsDone: number;
-                            chatsTotal: number;
-                            createdAt: string;
-                            days: number;
-                            errors: number;
-                            finishedAt: string | null;
-                            /** Format: uuid */
-                            id: string;
-                            lastError: string | null;
-                            messagesImported: number;
-                            messagesSeen: number;
-                            startedAt: string | null;
-                            /** @enum {string} */
-                            status: "queued" | "running" | "completed" | "cancelled" | "failed";
-                            /** @enum {string} */
-                            trigger: "manual" | "first_connect";
-                            /** @description ISO 8601: when the run was asked for */
-                            windowEnd: string;
-                            /** @description ISO 8601: the oldest moment imported */
-                            windowStart: string;
-                        }[];
+                        data: components["schemas"]["SyncRun"][];
                     };
                 };
             };
@@ -4961,33 +4090,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        cancelRequested: boolean;
-                        /** Format: uuid */
-                        channelId: string;
-                        /** @description Only these chats; null: every chat */
-                        chats: string[] | null;
-                        chatsDone: number;
-                        chatsTotal: number;
-                        createdAt: string;
-                        days: number;
-                        errors: number;
-                        finishedAt: string | null;
-                        /** Format: uuid */
-                        id: string;
-                        lastError: string | null;
-                        messagesImported: number;
-                        messagesSeen: number;
-                        startedAt: string | null;
-                        /** @enum {string} */
-                        status: "queued" | "running" | "completed" | "cancelled" | "failed";
-                        /** @enum {string} */
-                        trigger: "manual" | "first_connect";
-                        /** @description ISO 8601: when the run was asked for */
-                        windowEnd: string;
-                        /** @description ISO 8601: the oldest moment imported */
-                        windowStart: string;
-                    };
+                    "application/json": components["schemas"]["SyncRun"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -5037,33 +4140,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        cancelRequested: boolean;
-                        /** Format: uuid */
-                        channelId: string;
-                        /** @description Only these chats; null: every chat */
-                        chats: string[] | null;
-                        chatsDone: number;
-                        chatsTotal: number;
-                        createdAt: string;
-                        days: number;
-                        errors: number;
-                        finishedAt: string | null;
-                        /** Format: uuid */
-                        id: string;
-                        lastError: string | null;
-                        messagesImported: number;
-                        messagesSeen: number;
-                        startedAt: string | null;
-                        /** @enum {string} */
-                        status: "queued" | "running" | "completed" | "cancelled" | "failed";
-                        /** @enum {string} */
-                        trigger: "manual" | "first_connect";
-                        /** @description ISO 8601: when the run was asked for */
-                        windowEnd: string;
-                        /** @description ISO 8601: the oldest moment imported */
-                        windowStart: string;
-                    };
+                    "application/json": components["schemas"]["SyncRun"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -5113,33 +4190,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        cancelRequested: boolean;
-                        /** Format: uuid */
-                        channelId: string;
-                        /** @description Only these chats; null: every chat */
-                        chats: string[] | null;
-                        chatsDone: number;
-                        chatsTotal: number;
-                        createdAt: string;
-                        days: number;
-                        errors: number;
-                        finishedAt: string | null;
-                        /** Format: uuid */
-                        id: string;
-                        lastError: string | null;
-                        messagesImported: number;
-                        messagesSeen: number;
-                        startedAt: string | null;
-                        /** @enum {string} */
-                        status: "queued" | "running" | "completed" | "cancelled" | "failed";
-                        /** @enum {string} */
-                        trigger: "manual" | "first_connect";
-                        /** @description ISO 8601: when the run was asked for */
-                        windowEnd: string;
-                        /** @description ISO 8601: the oldest moment imported */
-                        windowStart: string;
-                    };
+                    "application/json": components["schemas"]["SyncRun"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -5236,30 +4287,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            attributes: {
-                                [key: string]: unknown;
-                            };
-                            avatarUrl: string | null;
-                            createdAt: string;
-                            email: string | null;
-                            /** Format: uuid */
-                            id: string;
-                            isGroup: boolean;
-                            /** @description Their lead, when they have one */
-                            leadId: string | null;
-                            /** @description The team's name for them (null: WhatsApp's push name is shown) */
-                            name: string | null;
-                            /** @description When they opted out of proactive sends (an opt-out word, or through the API); null while they take them */
-                            optedOutAt: string | null;
-                            optedOutWord: string | null;
-                            phoneE164: string | null;
-                            /** @description The name they gave WhatsApp */
-                            pushName: string | null;
-                            tags: string[];
-                            updatedAt: string;
-                            waJid: string | null;
-                        }[];
+                        data: components["schemas"]["Contact"][];
                     };
                 };
             };
@@ -5309,30 +4337,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        attributes: {
-                            [key: string]: unknown;
-                        };
-                        avatarUrl: string | null;
-                        createdAt: string;
-                        email: string | null;
-                        /** Format: uuid */
-                        id: string;
-                        isGroup: boolean;
-                        /** @description Their lead, when they have one */
-                        leadId: string | null;
-                        /** @description The team's name for them (null: WhatsApp's push name is shown) */
-                        name: string | null;
-                        /** @description When they opted out of proactive sends (an opt-out word, or through the API); null while they take them */
-                        optedOutAt: string | null;
-                        optedOutWord: string | null;
-                        phoneE164: string | null;
-                        /** @description The name they gave WhatsApp */
-                        pushName: string | null;
-                        tags: string[];
-                        updatedAt: string;
-                        waJid: string | null;
-                    };
+                    "application/json": components["schemas"]["Contact"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -5393,30 +4398,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        attributes: {
-                            [key: string]: unknown;
-                        };
-                        avatarUrl: string | null;
-                        createdAt: string;
-                        email: string | null;
-                        /** Format: uuid */
-                        id: string;
-                        isGroup: boolean;
-                        /** @description Their lead, when they have one */
-                        leadId: string | null;
-                        /** @description The team's name for them (null: WhatsApp's push name is shown) */
-                        name: string | null;
-                        /** @description When they opted out of proactive sends (an opt-out word, or through the API); null while they take them */
-                        optedOutAt: string | null;
-                        optedOutWord: string | null;
-                        phoneE164: string | null;
-                        /** @description The name they gave WhatsApp */
-                        pushName: string | null;
-                        tags: string[];
-                        updatedAt: string;
-                        waJid: string | null;
-                    };
+                    "application/json": components["schemas"]["Contact"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -5465,30 +4447,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        attributes: {
-                            [key: string]: unknown;
-                        };
-                        avatarUrl: string | null;
-                        createdAt: string;
-                        email: string | null;
-                        /** Format: uuid */
-                        id: string;
-                        isGroup: boolean;
-                        /** @description Their lead, when they have one */
-                        leadId: string | null;
-                        /** @description The team's name for them (null: WhatsApp's push name is shown) */
-                        name: string | null;
-                        /** @description When they opted out of proactive sends (an opt-out word, or through the API); null while they take them */
-                        optedOutAt: string | null;
-                        optedOutWord: string | null;
-                        phoneE164: string | null;
-                        /** @description The name they gave WhatsApp */
-                        pushName: string | null;
-                        tags: string[];
-                        updatedAt: string;
-                        waJid: string | null;
-                    };
+                    "application/json": components["schemas"]["Contact"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -5544,30 +4503,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        attributes: {
-                            [key: string]: unknown;
-                        };
-                        avatarUrl: string | null;
-                        createdAt: string;
-                        email: string | null;
-                        /** Format: uuid */
-                        id: string;
-                        isGroup: boolean;
-                        /** @description Their lead, when they have one */
-                        leadId: string | null;
-                        /** @description The team's name for them (null: WhatsApp's push name is shown) */
-                        name: string | null;
-                        /** @description When they opted out of proactive sends (an opt-out word, or through the API); null while they take them */
-                        optedOutAt: string | null;
-                        optedOutWord: string | null;
-                        phoneE164: string | null;
-                        /** @description The name they gave WhatsApp */
-                        pushName: string | null;
-                        tags: string[];
-                        updatedAt: string;
-                        waJid: string | null;
-                    };
+                    "application/json": components["schemas"]["Contact"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -5628,53 +4564,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            agentLastSeenAt: string | null;
-                            /** @description The AI auto-reply here, apart from the workflow status: active, paused (an attendant acted), handed_off, off */
-                            aiState: string;
-                            aiStateChangedAt: string | null;
-                            /** @description Why the AI state last changed */
-                            aiStateReason: string | null;
-                            assigneeId: string | null;
-                            /** Format: uuid */
-                            channelId: string;
-                            chatJid: string;
-                            contact: {
-                                avatarUrl: string | null;
-                                /** Format: uuid */
-                                id: string;
-                                isGroup: boolean;
-                                name: string | null;
-                                phoneE164: string | null;
-                                /** @description The name the contact set on WhatsApp */
-                                pushName: string | null;
-                                waJid: string | null;
-                            };
-                            /** Format: uuid */
-                            contactId: string;
-                            /** @description The contact's last presence (composing, recording, available…) */
-                            contactPresence: string | null;
-                            createdAt: string;
-                            /** Format: uuid */
-                            id: string;
-                            isGroup: boolean;
-                            lastActivityAt: string;
-                            lastInboundAt: string | null;
-                            lastMessageAt: string | null;
-                            /** @description inbound, outbound or internal */
-                            lastMessageDirection: string | null;
-                            lastMessagePreview: string | null;
-                            leadId: string | null;
-                            resolvedAt: string | null;
-                            snoozedUntil: string | null;
-                            /** @enum {string} */
-                            status: "open" | "pending" | "resolved" | "snoozed";
-                            tags: string[];
-                            unreadCount: number;
-                            updatedAt: string;
-                        }[];
+                        data: components["schemas"]["Conversation"][];
                         meta: {
-                            /** @description The counts stop here: a page shows "999+" */
                             countCap: number;
                             counts: {
                                 all: number;
@@ -5732,51 +4623,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        agentLastSeenAt: string | null;
-                        /** @description The AI auto-reply here, apart from the workflow status: active, paused (an attendant acted), handed_off, off */
-                        aiState: string;
-                        aiStateChangedAt: string | null;
-                        /** @description Why the AI state last changed */
-                        aiStateReason: string | null;
-                        assigneeId: string | null;
-                        /** Format: uuid */
-                        channelId: string;
-                        chatJid: string;
-                        contact: {
-                            avatarUrl: string | null;
-                            /** Format: uuid */
-                            id: string;
-                            isGroup: boolean;
-                            name: string | null;
-                            phoneE164: string | null;
-                            /** @description The name the contact set on WhatsApp */
-                            pushName: string | null;
-                            waJid: string | null;
-                        };
-                        /** Format: uuid */
-                        contactId: string;
-                        /** @description The contact's last presence (composing, recording, available…) */
-                        contactPresence: string | null;
-                        createdAt: string;
-                        /** Format: uuid */
-                        id: string;
-                        isGroup: boolean;
-                        lastActivityAt: string;
-                        lastInboundAt: string | null;
-                        lastMessageAt: string | null;
-                        /** @description inbound, outbound or internal */
-                        lastMessageDirection: string | null;
-                        lastMessagePreview: string | null;
-                        leadId: string | null;
-                        resolvedAt: string | null;
-                        snoozedUntil: string | null;
-                        /** @enum {string} */
-                        status: "open" | "pending" | "resolved" | "snoozed";
-                        tags: string[];
-                        unreadCount: number;
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Conversation"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -5879,51 +4726,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        agentLastSeenAt: string | null;
-                        /** @description The AI auto-reply here, apart from the workflow status: active, paused (an attendant acted), handed_off, off */
-                        aiState: string;
-                        aiStateChangedAt: string | null;
-                        /** @description Why the AI state last changed */
-                        aiStateReason: string | null;
-                        assigneeId: string | null;
-                        /** Format: uuid */
-                        channelId: string;
-                        chatJid: string;
-                        contact: {
-                            avatarUrl: string | null;
-                            /** Format: uuid */
-                            id: string;
-                            isGroup: boolean;
-                            name: string | null;
-                            phoneE164: string | null;
-                            /** @description The name the contact set on WhatsApp */
-                            pushName: string | null;
-                            waJid: string | null;
-                        };
-                        /** Format: uuid */
-                        contactId: string;
-                        /** @description The contact's last presence (composing, recording, available…) */
-                        contactPresence: string | null;
-                        createdAt: string;
-                        /** Format: uuid */
-                        id: string;
-                        isGroup: boolean;
-                        lastActivityAt: string;
-                        lastInboundAt: string | null;
-                        lastMessageAt: string | null;
-                        /** @description inbound, outbound or internal */
-                        lastMessageDirection: string | null;
-                        lastMessagePreview: string | null;
-                        leadId: string | null;
-                        resolvedAt: string | null;
-                        snoozedUntil: string | null;
-                        /** @enum {string} */
-                        status: "open" | "pending" | "resolved" | "snoozed";
-                        tags: string[];
-                        unreadCount: number;
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Conversation"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -5979,51 +4782,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        agentLastSeenAt: string | null;
-                        /** @description The AI auto-reply here, apart from the workflow status: active, paused (an attendant acted), handed_off, off */
-                        aiState: string;
-                        aiStateChangedAt: string | null;
-                        /** @description Why the AI state last changed */
-                        aiStateReason: string | null;
-                        assigneeId: string | null;
-                        /** Format: uuid */
-                        channelId: string;
-                        chatJid: string;
-                        contact: {
-                            avatarUrl: string | null;
-                            /** Format: uuid */
-                            id: string;
-                            isGroup: boolean;
-                            name: string | null;
-                            phoneE164: string | null;
-                            /** @description The name the contact set on WhatsApp */
-                            pushName: string | null;
-                            waJid: string | null;
-                        };
-                        /** Format: uuid */
-                        contactId: string;
-                        /** @description The contact's last presence (composing, recording, available…) */
-                        contactPresence: string | null;
-                        createdAt: string;
-                        /** Format: uuid */
-                        id: string;
-                        isGroup: boolean;
-                        lastActivityAt: string;
-                        lastInboundAt: string | null;
-                        lastMessageAt: string | null;
-                        /** @description inbound, outbound or internal */
-                        lastMessageDirection: string | null;
-                        lastMessagePreview: string | null;
-                        leadId: string | null;
-                        resolvedAt: string | null;
-                        snoozedUntil: string | null;
-                        /** @enum {string} */
-                        status: "open" | "pending" | "resolved" | "snoozed";
-                        tags: string[];
-                        unreadCount: number;
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Conversation"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -6077,73 +4836,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            /** @description Outbox rows: sends tried so far (at most five) */
-                            attempts: number;
-                            body: string | null;
-                            /** Format: uuid */
-                            channelId: string;
-                            clientMessageId: string | null;
-                            /** Format: uuid */
-                            conversationId: string;
-                            createdAt: string;
-                            deletedAt: string | null;
-                            /** @description What a type carries besides its body: a system line's kind and variables (assignment, status, ai…), a location, a contact card */
-                            details: {
-                                [key: string]: unknown;
-                            } | null;
-                            /** @enum {string} */
-                            direction: "inbound" | "outbound" | "internal";
-                            editedAt: string | null;
-                            error: string | null;
-                            /** @description Outbox rows: machine-readable reason of the last failure (not_on_whatsapp, timeout, http_500, cancelled…) */
-                            errorCode: string | null;
-                            expectedSendAt: string | null;
-                            fromMe: boolean;
-                            /** Format: uuid */
-                            id: string;
-                            isDeleted: boolean;
-                            isEdited: boolean;
-                            media: {
-                                durationSeconds: number | null;
-                                fileName: string | null;
-                                /** @description The file in the media store (GET /api/v1/media/{id}); null until a capture is tracked for it */
-                                id: string | null;
-                                mimeType: string | null;
-                                sizeBytes: number | null;
-                                url: string | null;
-                            } | null;
-                            /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
-                            nextAttemptAt: string | null;
-                            /** @description Outbox rows: 'reply' (goes at once) or 'proactive' (paced); null for everything the outbox did not queue */
-                            origin: ("reply" | "proactive") | null;
-                            /** @description Held back by pacing ("Mensagens em fila para evitar bloqueio") until about expectedSendAt */
-                            paced: boolean;
-                            quotedWaMessageId: string | null;
-                            reactions: {
-                                emoji: string;
-                                fromMe: boolean;
-                                reactorJid: string;
-                            }[];
-                            reactionTargetWaMessageId: string | null;
-                            senderJid: string | null;
-                            senderName: string | null;
-                            /** @description Queued by the AI auto-reply (its replies, away and hand-off messages) */
-                            sentByAi: boolean;
-                            sentByUserId: string | null;
-                            /** @description queued, sending, sent, delivered, read, failed, cancelled… */
-                            status: string;
-                            /** @description Where the message sits in the thread (WhatsApp time, else when it was stored) */
-                            threadAt: string;
-                            /** @description A voice note's transcript, when the AI transcribed it */
-                            transcript: string | null;
-                            /** @description text, image, video, audio, document, sticker, location, contact, reaction, note, system… */
-                            type: string;
-                            waMessageId: string | null;
-                            waTimestamp: string | null;
-                        }[];
+                        data: components["schemas"]["Message"][];
                         meta: {
-                            /** @description `before` for the page of older messages */
                             nextCursor: string | null;
                         };
                     };
@@ -6271,71 +4965,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Outbox rows: sends tried so far (at most five) */
-                        attempts: number;
-                        body: string | null;
-                        /** Format: uuid */
-                        channelId: string;
-                        clientMessageId: string | null;
-                        /** Format: uuid */
-                        conversationId: string;
-                        createdAt: string;
-                        deletedAt: string | null;
-                        /** @description What a type carries besides its body: a system line's kind and variables (assignment, status, ai…), a location, a contact card */
-                        details: {
-                            [key: string]: unknown;
-                        } | null;
-                        /** @enum {string} */
-                        direction: "inbound" | "outbound" | "internal";
-                        editedAt: string | null;
-                        error: string | null;
-                        /** @description Outbox rows: machine-readable reason of the last failure (not_on_whatsapp, timeout, http_500, cancelled…) */
-                        errorCode: string | null;
-                        expectedSendAt: string | null;
-                        fromMe: boolean;
-                        /** Format: uuid */
-                        id: string;
-                        isDeleted: boolean;
-                        isEdited: boolean;
-                        media: {
-                            durationSeconds: number | null;
-                            fileName: string | null;
-                            /** @description The file in the media store (GET /api/v1/media/{id}); null until a capture is tracked for it */
-                            id: string | null;
-                            mimeType: string | null;
-                            sizeBytes: number | null;
-                            url: string | null;
-                        } | null;
-                        /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
-                        nextAttemptAt: string | null;
-                        /** @description Outbox rows: 'reply' (goes at once) or 'proactive' (paced); null for everything the outbox did not queue */
-                        origin: ("reply" | "proactive") | null;
-                        /** @description Held back by pacing ("Mensagens em fila para evitar bloqueio") until about expectedSendAt */
-                        paced: boolean;
-                        quotedWaMessageId: string | null;
-                        reactions: {
-                            emoji: string;
-                            fromMe: boolean;
-                            reactorJid: string;
-                        }[];
-                        reactionTargetWaMessageId: string | null;
-                        senderJid: string | null;
-                        senderName: string | null;
-                        /** @description Queued by the AI auto-reply (its replies, away and hand-off messages) */
-                        sentByAi: boolean;
-                        sentByUserId: string | null;
-                        /** @description queued, sending, sent, delivered, read, failed, cancelled… */
-                        status: string;
-                        /** @description Where the message sits in the thread (WhatsApp time, else when it was stored) */
-                        threadAt: string;
-                        /** @description A voice note's transcript, when the AI transcribed it */
-                        transcript: string | null;
-                        /** @description text, image, video, audio, document, sticker, location, contact, reaction, note, system… */
-                        type: string;
-                        waMessageId: string | null;
-                        waTimestamp: string | null;
-                    };
+                    "application/json": components["schemas"]["Message"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -6408,71 +5038,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Outbox rows: sends tried so far (at most five) */
-                        attempts: number;
-                        body: string | null;
-                        /** Format: uuid */
-                        channelId: string;
-                        clientMessageId: string | null;
-                        /** Format: uuid */
-                        conversationId: string;
-                        createdAt: string;
-                        deletedAt: string | null;
-                        /** @description What a type carries besides its body: a system line's kind and variables (assignment, status, ai…), a location, a contact card */
-                        details: {
-                            [key: string]: unknown;
-                        } | null;
-                        /** @enum {string} */
-                        direction: "inbound" | "outbound" | "internal";
-                        editedAt: string | null;
-                        error: string | null;
-                        /** @description Outbox rows: machine-readable reason of the last failure (not_on_whatsapp, timeout, http_500, cancelled…) */
-                        errorCode: string | null;
-                        expectedSendAt: string | null;
-                        fromMe: boolean;
-                        /** Format: uuid */
-                        id: string;
-                        isDeleted: boolean;
-                        isEdited: boolean;
-                        media: {
-                            durationSeconds: number | null;
-                            fileName: string | null;
-                            /** @description The file in the media store (GET /api/v1/media/{id}); null until a capture is tracked for it */
-                            id: string | null;
-                            mimeType: string | null;
-                            sizeBytes: number | null;
-                            url: string | null;
-                        } | null;
-                        /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
-                        nextAttemptAt: string | null;
-                        /** @description Outbox rows: 'reply' (goes at once) or 'proactive' (paced); null for everything the outbox did not queue */
-                        origin: ("reply" | "proactive") | null;
-                        /** @description Held back by pacing ("Mensagens em fila para evitar bloqueio") until about expectedSendAt */
-                        paced: boolean;
-                        quotedWaMessageId: string | null;
-                        reactions: {
-                            emoji: string;
-                            fromMe: boolean;
-                            reactorJid: string;
-                        }[];
-                        reactionTargetWaMessageId: string | null;
-                        senderJid: string | null;
-                        senderName: string | null;
-                        /** @description Queued by the AI auto-reply (its replies, away and hand-off messages) */
-                        sentByAi: boolean;
-                        sentByUserId: string | null;
-                        /** @description queued, sending, sent, delivered, read, failed, cancelled… */
-                        status: string;
-                        /** @description Where the message sits in the thread (WhatsApp time, else when it was stored) */
-                        threadAt: string;
-                        /** @description A voice note's transcript, when the AI transcribed it */
-                        transcript: string | null;
-                        /** @description text, image, video, audio, document, sticker, location, contact, reaction, note, system… */
-                        type: string;
-                        waMessageId: string | null;
-                        waTimestamp: string | null;
-                    };
+                    "application/json": components["schemas"]["Message"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -6733,51 +5299,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        agentLastSeenAt: string | null;
-                        /** @description The AI auto-reply here, apart from the workflow status: active, paused (an attendant acted), handed_off, off */
-                        aiState: string;
-                        aiStateChangedAt: string | null;
-                        /** @description Why the AI state last changed */
-                        aiStateReason: string | null;
-                        assigneeId: string | null;
-                        /** Format: uuid */
-                        channelId: string;
-                        chatJid: string;
-                        contact: {
-                            avatarUrl: string | null;
-                            /** Format: uuid */
-                            id: string;
-                            isGroup: boolean;
-                            name: string | null;
-                            phoneE164: string | null;
-                            /** @description The name the contact set on WhatsApp */
-                            pushName: string | null;
-                            waJid: string | null;
-                        };
-                        /** Format: uuid */
-                        contactId: string;
-                        /** @description The contact's last presence (composing, recording, available…) */
-                        contactPresence: string | null;
-                        createdAt: string;
-                        /** Format: uuid */
-                        id: string;
-                        isGroup: boolean;
-                        lastActivityAt: string;
-                        lastInboundAt: string | null;
-                        lastMessageAt: string | null;
-                        /** @description inbound, outbound or internal */
-                        lastMessageDirection: string | null;
-                        lastMessagePreview: string | null;
-                        leadId: string | null;
-                        resolvedAt: string | null;
-                        snoozedUntil: string | null;
-                        /** @enum {string} */
-                        status: "open" | "pending" | "resolved" | "snoozed";
-                        tags: string[];
-                        unreadCount: number;
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Conversation"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -6938,43 +5460,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            adHeadline: string | null;
-                            adSourceId: string | null;
-                            adSourceType: string | null;
-                            adSourceUrl: string | null;
-                            /** @description Free-form custom fields */
-                            attributes: {
-                                [key: string]: unknown;
-                            };
-                            contactId: string | null;
-                            createdAt: string;
-                            /** @description A click-to-WhatsApp ad's click id */
-                            ctwaClid: string | null;
-                            email: string | null;
-                            firstMessageAt: string | null;
-                            firstTouchToken: string | null;
-                            /** Format: uuid */
-                            id: string;
-                            matchedAt: string | null;
-                            /** @description How the first WhatsApp message was tied to the lead (token, phone…) */
-                            matchMethod: string | null;
-                            name: string | null;
-                            /** @description The attendant who owns the lead */
-                            ownerUserId: string | null;
-                            phoneE164: string | null;
-                            score: number;
-                            /** @enum {string} */
-                            source: "whatsapp" | "ctwa_ad" | "form" | "manual" | "n8n" | "import";
-                            /** @enum {string} */
-                            status: "new" | "contacted" | "qualified" | "won" | "lost";
-                            updatedAt: string;
-                            utmCampaign: string | null;
-                            utmContent: string | null;
-                            utmMedium: string | null;
-                            utmSource: string | null;
-                            utmTerm: string | null;
-                        }[];
+                        data: components["schemas"]["Lead"][];
                         meta: {
                             nextCursor: string | null;
                         };
@@ -7058,43 +5544,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        adHeadline: string | null;
-                        adSourceId: string | null;
-                        adSourceType: string | null;
-                        adSourceUrl: string | null;
-                        /** @description Free-form custom fields */
-                        attributes: {
-                            [key: string]: unknown;
-                        };
-                        contactId: string | null;
-                        createdAt: string;
-                        /** @description A click-to-WhatsApp ad's click id */
-                        ctwaClid: string | null;
-                        email: string | null;
-                        firstMessageAt: string | null;
-                        firstTouchToken: string | null;
-                        /** Format: uuid */
-                        id: string;
-                        matchedAt: string | null;
-                        /** @description How the first WhatsApp message was tied to the lead (token, phone…) */
-                        matchMethod: string | null;
-                        name: string | null;
-                        /** @description The attendant who owns the lead */
-                        ownerUserId: string | null;
-                        phoneE164: string | null;
-                        score: number;
-                        /** @enum {string} */
-                        source: "whatsapp" | "ctwa_ad" | "form" | "manual" | "n8n" | "import";
-                        /** @enum {string} */
-                        status: "new" | "contacted" | "qualified" | "won" | "lost";
-                        updatedAt: string;
-                        utmCampaign: string | null;
-                        utmContent: string | null;
-                        utmMedium: string | null;
-                        utmSource: string | null;
-                        utmTerm: string | null;
-                    };
+                    "application/json": components["schemas"]["Lead"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -7143,43 +5593,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        adHeadline: string | null;
-                        adSourceId: string | null;
-                        adSourceType: string | null;
-                        adSourceUrl: string | null;
-                        /** @description Free-form custom fields */
-                        attributes: {
-                            [key: string]: unknown;
-                        };
-                        contactId: string | null;
-                        createdAt: string;
-                        /** @description A click-to-WhatsApp ad's click id */
-                        ctwaClid: string | null;
-                        email: string | null;
-                        firstMessageAt: string | null;
-                        firstTouchToken: string | null;
-                        /** Format: uuid */
-                        id: string;
-                        matchedAt: string | null;
-                        /** @description How the first WhatsApp message was tied to the lead (token, phone…) */
-                        matchMethod: string | null;
-                        name: string | null;
-                        /** @description The attendant who owns the lead */
-                        ownerUserId: string | null;
-                        phoneE164: string | null;
-                        score: number;
-                        /** @enum {string} */
-                        source: "whatsapp" | "ctwa_ad" | "form" | "manual" | "n8n" | "import";
-                        /** @enum {string} */
-                        status: "new" | "contacted" | "qualified" | "won" | "lost";
-                        updatedAt: string;
-                        utmCampaign: string | null;
-                        utmContent: string | null;
-                        utmMedium: string | null;
-                        utmSource: string | null;
-                        utmTerm: string | null;
-                    };
+                    "application/json": components["schemas"]["Lead"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -7302,43 +5716,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        adHeadline: string | null;
-                        adSourceId: string | null;
-                        adSourceType: string | null;
-                        adSourceUrl: string | null;
-                        /** @description Free-form custom fields */
-                        attributes: {
-                            [key: string]: unknown;
-                        };
-                        contactId: string | null;
-                        createdAt: string;
-                        /** @description A click-to-WhatsApp ad's click id */
-                        ctwaClid: string | null;
-                        email: string | null;
-                        firstMessageAt: string | null;
-                        firstTouchToken: string | null;
-                        /** Format: uuid */
-                        id: string;
-                        matchedAt: string | null;
-                        /** @description How the first WhatsApp message was tied to the lead (token, phone…) */
-                        matchMethod: string | null;
-                        name: string | null;
-                        /** @description The attendant who owns the lead */
-                        ownerUserId: string | null;
-                        phoneE164: string | null;
-                        score: number;
-                        /** @enum {string} */
-                        source: "whatsapp" | "ctwa_ad" | "form" | "manual" | "n8n" | "import";
-                        /** @enum {string} */
-                        status: "new" | "contacted" | "qualified" | "won" | "lost";
-                        updatedAt: string;
-                        utmCampaign: string | null;
-                        utmContent: string | null;
-                        utmMedium: string | null;
-                        utmSource: string | null;
-                        utmTerm: string | null;
-                    };
+                    "application/json": components["schemas"]["Lead"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -7414,43 +5792,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         created: boolean;
-                        lead: {
-                            adHeadline: string | null;
-                            adSourceId: string | null;
-                            adSourceType: string | null;
-                            adSourceUrl: string | null;
-                            /** @description Free-form custom fields */
-                            attributes: {
-                                [key: string]: unknown;
-                            };
-                            contactId: string | null;
-                            createdAt: string;
-                            /** @description A click-to-WhatsApp ad's click id */
-                            ctwaClid: string | null;
-                            email: string | null;
-                            firstMessageAt: string | null;
-                            firstTouchToken: string | null;
-                            /** Format: uuid */
-                            id: string;
-                            matchedAt: string | null;
-                            /** @description How the first WhatsApp message was tied to the lead (token, phone…) */
-                            matchMethod: string | null;
-                            name: string | null;
-                            /** @description The attendant who owns the lead */
-                            ownerUserId: string | null;
-                            phoneE164: string | null;
-                            score: number;
-                            /** @enum {string} */
-                            source: "whatsapp" | "ctwa_ad" | "form" | "manual" | "n8n" | "import";
-                            /** @enum {string} */
-                            status: "new" | "contacted" | "qualified" | "won" | "lost";
-                            updatedAt: string;
-                            utmCampaign: string | null;
-                            utmContent: string | null;
-                            utmMedium: string | null;
-                            utmSource: string | null;
-                            utmTerm: string | null;
-                        };
+                        lead: components["schemas"]["Lead"];
                     };
                 };
             };
@@ -7510,30 +5852,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        attempts: number;
-                        channelId: string | null;
-                        contentType: string;
-                        createdAt: string;
-                        durationSeconds: number | null;
-                        error: string | null;
-                        fileName: string | null;
-                        /** Format: uuid */
-                        id: string;
-                        messageId: string | null;
-                        /** @enum {string} */
-                        origin: "inbound" | "upload";
-                        /** @description Hex SHA-256 of the bytes */
-                        sha256: string | null;
-                        sizeBytes: number | null;
-                        /**
-                         * @description pending: an inbound file still being fetched; failed: it could not be
-                         * @enum {string}
-                         */
-                        status: "pending" | "stored" | "failed";
-                        /** Format: uuid */
-                        workspaceId: string;
-                    };
+                    "application/json": components["schemas"]["MediaFile"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -7670,30 +5989,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        attempts: number;
-                        channelId: string | null;
-                        contentType: string;
-                        createdAt: string;
-                        durationSeconds: number | null;
-                        error: string | null;
-                        fileName: string | null;
-                        /** Format: uuid */
-                        id: string;
-                        messageId: string | null;
-                        /** @enum {string} */
-                        origin: "inbound" | "upload";
-                        /** @description Hex SHA-256 of the bytes */
-                        sha256: string | null;
-                        sizeBytes: number | null;
-                        /**
-                         * @description pending: an inbound file still being fetched; failed: it could not be
-                         * @enum {string}
-                         */
-                        status: "pending" | "stored" | "failed";
-                        /** Format: uuid */
-                        workspaceId: string;
-                    };
+                    "application/json": components["schemas"]["MediaFile"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -7799,71 +6095,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Outbox rows: sends tried so far (at most five) */
-                        attempts: number;
-                        body: string | null;
-                        /** Format: uuid */
-                        channelId: string;
-                        clientMessageId: string | null;
-                        /** Format: uuid */
-                        conversationId: string;
-                        createdAt: string;
-                        deletedAt: string | null;
-                        /** @description What a type carries besides its body: a system line's kind and variables (assignment, status, ai…), a location, a contact card */
-                        details: {
-                            [key: string]: unknown;
-                        } | null;
-                        /** @enum {string} */
-                        direction: "inbound" | "outbound" | "internal";
-                        editedAt: string | null;
-                        error: string | null;
-                        /** @description Outbox rows: machine-readable reason of the last failure (not_on_whatsapp, timeout, http_500, cancelled…) */
-                        errorCode: string | null;
-                        expectedSendAt: string | null;
-                        fromMe: boolean;
-                        /** Format: uuid */
-                        id: string;
-                        isDeleted: boolean;
-                        isEdited: boolean;
-                        media: {
-                            durationSeconds: number | null;
-                            fileName: string | null;
-                            /** @description The file in the media store (GET /api/v1/media/{id}); null until a capture is tracked for it */
-                            id: string | null;
-                            mimeType: string | null;
-                            sizeBytes: number | null;
-                            url: string | null;
-                        } | null;
-                        /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
-                        nextAttemptAt: string | null;
-                        /** @description Outbox rows: 'reply' (goes at once) or 'proactive' (paced); null for everything the outbox did not queue */
-                        origin: ("reply" | "proactive") | null;
-                        /** @description Held back by pacing ("Mensagens em fila para evitar bloqueio") until about expectedSendAt */
-                        paced: boolean;
-                        quotedWaMessageId: string | null;
-                        reactions: {
-                            emoji: string;
-                            fromMe: boolean;
-                            reactorJid: string;
-                        }[];
-                        reactionTargetWaMessageId: string | null;
-                        senderJid: string | null;
-                        senderName: string | null;
-                        /** @description Queued by the AI auto-reply (its replies, away and hand-off messages) */
-                        sentByAi: boolean;
-                        sentByUserId: string | null;
-                        /** @description queued, sending, sent, delivered, read, failed, cancelled… */
-                        status: string;
-                        /** @description Where the message sits in the thread (WhatsApp time, else when it was stored) */
-                        threadAt: string;
-                        /** @description A voice note's transcript, when the AI transcribed it */
-                        transcript: string | null;
-                        /** @description text, image, video, audio, document, sticker, location, contact, reaction, note, system… */
-                        type: string;
-                        waMessageId: string | null;
-                        waTimestamp: string | null;
-                    };
+                    "application/json": components["schemas"]["Message"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -7912,71 +6144,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Outbox rows: sends tried so far (at most five) */
-                        attempts: number;
-                        body: string | null;
-                        /** Format: uuid */
-                        channelId: string;
-                        clientMessageId: string | null;
-                        /** Format: uuid */
-                        conversationId: string;
-                        createdAt: string;
-                        deletedAt: string | null;
-                        /** @description What a type carries besides its body: a system line's kind and variables (assignment, status, ai…), a location, a contact card */
-                        details: {
-                            [key: string]: unknown;
-                        } | null;
-                        /** @enum {string} */
-                        direction: "inbound" | "outbound" | "internal";
-                        editedAt: string | null;
-                        error: string | null;
-                        /** @description Outbox rows: machine-readable reason of the last failure (not_on_whatsapp, timeout, http_500, cancelled…) */
-                        errorCode: string | null;
-                        expectedSendAt: string | null;
-                        fromMe: boolean;
-                        /** Format: uuid */
-                        id: string;
-                        isDeleted: boolean;
-                        isEdited: boolean;
-                        media: {
-                            durationSeconds: number | null;
-                            fileName: string | null;
-                            /** @description The file in the media store (GET /api/v1/media/{id}); null until a capture is tracked for it */
-                            id: string | null;
-                            mimeType: string | null;
-                            sizeBytes: number | null;
-                            url: string | null;
-                        } | null;
-                        /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
-                        nextAttemptAt: string | null;
-                        /** @description Outbox rows: 'reply' (goes at once) or 'proactive' (paced); null for everything the outbox did not queue */
-                        origin: ("reply" | "proactive") | null;
-                        /** @description Held back by pacing ("Mensagens em fila para evitar bloqueio") until about expectedSendAt */
-                        paced: boolean;
-                        quotedWaMessageId: string | null;
-                        reactions: {
-                            emoji: string;
-                            fromMe: boolean;
-                            reactorJid: string;
-                        }[];
-                        reactionTargetWaMessageId: string | null;
-                        senderJid: string | null;
-                        senderName: string | null;
-                        /** @description Queued by the AI auto-reply (its replies, away and hand-off messages) */
-                        sentByAi: boolean;
-                        sentByUserId: string | null;
-                        /** @description queued, sending, sent, delivered, read, failed, cancelled… */
-                        status: string;
-                        /** @description Where the message sits in the thread (WhatsApp time, else when it was stored) */
-                        threadAt: string;
-                        /** @description A voice note's transcript, when the AI transcribed it */
-                        transcript: string | null;
-                        /** @description text, image, video, audio, document, sticker, location, contact, reaction, note, system… */
-                        type: string;
-                        waMessageId: string | null;
-                        waTimestamp: string | null;
-                    };
+                    "application/json": components["schemas"]["Message"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -8025,71 +6193,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Outbox rows: sends tried so far (at most five) */
-                        attempts: number;
-                        body: string | null;
-                        /** Format: uuid */
-                        channelId: string;
-                        clientMessageId: string | null;
-                        /** Format: uuid */
-                        conversationId: string;
-                        createdAt: string;
-                        deletedAt: string | null;
-                        /** @description What a type carries besides its body: a system line's kind and variables (assignment, status, ai…), a location, a contact card */
-                        details: {
-                            [key: string]: unknown;
-                        } | null;
-                        /** @enum {string} */
-                        direction: "inbound" | "outbound" | "internal";
-                        editedAt: string | null;
-                        error: string | null;
-                        /** @description Outbox rows: machine-readable reason of the last failure (not_on_whatsapp, timeout, http_500, cancelled…) */
-                        errorCode: string | null;
-                        expectedSendAt: string | null;
-                        fromMe: boolean;
-                        /** Format: uuid */
-                        id: string;
-                        isDeleted: boolean;
-                        isEdited: boolean;
-                        media: {
-                            durationSeconds: number | null;
-                            fileName: string | null;
-                            /** @description The file in the media store (GET /api/v1/media/{id}); null until a capture is tracked for it */
-                            id: string | null;
-                            mimeType: string | null;
-                            sizeBytes: number | null;
-                            url: string | null;
-                        } | null;
-                        /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
-                        nextAttemptAt: string | null;
-                        /** @description Outbox rows: 'reply' (goes at once) or 'proactive' (paced); null for everything the outbox did not queue */
-                        origin: ("reply" | "proactive") | null;
-                        /** @description Held back by pacing ("Mensagens em fila para evitar bloqueio") until about expectedSendAt */
-                        paced: boolean;
-                        quotedWaMessageId: string | null;
-                        reactions: {
-                            emoji: string;
-                            fromMe: boolean;
-                            reactorJid: string;
-                        }[];
-                        reactionTargetWaMessageId: string | null;
-                        senderJid: string | null;
-                        senderName: string | null;
-                        /** @description Queued by the AI auto-reply (its replies, away and hand-off messages) */
-                        sentByAi: boolean;
-                        sentByUserId: string | null;
-                        /** @description queued, sending, sent, delivered, read, failed, cancelled… */
-                        status: string;
-                        /** @description Where the message sits in the thread (WhatsApp time, else when it was stored) */
-                        threadAt: string;
-                        /** @description A voice note's transcript, when the AI transcribed it */
-                        transcript: string | null;
-                        /** @description text, image, video, audio, document, sticker, location, contact, reaction, note, system… */
-                        type: string;
-                        waMessageId: string | null;
-                        waTimestamp: string | null;
-                    };
+                    "application/json": components["schemas"]["Message"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -8144,71 +6248,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Outbox rows: sends tried so far (at most five) */
-                        attempts: number;
-                        body: string | null;
-                        /** Format: uuid */
-                        channelId: string;
-                        clientMessageId: string | null;
-                        /** Format: uuid */
-                        conversationId: string;
-                        createdAt: string;
-                        deletedAt: string | null;
-                        /** @description What a type carries besides its body: a system line's kind and variables (assignment, status, ai…), a location, a contact card */
-                        details: {
-                            [key: string]: unknown;
-                        } | null;
-                        /** @enum {string} */
-                        direction: "inbound" | "outbound" | "internal";
-                        editedAt: string | null;
-                        error: string | null;
-                        /** @description Outbox rows: machine-readable reason of the last failure (not_on_whatsapp, timeout, http_500, cancelled…) */
-                        errorCode: string | null;
-                        expectedSendAt: string | null;
-                        fromMe: boolean;
-                        /** Format: uuid */
-                        id: string;
-                        isDeleted: boolean;
-                        isEdited: boolean;
-                        media: {
-                            durationSeconds: number | null;
-                            fileName: string | null;
-                            /** @description The file in the media store (GET /api/v1/media/{id}); null until a capture is tracked for it */
-                            id: string | null;
-                            mimeType: string | null;
-                            sizeBytes: number | null;
-                            url: string | null;
-                        } | null;
-                        /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
-                        nextAttemptAt: string | null;
-                        /** @description Outbox rows: 'reply' (goes at once) or 'proactive' (paced); null for everything the outbox did not queue */
-                        origin: ("reply" | "proactive") | null;
-                        /** @description Held back by pacing ("Mensagens em fila para evitar bloqueio") until about expectedSendAt */
-                        paced: boolean;
-                        quotedWaMessageId: string | null;
-                        reactions: {
-                            emoji: string;
-                            fromMe: boolean;
-                            reactorJid: string;
-                        }[];
-                        reactionTargetWaMessageId: string | null;
-                        senderJid: string | null;
-                        senderName: string | null;
-                        /** @description Queued by the AI auto-reply (its replies, away and hand-off messages) */
-                        sentByAi: boolean;
-                        sentByUserId: string | null;
-                        /** @description queued, sending, sent, delivered, read, failed, cancelled… */
-                        status: string;
-                        /** @description Where the message sits in the thread (WhatsApp time, else when it was stored) */
-                        threadAt: string;
-                        /** @description A voice note's transcript, when the AI transcribed it */
-                        transcript: string | null;
-                        /** @description text, image, video, audio, document, sticker, location, contact, reaction, note, system… */
-                        type: string;
-                        waMessageId: string | null;
-                        waTimestamp: string | null;
-                    };
+                    "application/json": components["schemas"]["Message"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -8257,71 +6297,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Outbox rows: sends tried so far (at most five) */
-                        attempts: number;
-                        body: string | null;
-                        /** Format: uuid */
-                        channelId: string;
-                        clientMessageId: string | null;
-                        /** Format: uuid */
-                        conversationId: string;
-                        createdAt: string;
-                        deletedAt: string | null;
-                        /** @description What a type carries besides its body: a system line's kind and variables (assignment, status, ai…), a location, a contact card */
-                        details: {
-                            [key: string]: unknown;
-                        } | null;
-                        /** @enum {string} */
-                        direction: "inbound" | "outbound" | "internal";
-                        editedAt: string | null;
-                        error: string | null;
-                        /** @description Outbox rows: machine-readable reason of the last failure (not_on_whatsapp, timeout, http_500, cancelled…) */
-                        errorCode: string | null;
-                        expectedSendAt: string | null;
-                        fromMe: boolean;
-                        /** Format: uuid */
-                        id: string;
-                        isDeleted: boolean;
-                        isEdited: boolean;
-                        media: {
-                            durationSeconds: number | null;
-                            fileName: string | null;
-                            /** @description The file in the media store (GET /api/v1/media/{id}); null until a capture is tracked for it */
-                            id: string | null;
-                            mimeType: string | null;
-                            sizeBytes: number | null;
-                            url: string | null;
-                        } | null;
-                        /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
-                        nextAttemptAt: string | null;
-                        /** @description Outbox rows: 'reply' (goes at once) or 'proactive' (paced); null for everything the outbox did not queue */
-                        origin: ("reply" | "proactive") | null;
-                        /** @description Held back by pacing ("Mensagens em fila para evitar bloqueio") until about expectedSendAt */
-                        paced: boolean;
-                        quotedWaMessageId: string | null;
-                        reactions: {
-                            emoji: string;
-                            fromMe: boolean;
-                            reactorJid: string;
-                        }[];
-                        reactionTargetWaMessageId: string | null;
-                        senderJid: string | null;
-                        senderName: string | null;
-                        /** @description Queued by the AI auto-reply (its replies, away and hand-off messages) */
-                        sentByAi: boolean;
-                        sentByUserId: string | null;
-                        /** @description queued, sending, sent, delivered, read, failed, cancelled… */
-                        status: string;
-                        /** @description Where the message sits in the thread (WhatsApp time, else when it was stored) */
-                        threadAt: string;
-                        /** @description A voice note's transcript, when the AI transcribed it */
-                        transcript: string | null;
-                        /** @description text, image, video, audio, document, sticker, location, contact, reaction, note, system… */
-                        type: string;
-                        waMessageId: string | null;
-                        waTimestamp: string | null;
-                    };
+                    "application/json": components["schemas"]["Message"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -8370,71 +6346,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Outbox rows: sends tried so far (at most five) */
-                        attempts: number;
-                        body: string | null;
-                        /** Format: uuid */
-                        channelId: string;
-                        clientMessageId: string | null;
-                        /** Format: uuid */
-                        conversationId: string;
-                        createdAt: string;
-                        deletedAt: string | null;
-                        /** @description What a type carries besides its body: a system line's kind and variables (assignment, status, ai…), a location, a contact card */
-                        details: {
-                            [key: string]: unknown;
-                        } | null;
-                        /** @enum {string} */
-                        direction: "inbound" | "outbound" | "internal";
-                        editedAt: string | null;
-                        error: string | null;
-                        /** @description Outbox rows: machine-readable reason of the last failure (not_on_whatsapp, timeout, http_500, cancelled…) */
-                        errorCode: string | null;
-                        expectedSendAt: string | null;
-                        fromMe: boolean;
-                        /** Format: uuid */
-                        id: string;
-                        isDeleted: boolean;
-                        isEdited: boolean;
-                        media: {
-                            durationSeconds: number | null;
-                            fileName: string | null;
-                            /** @description The file in the media store (GET /api/v1/media/{id}); null until a capture is tracked for it */
-                            id: string | null;
-                            mimeType: string | null;
-                            sizeBytes: number | null;
-                            url: string | null;
-                        } | null;
-                        /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
-                        nextAttemptAt: string | null;
-                        /** @description Outbox rows: 'reply' (goes at once) or 'proactive' (paced); null for everything the outbox did not queue */
-                        origin: ("reply" | "proactive") | null;
-                        /** @description Held back by pacing ("Mensagens em fila para evitar bloqueio") until about expectedSendAt */
-                        paced: boolean;
-                        quotedWaMessageId: string | null;
-                        reactions: {
-                            emoji: string;
-                            fromMe: boolean;
-                            reactorJid: string;
-                        }[];
-                        reactionTargetWaMessageId: string | null;
-                        senderJid: string | null;
-                        senderName: string | null;
-                        /** @description Queued by the AI auto-reply (its replies, away and hand-off messages) */
-                        sentByAi: boolean;
-                        sentByUserId: string | null;
-                        /** @description queued, sending, sent, delivered, read, failed, cancelled… */
-                        status: string;
-                        /** @description Where the message sits in the thread (WhatsApp time, else when it was stored) */
-                        threadAt: string;
-                        /** @description A voice note's transcript, when the AI transcribed it */
-                        transcript: string | null;
-                        /** @description text, image, video, audio, document, sticker, location, contact, reaction, note, system… */
-                        type: string;
-                        waMessageId: string | null;
-                        waTimestamp: string | null;
-                    };
+                    "application/json": components["schemas"]["Message"];
                 };
             };
             /** @description Error: {error: {code, message}} */
@@ -8595,26 +6507,9 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            body: string | null;
-                            conversationId: string | null;
-                            createdAt: string;
-                            /** Format: uuid */
-                            id: string;
-                            /** @enum {string} */
-                            kind: "conversation_assigned" | "message_received" | "ai_handed_off";
-                            readAt: string | null;
-                            /** @description A sentence in English; pages show their own words for the kind */
-                            title: string;
-                            /**
-                             * Format: uuid
-                             * @description The attendant it is for
-                             */
-                            userId: string;
-                        }[];
+                        data: components["schemas"]["Notification"][];
                         meta: {
                             nextCursor: string | null;
-                            /** @description All unread, not only this page */
                             unreadCount: number;
                         };
                     };
@@ -8671,7 +6566,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description How many were unread and are now read */
                         marked: number;
                     };
                 };
@@ -9118,7 +7012,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description Keep the content of messages deleted for everyone (off: cleared when the delete arrives) */
                         retainDeletedMessages: boolean;
                     };
                 };
@@ -9175,7 +7068,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description Keep the content of messages deleted for everyone (off: cleared when the delete arrives) */
                         retainDeletedMessages: boolean;
                     };
                 };
