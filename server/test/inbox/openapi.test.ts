@@ -87,6 +87,9 @@ describe.each(ADAPTERS)('OpenAPI document at /docs on %s', (_driver, open) => {
 		expect(schemas.Message.properties.media).toEqual({ anyOf: [{ $ref: '#/components/schemas/MessageMedia' }, { type: 'null' }] });
 		expect(schemas.Message.required).toEqual(expect.arrayContaining(['id', 'conversationId', 'status', 'reactions']));
 		expect(schemas.Conversation.properties.contact).toEqual({ $ref: '#/components/schemas/ConversationContact' });
+		// A named shape keeps what its fields say of themselves.
+		expect(schemas.OutboxSettings.properties.perMinute.description).toMatch(/per minute/);
+		expect(schemas.Message).not.toHaveProperty('id');
 		// No leftover local references, and no reference to a schema the document lacks.
 		const text = JSON.stringify(document);
 		expect(text).not.toContain('#/$defs/');

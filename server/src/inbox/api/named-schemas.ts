@@ -22,7 +22,16 @@ import { notificationSchema } from '../notifications/notifications';
  * every route that answers one, and the generated web types refer to it once. Only answers (output) are named: a
  * request body's JSON can differ from the answer's (defaults, optional fields).
  */
-export const namedApiSchemas = z.registry<{ id: string }>();
+class AnswerNames extends z.core.$ZodRegistry<{ id?: string }> {
+	/** A schema's name here, over what it says of itself in the global registry (`.describe()`, `.meta()`), which is kept. */
+	override get(schema: z.core.$ZodType): { id?: string } | undefined {
+		const described = z.globalRegistry.get(schema);
+		const named = super.get(schema);
+		return described || named ? { ...described, ...named } : undefined;
+	}
+}
+
+export const namedApiSchemas = new AnswerNames();
 
 const NAMES: Array<[z.ZodType, string]> = [
 	[conversationViewSchema, 'Conversation'],

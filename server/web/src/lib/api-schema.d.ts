@@ -1536,11 +1536,15 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         AiAgent: {
-            /** @default null */
+            /**
+             * @description Sent once per conversation outside business hours.
+             * @default null
+             */
             awayMessage: string | null;
             baseUrl: string | null;
             /** @default null */
             businessHours: {
+                /** @description Open intervals per weekday (sun … sat); a day left out is closed. */
                 days: {
                     [key: string]: {
                         from: string;
@@ -1550,13 +1554,22 @@ export interface components {
                 timeZone: string;
             } | null;
             channelIds: string[];
-            /** @default 20 */
+            /**
+             * @description How many recent messages of the conversation the model sees.
+             * @default 20
+             */
             contextMessages: number;
             createdAt: string;
-            /** @default 3000 */
+            /**
+             * @description A burst of customer messages becomes one call; the wait restarts on each message.
+             * @default 3000
+             */
             debounceMs: number;
             enabled: boolean;
-            /** @default null */
+            /**
+             * @description A customer message equal to it turns the AI off for the conversation.
+             * @default null
+             */
             finishKeyword: string | null;
             /**
              * @default [
@@ -1565,41 +1578,75 @@ export interface components {
              *     ]
              */
             handOffKeywords: string[];
-            /** @default Vou chamar um atendente para continuar. Um momento, por favor. */
+            /**
+             * @description Sent to the customer on a hand-off (null: none).
+             * @default Vou chamar um atendente para continuar. Um momento, por favor.
+             */
             handOffMessage: string | null;
-            /** @default true */
+            /**
+             * @description Offer the model a hand_off(reason) tool (turn off for models without tool calls).
+             * @default true
+             */
             handOffTool: boolean;
+            /** @description Whether a key is stored (the key itself is never returned). */
             hasApiKey: boolean;
             /** Format: uuid */
             id: string;
-            /** @default null */
+            /**
+             * @description Resume a paused or handed-off conversation after this long with no attendant activity (null: only when given back).
+             * @default null
+             */
             idleResumeMinutes: number | null;
-            /** @default [] */
+            /**
+             * @description Chats the AI never answers: JIDs or phone numbers.
+             * @default []
+             */
             ignoreChats: string[];
             /** @default true */
             ignoreGroups: boolean;
-            /** @default [] */
+            /**
+             * @description Snippets appended to the system prompt (prices, addresses, policies).
+             * @default []
+             */
             knowledge: {
                 text: string;
                 title?: string;
             }[];
-            /** @default 3 */
+            /**
+             * @description Model calls per burst before handing off (errors, timeouts, rate limits).
+             * @default 3
+             */
             maxAttempts: number;
             maxTokens: number;
             model: string;
             name: string;
             /** @default 30000 */
             requestTimeoutMs: number;
-            /** @default 2000 */
+            /**
+             * @description First wait before another try; doubles each time.
+             * @default 2000
+             */
             retryBackoffMs: number;
-            /** @default true */
+            /**
+             * @description Send a reply as several messages, split on blank lines.
+             * @default true
+             */
             splitMessages: boolean;
-            /** @default  */
+            /**
+             * @description The instructions; {{contact.name}}, {{channel.name}} and {{now}} are filled in.
+             * @default
+             */
             systemPrompt: string;
             temperature: number;
-            /** @default 50 */
+            /**
+             * @description Typing time per character before each part, clamped to 1–20 s.
+             * @default 50
+             */
             timePerCharMs: number;
-            /** @default false */
+            /**
+             * @description Transcribe voice notes before replying; the transcript is stored on the message.
+             * @default false
+             */
             transcribeAudio: boolean;
             /** @default whisper-1 */
             transcriptionModel: string;
@@ -1616,6 +1663,7 @@ export interface components {
                  */
                 operator: "equals" | "contains" | "starts_with" | "regex";
                 /**
+                 * @description all: every customer message; keyword: the AI takes a conversation once a message matches.
                  * @default all
                  * @enum {string}
                  */
@@ -1625,13 +1673,16 @@ export interface components {
             updatedAt: string;
         };
         Attendant: {
+            /** @description The linked Supabase Auth user (auth.users.id), when there is one */
             authUserId: string | null;
             createdAt: string;
             email: string;
             /** Format: uuid */
             id: string;
+            /** @description An inactive attendant cannot sign in */
             isActive: boolean;
             lastSeenAt: string | null;
+            /** @description The language of the page and of the server's messages to this attendant (pt-BR, en) */
             locale: string;
             name: string;
             /** @enum {string} */
@@ -1640,11 +1691,13 @@ export interface components {
             workspaceId: string;
         };
         CannedResponse: {
+            /** @description The text; {{name}}, {{first_name}} and {{phone}} are filled in from the conversation */
             content: string;
             createdAt: string;
             createdByUserId: string | null;
             /** Format: uuid */
             id: string;
+            /** @description What follows "/" in the composer */
             shortCode: string;
             updatedAt: string;
         };
@@ -1659,55 +1712,75 @@ export interface components {
             /** Format: uuid */
             id: string;
             instanceName: string;
+            /** @description The server created the Evolution instance: removing the channel deletes it unless asked to only detach */
             instanceOwned: boolean;
             lastEventAt: string | null;
             name: string;
+            /** @description Someone has to scan a QR (or type a pairing code) before the channel works again */
             needsPairing: boolean;
             outboxPausedDetail: string | null;
+            /** @description The outbox holding this channel's messages (breaker_open: all; proactive_paused: proactive sends), and why */
             outboxPausedReason: string | null;
             phoneE164: string | null;
             profileName: string | null;
             profilePictureUrl: string | null;
             /** @enum {string} */
             provider: "evolution" | "waha";
+            /** @description Free-form per channel; settings.outbox holds the sending pace (server/src/outbox/outbox-settings.ts) */
             settings: {
                 outbox?: components["schemas"]["OutboxSettings"];
             } & {
                 [key: string]: unknown;
             };
-            /** @enum {string} */
+            /**
+             * @description The lifecycle state (server/src/channels/channel-status.ts)
+             * @enum {string}
+             */
             status: "created" | "connecting" | "connected" | "disconnected" | "logged_out" | "expired" | "error";
             statusChangedAt: string | null;
+            /** @description WhatsApp's code for the last close (401 logged out, 403 forbidden, 428…) */
             statusCode: number | null;
+            /** @description What the provider said, when it said something more (an Evolution error, a WhatsApp code) */
             statusDetail: string | null;
+            /** @description The reason as a sentence, pt-BR and English */
             statusMessage: {
                 en: string;
                 "pt-BR": string;
             } | null;
+            /** @description Why: a logged-out number (needs a new QR) is told apart from a dropped connection */
             statusReason: string | null;
             updatedAt: string;
             waJid: string | null;
+            /** @description Where the provider posts its webhooks */
             webhookPath: string;
         };
         ChannelLogEntry: {
             createdAt: string;
+            /** @description What the step carried besides its message (never secrets) */
             details: {
                 [key: string]: unknown;
             } | null;
+            /** @description A number as text; the next page is before = the last id */
             id: string;
             /** @enum {string} */
             kind: "state" | "step" | "alert" | "error";
             message: string;
             reason: string | null;
+            /** @description The channel status the line is about, when it is about one */
             status: string | null;
         };
         ChannelQr: {
             /** Format: uuid */
             channelId: string;
+            /** @description The raw QR payload ("2@…"); qr.png and qr.svg are drawn from it */
             code: string | null;
+            /** @description How many QRs this pairing has shown so far */
             count: number;
+            /** @description When the pairing window closes and the channel becomes expired */
             expiresAt: string | null;
+            /** @description The QR as a PNG data URL */
             image: string | null;
+            /** @description 8 characters to type on the phone instead of scanning, when pairing by phone number was asked for */
             pairingCode: string | null;
             refreshedAt: string | null;
             /** @enum {string} */
@@ -1723,11 +1796,15 @@ export interface components {
             /** Format: uuid */
             id: string;
             isGroup: boolean;
+            /** @description Their lead, when they have one */
             leadId: string | null;
+            /** @description The team's name for them (null: WhatsApp's push name is shown) */
             name: string | null;
+            /** @description When they opted out of proactive sends (an opt-out word, or through the API); null while they take them */
             optedOutAt: string | null;
             optedOutWord: string | null;
             phoneE164: string | null;
+            /** @description The name they gave WhatsApp */
             pushName: string | null;
             tags: string[];
             updatedAt: string;
@@ -1735,8 +1812,10 @@ export interface components {
         };
         Conversation: {
             agentLastSeenAt: string | null;
+            /** @description The AI auto-reply here, apart from the workflow status: active, paused (an attendant acted), handed_off, off */
             aiState: string;
             aiStateChangedAt: string | null;
+            /** @description Why the AI state last changed */
             aiStateReason: string | null;
             assigneeId: string | null;
             /** Format: uuid */
@@ -1745,6 +1824,7 @@ export interface components {
             contact: components["schemas"]["ConversationContact"];
             /** Format: uuid */
             contactId: string;
+            /** @description The contact's last presence (composing, recording, available…) */
             contactPresence: string | null;
             createdAt: string;
             /** Format: uuid */
@@ -1753,6 +1833,7 @@ export interface components {
             lastActivityAt: string;
             lastInboundAt: string | null;
             lastMessageAt: string | null;
+            /** @description inbound, outbound or internal */
             lastMessageDirection: string | null;
             lastMessagePreview: string | null;
             leadId: string | null;
@@ -1771,6 +1852,7 @@ export interface components {
             isGroup: boolean;
             name: string | null;
             phoneE164: string | null;
+            /** @description The name the contact set on WhatsApp */
             pushName: string | null;
             waJid: string | null;
         };
@@ -1785,11 +1867,13 @@ export interface components {
             adSourceId: string | null;
             adSourceType: string | null;
             adSourceUrl: string | null;
+            /** @description Free-form custom fields */
             attributes: {
                 [key: string]: unknown;
             };
             contactId: string | null;
             createdAt: string;
+            /** @description A click-to-WhatsApp ad's click id */
             ctwaClid: string | null;
             email: string | null;
             firstMessageAt: string | null;
@@ -1797,8 +1881,10 @@ export interface components {
             /** Format: uuid */
             id: string;
             matchedAt: string | null;
+            /** @description How the first WhatsApp message was tied to the lead (token, phone…) */
             matchMethod: string | null;
             name: string | null;
+            /** @description The attendant who owns the lead */
             ownerUserId: string | null;
             phoneE164: string | null;
             score: number;
@@ -1826,14 +1912,19 @@ export interface components {
             messageId: string | null;
             /** @enum {string} */
             origin: "inbound" | "upload";
+            /** @description Hex SHA-256 of the bytes */
             sha256: string | null;
             sizeBytes: number | null;
-            /** @enum {string} */
+            /**
+             * @description pending: an inbound file still being fetched; failed: it could not be
+             * @enum {string}
+             */
             status: "pending" | "stored" | "failed";
             /** Format: uuid */
             workspaceId: string;
         };
         Message: {
+            /** @description Outbox rows: sends tried so far (at most five) */
             attempts: number;
             body: string | null;
             /** Format: uuid */
@@ -1843,6 +1934,7 @@ export interface components {
             conversationId: string;
             createdAt: string;
             deletedAt: string | null;
+            /** @description What a type carries besides its body: a system line's kind and variables (assignment, status, ai…), a location, a contact card */
             details: {
                 [key: string]: unknown;
             } | null;
@@ -1850,6 +1942,7 @@ export interface components {
             direction: "inbound" | "outbound" | "internal";
             editedAt: string | null;
             error: string | null;
+            /** @description Outbox rows: machine-readable reason of the last failure (not_on_whatsapp, timeout, http_500, cancelled…) */
             errorCode: string | null;
             expectedSendAt: string | null;
             fromMe: boolean;
@@ -1858,26 +1951,36 @@ export interface components {
             isDeleted: boolean;
             isEdited: boolean;
             media: components["schemas"]["MessageMedia"] | null;
+            /** @description When the worker tries next (a retry's back-off, a 429's Retry-After) */
             nextAttemptAt: string | null;
+            /** @description Outbox rows: 'reply' (goes at once) or 'proactive' (paced); null for everything the outbox did not queue */
             origin: ("reply" | "proactive") | null;
+            /** @description Held back by pacing ("Mensagens em fila para evitar bloqueio") until about expectedSendAt */
             paced: boolean;
             quotedWaMessageId: string | null;
             reactions: components["schemas"]["MessageReaction"][];
             reactionTargetWaMessageId: string | null;
             senderJid: string | null;
             senderName: string | null;
+            /** @description Queued by the AI auto-reply (its replies, away and hand-off messages) */
             sentByAi: boolean;
             sentByUserId: string | null;
+            /** @description queued, sending, sent, delivered, read, failed, cancelled… */
             status: string;
+            /** @description Where the message sits in the thread (WhatsApp time, else when it was stored) */
             threadAt: string;
+            /** @description A voice note's transcript, when the AI transcribed it */
             transcript: string | null;
+            /** @description text, image, video, audio, document, sticker, location, contact, reaction, note, system… */
             type: string;
             waMessageId: string | null;
             waTimestamp: string | null;
         };
+        /** @description The message's file (image, video, audio, document, sticker); never where the server stores it */
         MessageMedia: {
             durationSeconds: number | null;
             fileName: string | null;
+            /** @description The file in the media store (GET /api/v1/media/{id}); null until a capture is tracked for it */
             id: string | null;
             mimeType: string | null;
             sizeBytes: number | null;
@@ -1897,27 +2000,37 @@ export interface components {
             /** @enum {string} */
             kind: "conversation_assigned" | "message_received" | "ai_handed_off";
             readAt: string | null;
+            /** @description A sentence in English; pages show their own words for the kind */
             title: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The attendant it is for
+             */
             userId: string;
         };
         OutboxSettings: {
+            /** @description Proactive sends per day at most (null: none). */
             dailyCap?: number | null;
             numberSince?: string | null;
+            /** @description Proactive sends per minute at most (default 30). */
             perMinute?: number;
+            /** @description Proactive sends only inside these hours (null: any time). */
             sendWindow?: {
+                /** @description Weekdays, 0 = Sunday (default: every day). */
                 days?: number[];
                 endHour: number;
                 startHour: number;
                 timeZone?: string;
             } | null;
             typing?: boolean;
+            /** @description Warm-up by the number's age (default on). */
             warmup?: boolean;
         } & {
             [key: string]: unknown;
         };
         Session: {
             expiresAt: string;
+            /** @description The bearer token of the new session; the server keeps only its hash */
             token: string;
             user: components["schemas"]["Attendant"];
             workspace: components["schemas"]["Workspace"];
@@ -1926,6 +2039,7 @@ export interface components {
             cancelRequested: boolean;
             /** Format: uuid */
             channelId: string;
+            /** @description Only these chats; null: every chat */
             chats: string[] | null;
             chatsDone: number;
             chatsTotal: number;
@@ -1943,7 +2057,9 @@ export interface components {
             status: "queued" | "running" | "completed" | "cancelled" | "failed";
             /** @enum {string} */
             trigger: "manual" | "first_connect";
+            /** @description ISO 8601: when the run was asked for */
             windowEnd: string;
+            /** @description ISO 8601: the oldest moment imported */
             windowStart: string;
         };
         Workspace: {
@@ -1951,6 +2067,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             name: string;
+            /** @description The name made URL-safe, with a random suffix */
             slug: string;
         };
     };
@@ -2855,7 +2972,10 @@ export interface operations {
                         /** @enum {string} */
                         role: "admin" | "agent";
                         user: components["schemas"]["Attendant"] | null;
-                        /** @enum {string} */
+                        /**
+                         * @description How the caller signed in
+                         * @enum {string}
+                         */
                         via: "session" | "api_token" | "supabase";
                         workspace: components["schemas"]["Workspace"];
                     };
@@ -3293,6 +3413,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         channel: components["schemas"]["Channel"];
+                        /** @description Shown only this once */
                         webhookSecret: string;
                     };
                 };
@@ -3584,6 +3705,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["ChannelLogEntry"][];
+                        /** @description `before` for the page of older lines */
                         nextCursor: string | null;
                     };
                 };
@@ -4566,6 +4688,7 @@ export interface operations {
                     "application/json": {
                         data: components["schemas"]["Conversation"][];
                         meta: {
+                            /** @description The counts stop here: a page shows "999+" */
                             countCap: number;
                             counts: {
                                 all: number;
@@ -4838,6 +4961,7 @@ export interface operations {
                     "application/json": {
                         data: components["schemas"]["Message"][];
                         meta: {
+                            /** @description `before` for the page of older messages */
                             nextCursor: string | null;
                         };
                     };
@@ -6510,6 +6634,7 @@ export interface operations {
                         data: components["schemas"]["Notification"][];
                         meta: {
                             nextCursor: string | null;
+                            /** @description All unread, not only this page */
                             unreadCount: number;
                         };
                     };
@@ -6566,6 +6691,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description How many were unread and are now read */
                         marked: number;
                     };
                 };
@@ -7012,6 +7138,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Keep the content of messages deleted for everyone (off: cleared when the delete arrives) */
                         retainDeletedMessages: boolean;
                     };
                 };
@@ -7068,6 +7195,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Keep the content of messages deleted for everyone (off: cleared when the delete arrives) */
                         retainDeletedMessages: boolean;
                     };
                 };
