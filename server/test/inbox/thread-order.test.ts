@@ -64,5 +64,11 @@ describe.each(ADAPTERS)('thread order within one second on %s', (_name, open) =>
 		);
 		const older = await listThread(h.db, h.workspaceId, id, { limit: 50, before: encodeCursor(fifth.rows[0].at, fifth.rows[0].id) });
 		expect(older.items.map((m) => m.body)).toEqual(['oi', ...lines.slice(0, 4)]);
+
+		// A forged tie-breaker past PostgreSQL's bigint is the caller's mistake (400 invalid_cursor), not a failed query.
+		await expect(listThread(h.db, h.workspaceId, id, { limit: 5, before: encodeCursor(fifth.rows[0].at, fifth.rows[0].id, '9999999999999999999') })).rejects.toMatchObject({
+			statusCode: 400,
+			code: 'invalid_cursor',
+		});
 	});
 });

@@ -11,6 +11,7 @@ export interface Cursor {
 	seq?: string;
 }
 
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The sort key as text with microseconds: a JS Date would round to milliseconds and skip rows on the next page. */
@@ -27,7 +28,8 @@ export function decodeCursor(cursor: string): Cursor {
 		const [at, id, seq] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown, unknown];
 		if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && typeof id === 'string' && UUID.test(id)) {
 			if (seq === undefined) return { at, id };
-			if (typeof seq === 'string' && /^\d{1,19}$/.test(seq)) return { at, id, seq };
+			// A bigint, and within PostgreSQL's: a forged larger one would fail the query (a 500), not the cursor (a 400).
+			if (typeof seq === 'string' && /^\d{1,19}$/.test(seq) && BigInt(seq) <= MAX_BIGINT) return { at, id, seq };
 		}
 	} catch {
 		/* fall through */
