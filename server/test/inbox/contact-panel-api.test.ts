@@ -99,7 +99,9 @@ describe.each(ADAPTERS)('contact panel edits through the public API on %s', (_dr
 
 	it('documents the routes the panel uses, with their answers, in the OpenAPI document', async () => {
 		const document = (await server.call('GET', '/docs')).json();
-		const answer = (path: string, method: string) => document.paths[path][method].responses['200'].content['application/json'].schema;
+		// A shared answer shape is a named component the route refers to ($ref).
+		const named = (schema: { $ref?: string }) => (schema.$ref ? document.components.schemas[schema.$ref.replace('#/components/schemas/', '')] : schema);
+		const answer = (path: string, method: string) => named(document.paths[path][method].responses['200'].content['application/json'].schema);
 		expect(answer('/api/v1/leads/{leadId}', 'patch').properties).toEqual(expect.objectContaining({ score: expect.anything(), ownerUserId: expect.anything(), attributes: expect.anything() }));
 		expect(document.paths['/api/v1/leads/{leadId}'].patch.requestBody.content['application/json'].schema.properties).toEqual(
 			expect.objectContaining({ score: expect.anything(), ownerUserId: expect.anything(), attributes: expect.anything(), status: expect.anything() }),
