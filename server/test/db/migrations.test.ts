@@ -82,3 +82,42 @@ describe.each(ADAPTERS)('migration 0012 on %s', (_name, open) => {
 		}
 	});
 });
+
+describe.each(ADAPTERS)('migration 0100 on %s', (_name, open) => {
+	it("checks a message's workspace, channel and conversation with one key: a message cannot name another channel than its conversation's, and deleting a channel or a workspace still removes its messages", async () => {
+		const db = await open();
+		try {
+			await migrate(db);
+			const one = async (sql: string, params: unknown[]) => (await db.query<{ id: string }>(`${sql} RETURNING id`, params)).rows[0].id;
+			const ws = await one("INSERT INTO workspaces (name, slug) VALUES ('W', 'w-0100')", []);
+			const channel = async (name: string) =>
+				one("INSERT INTO whatsapp_channels (workspace_id, name, instance_name, base_url, webhook_secret_hash) VALUES ($1, $2, $2, 'http://x', 'h')", [ws, name]);
+			const [sales, support] = [await channel('sales'), await channel('support')];
+			const contact = await one("INSERT INTO contacts (workspace_id, phone_e164) VALUES ($1, '+5511900000100')", [ws]);
+			const conversation = async (channelId: string) =>
+				one('INSERT INTO whatsapp_conversations (workspace_id, channel_id, contact_id, chat_jid) VALUES ($1, $2, $3, $4)', [ws, channelId, contact, '5511900000100@s.whatsapp.net']);
+			const [onSales, onSupport] = [await conversation(sales), await conversation(support)];
+			const message = (channelId: string, conversationId: string, workspaceId = ws) =>
+				one("INSERT INTO whatsapp_messages (workspace_id, channel_id, conversation_id, direction, type, body, status) VALUES ($1, $2, $3, 'inbound', 'text', 'Oi', 'delivered')", [
+					workspaceId,
+					channelId,
+					conversationId,
+				]);
+			await message(sales, onSales);
+			await message(support, onSupport);
+			// The support conversation's message filed under the sales channel, or under another workspace: refused.
+			await expect(message(sales, onSupport)).rejects.toThrow(/whatsapp_messages_conversation_scope_fkey/);
+			const other = await one("INSERT INTO workspaces (name, slug) VALUES ('O', 'o-0100')", []);
+			await expect(message(sales, onSales, other)).rejects.toThrow(/whatsapp_messages_conversation_scope_fkey/);
+
+			const count = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM whatsapp_messages WHERE workspace_id = $1', [ws])).rows[0].n;
+			expect(await count()).toBe(2);
+			await db.query('DELETE FROM whatsapp_channels WHERE id = $1', [sales]);
+			expect(await count()).toBe(1);
+			await db.query('DELETE FROM workspaces WHERE id = $1', [ws]);
+			expect(await count()).toBe(0);
+		} finally {
+			await db.close();
+		}
+	});
+});
