@@ -19,8 +19,11 @@ export type SendStep = { kind: 'done' } | { kind: 'later'; at: Date };
 
 /** Decides whether a proactive send may go now (pacing.ts); undefined = now. */
 export interface SendGate {
-	/** Called right before a proactive send; answers when it may go instead (a held message), or undefined. */
-	holdUntil(row: SendRow): Promise<Date | undefined>;
+	/**
+	 * Called right before a proactive send; answers when it may go instead (a held message) and the time to tell the
+	 * sender, or undefined.
+	 */
+	holdUntil(row: SendRow): Promise<{ until: Date; expectedAt: Date } | undefined>;
 }
 
 /** Hears how each send ended, per channel (circuit-breaker.ts): the breaker opens and closes on these. */
@@ -127,11 +130,11 @@ export class OutboxSender {
 		}
 		if (row.origin === 'proactive') {
 			if (row.optedOutAt) return this.fail(row, 'opted_out', 'The contact asked not to receive messages (opt-out).');
-			const until = await this.deps.gate?.holdUntil(row);
-			if (until && until.getTime() > Date.now()) {
+			const hold = await this.deps.gate?.holdUntil(row);
+			if (hold && hold.until.getTime() > Date.now()) {
 				// Looked at again within a (scaled) minute at most: a window or cap changed meanwhile takes effect.
-				const at = new Date(Math.min(until.getTime(), Date.now() + Math.max(50, 60_000 * this.deps.timeScale)));
-				const message = await markHeld(db, row, { at, expectedAt: until });
+				const at = new Date(Math.min(hold.until.getTime(), Date.now() + Math.max(50, 60_000 * this.deps.timeScale)));
+				const message = await markHeld(db, row, { at, expectedAt: hold.expectedAt });
 				this.deps.counters.sendOutcome(row.channelId, 'held');
 				// Announced when it becomes held, not on every look.
 				if (message && !row.paced) await this.announce(row, message);

@@ -122,6 +122,8 @@ export interface SendRow {
 	sendingSince: Date | null;
 	sendInDoubt: boolean;
 	paced: boolean;
+	/** The forecast's planned send time (proactive sends that were paced), or null. */
+	expectedSendAt: Date | null;
 	errorCode: string | null;
 	error: string | null;
 	createdAt: Date;
@@ -140,7 +142,7 @@ export interface SendRow {
 
 // The SendRow of message m (conversation c, channel ch, contact ct).
 const SEND_ROW_COLUMNS = `m.id, m.workspace_id AS "workspaceId", m.channel_id AS "channelId", m.conversation_id AS "conversationId", m.status, m.type, m.body,
-	m.origin, m.outbox_request AS request, m.paced, m.error_code AS "errorCode", m.error, m.created_at AS "createdAt",
+	m.origin, m.outbox_request AS request, m.paced, m.expected_send_at AS "expectedSendAt", m.error_code AS "errorCode", m.error, m.created_at AS "createdAt",
 	c.chat_jid AS "chatJid", ch.instance_name AS "instanceName", ch.base_url AS "baseUrl", ch.provider, ch.status AS "channelStatus",
 	ch.api_key_encrypted AS "apiKeySealed", ch.instance_token_encrypted AS "tokenSealed", ch.settings AS "channelSettings",
 	ch.created_at AS "channelCreatedAt", ch.outbox_paused_reason AS "outboxPausedReason", ct.opted_out_at AS "optedOutAt"`;

@@ -234,14 +234,16 @@ export class Outbox {
 	/** Proactive sends get their expected send time from pacing; paced when that is not now. Replies are never paced. */
 	private async forecast(target: SendTarget, prepared: NewOutboxMessage, count: number): Promise<Array<{ expectedSendAt: Date } | null>> {
 		if (prepared.origin !== 'proactive') return Array.from({ length: count }, () => null);
-		const { rows } = await this.options.db.query<{ ahead: number }>(
-			`SELECT count(*)::int AS ahead FROM whatsapp_messages WHERE workspace_id = $1 AND channel_id = $2 AND status = 'queued' AND origin = 'proactive'`,
+		const { rows } = await this.options.db.query<{ ahead: number; lastPlannedAt: Date | null }>(
+			`SELECT count(*)::int AS ahead, max(expected_send_at) AS "lastPlannedAt" FROM whatsapp_messages
+			 WHERE workspace_id = $1 AND channel_id = $2 AND status = 'queued' AND origin = 'proactive'`,
 			[target.workspaceId, target.channelId],
 		);
 		const times = await this.pacing.forecast(
 			{ workspaceId: target.workspaceId, channelId: target.channelId, channelSettings: target.channelSettings, channelCreatedAt: target.channelCreatedAt },
 			rows[0].ahead,
 			count,
+			rows[0].lastPlannedAt,
 		);
 		const now = Date.now();
 		return times.map((at) => (at.getTime() > now ? { expectedSendAt: at } : null));
