@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../../src/db/db';
 import { createPgliteDb } from '../../src/db/pglite-db';
+import { editChannel } from '../../src/inbox/channels/channels';
 import { Pacing } from '../../src/outbox/pacing';
 import type { SendRow } from '../../src/outbox/outbox-store';
 import { openMigratedDb } from '../inbox/support/inbox-app';
@@ -163,5 +164,45 @@ describe('the worker and a planned send', () => {
 		const now = new Date();
 		// Planned two hours out under a send window since removed: nothing holds it now.
 		expect(await pacing.holdUntil(await plannedRow(null, 2 * 3_600_000, now), now)).toBeUndefined();
+	});
+});
+
+describe('new pacing settings', () => {
+	it("re-plan the channel's queued proactive sends: the worker plans them again from the new rules", async () => {
+		const db = await openMigratedDb(() => createPgliteDb());
+		try {
+			const one = async (sql: string, params: unknown[]) => (await db.query<{ id: string }>(`${sql} RETURNING id`, params)).rows[0].id;
+			const ws = await one("INSERT INTO workspaces (name, slug) VALUES ('R', 'r-replan')", []);
+			const channelId = await one(
+				"INSERT INTO whatsapp_channels (workspace_id, name, instance_name, base_url, webhook_secret_hash, settings) VALUES ($1, 'r', 'r', 'http://x', 'h', '{\"outbox\": {\"perMinute\": 2, \"warmup\": false}}')",
+				[ws],
+			);
+			const contact = await one("INSERT INTO contacts (workspace_id, phone_e164) VALUES ($1, '+5511900000300')", [ws]);
+			const conversation = await one('INSERT INTO whatsapp_conversations (workspace_id, channel_id, contact_id, chat_jid) VALUES ($1, $2, $3, $4)', [
+				ws,
+				channelId,
+				contact,
+				'5511900000300@s.whatsapp.net',
+			]);
+			const queued = (origin: string) =>
+				one(
+					`INSERT INTO whatsapp_messages (workspace_id, channel_id, conversation_id, direction, from_me, type, body, status, origin, paced, expected_send_at)
+					 VALUES ($1, $2, $3, 'outbound', true, 'text', 'campanha', 'queued', $4, true, now() + interval '20 minutes')`,
+					[ws, channelId, conversation, origin],
+				);
+			const [proactive, reply] = [await queued('proactive'), await queued('reply')];
+			const planOf = async (id: string) => (await db.query<{ at: Date | null }>('SELECT expected_send_at AS at FROM whatsapp_messages WHERE id = $1', [id])).rows[0].at;
+
+			// A name change leaves the plans alone; new pacing settings drop the proactive send's plan (not the reply's).
+			await editChannel(db, randomBytes(32), ws, channelId, { name: 'Vendas' });
+			expect(await planOf(proactive)).not.toBeNull();
+			const view = await editChannel(db, randomBytes(32), ws, channelId, { settings: { outbox: { perMinute: 60, warmup: false } } });
+			expect(view.name).toBe('Vendas');
+			expect(await planOf(proactive)).toBeNull();
+			expect(await planOf(reply)).not.toBeNull();
+			await expect(editChannel(db, randomBytes(32), ws, randomUUID(), { settings: { outbox: { perMinute: 60 } } })).rejects.toThrow(/not found/i);
+		} finally {
+			await db.close();
+		}
 	});
 });

@@ -20,14 +20,26 @@ export async function editChannel(
 	channelId: string,
 	patch: { name?: string; baseUrl?: string; apiKey?: string | null; settings?: Record<string, unknown> },
 ): Promise<ChannelView> {
-	const { rowCount } = await db.query(
-		`UPDATE whatsapp_channels SET
-			name = coalesce($3, name),
-			base_url = coalesce($4, base_url),
-			api_key_encrypted = CASE WHEN $5::boolean THEN $6 ELSE api_key_encrypted END,
-			settings = CASE WHEN $7::jsonb IS NULL THEN settings ELSE settings || $7::jsonb END,
-			updated_at = now()
-		 WHERE workspace_id = $1 AND id = $2`,
+	// New pacing settings (settings.outbox) re-plan the channel's queued proactive sends: a plan (expectedSendAt) is the
+	// time the worker sends at (outbox/pacing.ts), made under the settings of its day. Without it the worker plans each
+	// again from the new rules when it next looks (within a scaled minute) and tells the new time.
+	const { rows } = await db.query<{ id: string }>(
+		`WITH channel AS (
+			UPDATE whatsapp_channels SET
+				name = coalesce($3, name),
+				base_url = coalesce($4, base_url),
+				api_key_encrypted = CASE WHEN $5::boolean THEN $6 ELSE api_key_encrypted END,
+				settings = CASE WHEN $7::jsonb IS NULL THEN settings ELSE settings || $7::jsonb END,
+				updated_at = now()
+			 WHERE workspace_id = $1 AND id = $2
+			 RETURNING id
+		 ),
+		 replanned AS (
+			UPDATE whatsapp_messages m SET expected_send_at = NULL, updated_at = now()
+			 FROM channel WHERE $8::boolean AND m.workspace_id = $1 AND m.channel_id = channel.id AND m.status = 'queued' AND m.origin = 'proactive'
+			 AND m.expected_send_at IS NOT NULL
+		 )
+		 SELECT id FROM channel`,
 		[
 			workspaceId,
 			channelId,
@@ -36,8 +48,9 @@ export async function editChannel(
 			patch.apiKey !== undefined,
 			patch.apiKey ? encryptSecret(patch.apiKey, key) : null,
 			patch.settings ? JSON.stringify(patch.settings) : null,
+			patch.settings?.outbox !== undefined,
 		],
 	);
-	if (rowCount === 0) throw notFound('Channel');
+	if (rows.length === 0) throw notFound('Channel');
 	return getChannel(db, workspaceId, channelId);
 }
