@@ -174,17 +174,34 @@ export class Pacing implements SendGate {
 	 * rules say so. Planned times are absolute: a send that went late (a busy worker, a slow answer) does not push every
 	 * later one back by as much, as spacing each send from the last one did (measured: 2 s late at the median, 14 s at
 	 * the 99th percentile after 40 sends a channel). A message without a forecast is spaced from the last send with
-	 * jitter. A plan more than a (scaled) hour beyond what the rules alone ask now was made under other rules — a send
-	 * window or a cap changed since, a wall clock moved in a test — and is made again from the rules. Answers when it
-	 * may go, which is also the time to tell the sender.
+	 * jitter. A plan far beyond what the rules alone ask now, and not explained by the campaign queued ahead of it, was
+	 * made under other rules and is made again from them (planStands). Answers when it may go, which is also the time to
+	 * tell the sender.
 	 */
 	async holdUntil(row: SendRow, now = new Date()): Promise<{ until: Date; expectedAt: Date } | undefined> {
 		const recent = await this.recent(row.workspaceId, row.channelId);
 		const ruled = this.slotAfter(row, recent, now);
 		const planned = row.expectedSendAt?.getTime();
-		const until = planned !== undefined && planned - ruled <= HOUR * this.deps.timeScale ? this.slotAfter(row, recent, now, planned) : ruled;
+		const until = planned !== undefined && (await this.planStands(row, planned - ruled)) ? this.slotAfter(row, recent, now, planned) : ruled;
 		if (until <= now.getTime()) return undefined;
 		return { until: new Date(until), expectedAt: new Date(until) };
+	}
+
+	/**
+	 * Whether a plan `lead` ms beyond what the rules alone ask now still stands: within a (scaled) hour, or explained by
+	 * the campaign queued ahead of it (each send before it at most a doubled, fully jittered gap). A longer lead was
+	 * made under other rules (a window since moved, a wall clock moved in a test); honouring it would hold the message
+	 * for nothing. A long campaign's later messages keep their plans, so they are not sent early and out of order.
+	 */
+	private async planStands(row: Pick<SendRow, 'id' | 'workspaceId' | 'channelId' | 'channelSettings' | 'expectedSendAt'>, lead: number): Promise<boolean> {
+		const scale = this.deps.timeScale;
+		if (lead <= HOUR * scale) return true;
+		const { rows } = await this.deps.db.query<{ ahead: number }>(
+			`SELECT count(*)::int AS ahead FROM whatsapp_messages
+			 WHERE workspace_id = $1 AND channel_id = $2 AND status = 'queued' AND origin = 'proactive' AND expected_send_at < $3 AND id <> $4`,
+			[row.workspaceId, row.channelId, row.expectedSendAt, row.id],
+		);
+		return lead <= (rows[0].ahead + 1) * baseGapMs(outboxSettings(row.channelSettings), scale) * 2 * (1 + JITTER);
 	}
 
 	/**

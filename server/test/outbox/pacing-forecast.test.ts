@@ -97,8 +97,8 @@ describe('the pacing forecast', () => {
 /**
  * The worker sends a planned message at its plan: spacing each send from the actual time of the one before let every
  * late pick-up push all later sends back (in bench:outbox, 2 s late at the median and 15 s at the 99th percentile
- * after 40 sends a channel). The rule's floor (60 s / perMinute) still holds, and a plan made under other rules (more
- * than a scaled hour beyond what they ask now) is made again.
+ * after 40 sends a channel). The rule's floor (60 s / perMinute) still holds, and a plan made under other rules (far
+ * beyond what they ask now, with no campaign ahead of it to explain the wait) is made again.
  */
 describe('the worker and a planned send', () => {
 	let db: Db;
@@ -114,7 +114,7 @@ describe('the worker and a planned send', () => {
 	});
 
 	/** A channel whose last proactive send went `sentAgoMs` ago, and a queued message planned `plannedInMs` from now. */
-	const plannedRow = async (sentAgoMs: number | null, plannedInMs: number, now: Date) => {
+	const plannedRow = async (sentAgoMs: number | null, plannedInMs: number, now: Date, queuedAhead = 0) => {
 		const channelId = (
 			await db.query<{ id: string }>(
 				"INSERT INTO whatsapp_channels (workspace_id, name, instance_name, base_url, webhook_secret_hash) VALUES ($1, $2, $2, 'http://x', 'h') RETURNING id",
@@ -134,6 +134,14 @@ describe('the worker and a planned send', () => {
 				`INSERT INTO whatsapp_messages (workspace_id, channel_id, conversation_id, direction, from_me, type, body, status, origin, sent_at)
 				 VALUES ($1, $2, $3, 'outbound', true, 'text', 'antes', 'sent', 'proactive', $4)`,
 				[workspaceId, channelId, conversationId, new Date(now.getTime() - sentAgoMs)],
+			);
+		// A campaign queued ahead of it, planned every 5 s from now.
+		if (queuedAhead > 0)
+			await db.query(
+				`INSERT INTO whatsapp_messages (workspace_id, channel_id, conversation_id, direction, from_me, type, body, status, origin, paced, expected_send_at)
+				 SELECT $1, $2, $3, 'outbound', true, 'text', 'campanha ' || g, 'queued', 'proactive', true, $4::timestamptz + g * interval '5 seconds'
+				 FROM generate_series(1, $5::int) g`,
+				[workspaceId, channelId, conversationId, now, queuedAhead],
 			);
 		return {
 			id: randomUUID(),
@@ -159,11 +167,17 @@ describe('the worker and a planned send', () => {
 		expect(ahead).toEqual({ until: new Date(now.getTime() + 5_000), expectedAt: new Date(now.getTime() + 5_000) });
 	});
 
-	it('makes a plan again from the rules when it lies more than an hour beyond what they ask', async () => {
+	it('makes a plan again from the rules when it lies far beyond what they ask and no campaign ahead of it explains that', async () => {
 		const pacing = new Pacing({ db, timeScale: 1 });
 		const now = new Date();
 		// Planned two hours out under a send window since removed: nothing holds it now.
 		expect(await pacing.holdUntil(await plannedRow(null, 2 * 3_600_000, now), now)).toBeUndefined();
+		// The same lead behind a campaign of 1,500 planned before it (at most 6.4 s a send: 2.7 h) is the campaign's:
+		// the message keeps its place in the line, not sent early.
+		const behind = await pacing.holdUntil(await plannedRow(null, 2 * 3_600_000, now, 1_500), now);
+		expect(behind?.until.getTime()).toBe(now.getTime() + 2 * 3_600_000);
+		// Behind a short one (10 sends: about a minute) two hours is still too long: made again.
+		expect(await pacing.holdUntil(await plannedRow(null, 2 * 3_600_000, now, 10), now)).toBeUndefined();
 	});
 });
 
