@@ -50,6 +50,27 @@ export class EvolutionApi implements ICredentialType {
 			description:
 				'Instance used by the node when none is chosen. Useful with an instance token.',
 		},
+		{
+			displayName: 'Connection',
+			name: 'connection',
+			type: 'options',
+			options: [
+				{
+					name: 'Kept Alive (Faster)',
+					value: 'keptAlive',
+					description:
+						"One connection reused for every request of the process; n8n's HTTP client is used instead when a direct connection cannot be opened",
+				},
+				{
+					name: "N8n's HTTP Client",
+					value: 'n8nHttpClient',
+					description: "A new connection for every request, through n8n's proxy settings (HTTP_PROXY, HTTPS_PROXY, NO_PROXY)",
+				},
+			],
+			default: 'keptAlive',
+			description:
+				"How the node reaches the server. Choose n8n's HTTP client when n8n must go through a proxy to reach it.",
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

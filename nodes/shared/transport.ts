@@ -45,6 +45,33 @@ export function oncePerRun<T>(read: (this: RequestContext) => Promise<T>): (this
  */
 export async function requestWithCredential(
 	this: RequestContext,
+	request: {
+		credentialName: string;
+		credentials: ICredentialsDecrypted;
+		options: IHttpRequestOptions;
+		itemIndex?: number;
+		/** Sent over a kept-alive connection with these (authentication) headers instead of through n8n's HTTP client. */
+		keptAlive?: { headers: Record<string, string> };
+	},
+	unreachable: { service: string; baseUrl: string; urlField: string; method: string; path: string },
+): Promise<unknown> {
+	if (request.keptAlive && !reachedOnlyThroughN8n.has(unreachable.baseUrl)) {
+		try {
+			return await keptAliveRequest(request.options, request.keptAlive.headers);
+		} catch (error) {
+			if (!neverConnected(error)) throw unreachableError.call(this, error, request.itemIndex, unreachable);
+			// Nothing reached the server, so the request may go again: through n8n's client, which honours n8n's proxy
+			// settings (HTTP_PROXY…) where a direct connection is not allowed. Remembered for this base URL when it works.
+			const answer = await viaN8nClient.call(this, request, unreachable);
+			reachedOnlyThroughN8n.add(unreachable.baseUrl);
+			return answer;
+		}
+	}
+	return await viaN8nClient.call(this, request, unreachable);
+}
+
+async function viaN8nClient(
+	this: RequestContext,
 	request: { credentialName: string; credentials: ICredentialsDecrypted; options: IHttpRequestOptions; itemIndex?: number },
 	unreachable: { service: string; baseUrl: string; urlField: string; method: string; path: string },
 ): Promise<unknown> {
@@ -57,18 +84,74 @@ export async function requestWithCredential(
 			{ credentialsDecrypted: { ...request.credentials, data: { ...request.credentials.data } } },
 		);
 	} catch (error) {
-		// n8n has already wrapped the network error; its low-level text ("connect ECONNREFUSED …") survives in `messages`.
-		const wrapped = error as { message?: string; messages?: string[] };
-		const lowLevel = [...(wrapped.messages ?? []), wrapped.message ?? ''].filter((text) => text !== '');
-		// No `code` in the error object: NodeApiError would replace our message with its generic one.
-		throw new NodeApiError(
-			this.getNode(),
-			{ message: lowLevel[0] ?? 'Request failed' },
-			{
-				message: `Cannot reach ${unreachable.service} at ${unreachable.baseUrl}`,
-				description: `${unreachable.method} ${unreachable.path} failed before an answer arrived (${lowLevel[0] ?? 'no answer'}). Check the ${unreachable.urlField} in the credential and that the server is running.`,
-				itemIndex: request.itemIndex,
-			},
-		);
+		throw unreachableError.call(this, error, request.itemIndex, unreachable);
 	}
+}
+
+/** A request that got no answer, as a NodeApiError saying the server is unreachable and which credential field to check. */
+function unreachableError(
+	this: RequestContext,
+	error: unknown,
+	itemIndex: number | undefined,
+	unreachable: { service: string; baseUrl: string; urlField: string; method: string; path: string },
+): NodeApiError {
+	// n8n has already wrapped the network error; its low-level text ("connect ECONNREFUSED …") survives in `messages`.
+	// fetch's "fetch failed" keeps it in `cause`.
+	const wrapped = error as { message?: string; messages?: string[]; cause?: { message?: string } };
+	const lowLevel = [...(wrapped.messages ?? []), wrapped.cause?.message ?? '', wrapped.message ?? ''].filter((text) => text !== '');
+	// No `code` in the error object: NodeApiError would replace our message with its generic one.
+	return new NodeApiError(
+		this.getNode(),
+		{ message: lowLevel[0] ?? 'Request failed' },
+		{
+			message: `Cannot reach ${unreachable.service} at ${unreachable.baseUrl}`,
+			description: `${unreachable.method} ${unreachable.path} failed before an answer arrived (${lowLevel[0] ?? 'no answer'}). Check the ${unreachable.urlField} in the credential and that the server is running.`,
+			itemIndex,
+		},
+	);
+}
+
+/** Base URLs that a direct connection could not reach and n8n's HTTP client (with its proxy settings) could. */
+const reachedOnlyThroughN8n = new Set<string>();
+
+/** fetch's failures that happen before a connection exists: the server cannot have seen the request. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function neverConnected(error: unknown): boolean {
+	const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+	// fetch refuses a few ports outright ("bad port": 9, 6000, 6666…); n8n's client does not.
+	return (typeof cause?.code === 'string' && NOT_CONNECTED.has(cause.code)) || cause?.message === 'bad port';
+}
+
+/**
+ * One JSON request over the process's kept-alive connections (Node's fetch pools them per origin). n8n's HTTP client
+ * opens and closes a TCP connection for every request (it builds a new agent each time), which is most of what a
+ * send costs both n8n and the server over a run of many items. Answers as n8n's client does with
+ * `returnFullResponse` and `ignoreHttpStatusErrors`: the status, the headers and the body (parsed when it is JSON).
+ */
+async function keptAliveRequest(options: IHttpRequestOptions, headers: Record<string, string>): Promise<{ statusCode: number; headers: Record<string, string>; body: unknown }> {
+	const url = new URL(options.url);
+	for (const [key, value] of Object.entries(options.qs ?? {})) {
+		if (value !== undefined && value !== null) url.searchParams.append(key, String(value as string | number | boolean));
+	}
+	// As n8n's client: no body on a GET or HEAD, nor for an empty object or list (Evolution reads that as `{}`).
+	const body = options.body as unknown;
+	const hasBody =
+		options.method !== 'GET' && options.method !== 'HEAD' && typeof body === 'object' && body !== null && Object.keys(body).length > 0;
+	const response = await fetch(url, {
+		method: options.method ?? 'GET',
+		headers: { accept: 'application/json', 'user-agent': 'n8n', ...(hasBody ? { 'content-type': 'application/json' } : {}), ...headers },
+		body: hasBody ? JSON.stringify(body) : undefined,
+		signal: options.timeout ? AbortSignal.timeout(options.timeout) : undefined,
+	});
+	const text = await response.text();
+	let answer: unknown = text;
+	if ((response.headers.get('content-type') ?? '').includes('json') && text.trim() !== '') {
+		try {
+			answer = JSON.parse(text) as unknown;
+		} catch {
+			answer = text;
+		}
+	}
+	return { statusCode: response.status, headers: Object.fromEntries(response.headers.entries()), body: answer };
 }

@@ -4,7 +4,7 @@
  * pairedItem), and sends go one at a time. A slow proxy in front of the sandbox counts the requests in flight.
  */
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 import { startEvolutionSandbox, type EvolutionSandbox } from '../support/evolution-sandbox';
 import { runEvolutionNode, type EvolutionCredentials } from '../support/n8n-harness';
@@ -16,6 +16,8 @@ interface SlowProxy {
 	url: string;
 	maxInFlight: number;
 	arrivals: string[];
+	/** How many TCP connections the requests since the last reset came on. */
+	connectionsUsed: number;
 	reset(): void;
 	close(): Promise<void>;
 }
@@ -24,9 +26,10 @@ interface SlowProxy {
 async function startSlowProxy(target: string, holdMs: (arrival: number) => number): Promise<SlowProxy> {
 	const to = new URL(target);
 	let inFlight = 0;
-	const state = { maxInFlight: 0, arrivals: [] as string[] };
+	const state = { maxInFlight: 0, arrivals: [] as string[], sockets: new Set<Socket>() };
 	const server: Server = createServer((incoming, outgoing) => {
 		const arrival = state.arrivals.length;
+		state.sockets.add(incoming.socket);
 		state.arrivals.push(`${incoming.method} ${incoming.url}`);
 		inFlight++;
 		state.maxInFlight = Math.max(state.maxInFlight, inFlight);
@@ -60,9 +63,13 @@ async function startSlowProxy(target: string, holdMs: (arrival: number) => numbe
 		get arrivals() {
 			return state.arrivals;
 		},
+		get connectionsUsed() {
+			return state.sockets.size;
+		},
 		reset() {
 			state.maxInFlight = 0;
 			state.arrivals = [];
+			state.sockets = new Set();
 		},
 		close: () =>
 			new Promise<void>((resolve) => {
@@ -104,7 +111,7 @@ describe('Per-item work', () => {
 		expect(result.error()).toBeUndefined();
 		expect(result.items).toHaveLength(4);
 		expect(sandbox.requestsTo(`/message/sendText/${INSTANCE}`)).toHaveLength(4);
-		// Every request still carries the credential's key, applied by n8n's authentication.
+		// Every request still carries the credential's key.
 		expect(sandbox.requestsTo('/message/sendText/').every((request) => request.headers.apikey === sandbox.apiKey)).toBe(true);
 		expect(result.credentialReads).toBe(1);
 	});
@@ -118,6 +125,44 @@ describe('Per-item work', () => {
 		expect(proxy.maxInFlight).toBe(1);
 		expect(sandbox.requestsTo('/message/sendText/').map((request) => (request.json as { number: string }).number)).toEqual(phones.slice(4));
 		expect(result.items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
+	});
+
+	it('sends over one kept-alive connection; "n8n\'s HTTP Client" opens one per request', async () => {
+		const items = phones.map((phone) => ({ json: { phone: phone === OFF_WHATSAPP ? phones[0] : phone } }));
+		const parameters = { resource: 'message', operation: 'sendText', number: '={{ $json.phone }}', text: 'kept alive' };
+		const kept = await runEvolutionNode(parameters, { credentials, items });
+		expect(kept.error()).toBeUndefined();
+		expect(proxy.arrivals).toHaveLength(8);
+		// The pool may hand the next send a second connection while the first is being put back; never one per send.
+		expect(proxy.connectionsUsed).toBeLessThanOrEqual(2);
+
+		proxy.reset();
+		const n8nClient = await runEvolutionNode(parameters, { credentials: { ...credentials, connection: 'n8nHttpClient' }, items });
+		expect(n8nClient.error()).toBeUndefined();
+		expect(proxy.arrivals).toHaveLength(8);
+		expect(proxy.connectionsUsed).toBe(8);
+		expect(sandbox.requestsTo('/message/sendText/').every((request) => request.headers.apikey === sandbox.apiKey)).toBe(true);
+		const numbers = items.map((item) => item.json.phone);
+		expect(sandbox.requestsTo('/message/sendText/').map((request) => (request.json as { number: string }).number)).toEqual([...numbers, ...numbers]);
+	});
+
+	it('a send that fails stops the run there: the item prepared behind it is never sent; continue on fail sends the rest in order', async () => {
+		const numbers = [phones[4], OFF_WHATSAPP, phones[5], phones[6]];
+		const items = numbers.map((phone) => ({ json: { phone } }));
+		const parameters = { resource: 'message', operation: 'sendText', number: '={{ $json.phone }}', text: 'in turn' };
+		const sent = () => sandbox.requestsTo('/message/sendText/').map((request) => (request.json as { number: string }).number);
+
+		const stopped = await runEvolutionNode(parameters, { credentials, items });
+		expect((stopped.error('Evolution API') as { context?: { itemIndex?: number } } | undefined)?.context?.itemIndex).toBe(1);
+		expect(sent()).toEqual(numbers.slice(0, 2));
+
+		sandbox.clearRequests();
+		proxy.reset();
+		const kept = await runEvolutionNode(parameters, { credentials, items, continueOnFail: true });
+		expect(sent()).toEqual(numbers);
+		expect(proxy.maxInFlight).toBe(1);
+		expect(kept.items.map((item) => item.pairedItem)).toEqual(numbers.map((_, item) => ({ item })));
+		expect(kept.items.map((item) => item.json.error === undefined)).toEqual([true, false, true, true]);
 	});
 
 	it('reads several items at once, at most "Parallel Requests", with the output in input order', async () => {

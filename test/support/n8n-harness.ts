@@ -291,6 +291,8 @@ export interface EvolutionCredentials {
 	baseUrl: string;
 	apiKey: string;
 	defaultInstance?: string;
+	/** 'keptAlive' (the default) or 'n8nHttpClient'. */
+	connection?: string;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { itemParameter } from '../../shared/parameters';
 import { getConnection } from '../transport';
 
 /**
@@ -12,9 +13,7 @@ export async function resolveInstanceName(
 	itemIndex: number,
 	required = true,
 ): Promise<string> {
-	const chosen = String(
-		this.getNodeParameter('instanceName', itemIndex, '', { extractValue: true }) ?? '',
-	).trim();
+	const chosen = String(itemParameter.call(this, 'instanceName', itemIndex, '', { extractValue: true }) ?? '').trim();
 	if (chosen !== '') return chosen;
 
 	const fallback = (await getConnection.call(this)).defaultInstance;

@@ -11,6 +11,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { oncePerRun, readCredential, requestWithCredential } from '../../shared/transport';
 import { explainEvolutionError } from '../helpers/errors';
+import { waitForTurn } from '../helpers/itemTurns';
 
 export const CREDENTIAL_NAME = 'evolutionApi';
 
@@ -34,6 +35,8 @@ export interface EvolutionConnection {
 	baseUrl: string;
 	defaultInstance: string;
 	credentials: ICredentialsDecrypted;
+	/** The credential's `apikey` header for requests over a kept-alive connection; absent when it asks for n8n's HTTP client. */
+	keptAliveHeaders?: Record<string, string>;
 }
 
 /** Read once per node run (a run of 1,000 items used to read it three times per item). */
@@ -43,6 +46,8 @@ export const getConnection = oncePerRun(async function (): Promise<EvolutionConn
 		baseUrl: String(data.baseUrl ?? '').trim().replace(/\/+$/, ''),
 		defaultInstance: String(data.defaultInstance ?? '').trim(),
 		credentials,
+		// The same header the credential's `authenticate` sets.
+		keptAliveHeaders: data.connection === 'n8nHttpClient' ? undefined : { apikey: String(data.apiKey ?? '') },
 	};
 });
 
@@ -64,7 +69,8 @@ export async function evolutionApiRequest(
 	this: RequestContext,
 	request: EvolutionRequest,
 ): Promise<unknown> {
-	const { baseUrl, credentials } = await getConnection.call(this);
+	const { baseUrl, credentials, keptAliveHeaders } = await getConnection.call(this);
+	await waitForTurn.call(this, request.itemIndex);
 	const isMultipart = typeof FormData !== 'undefined' && request.body instanceof FormData;
 	const options: IHttpRequestOptions = {
 		method: request.method,
@@ -81,7 +87,14 @@ export async function evolutionApiRequest(
 
 	const response = (await requestWithCredential.call(
 		this,
-		{ credentialName: CREDENTIAL_NAME, credentials, options, itemIndex: request.itemIndex },
+		{
+			credentialName: CREDENTIAL_NAME,
+			credentials,
+			options,
+			itemIndex: request.itemIndex,
+			// Uploads (multipart) keep n8n's client, which streams its form data.
+			keptAlive: keptAliveHeaders && !isMultipart ? { headers: keptAliveHeaders } : undefined,
+		},
 		{ service: 'the Evolution API', baseUrl, urlField: 'Base URL', method: request.method, path: request.path },
 	)) as { statusCode: number; body: unknown };
 

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { itemParameter } from '../../../shared/parameters';
 import { instancePath, resolveInstanceName } from '../../helpers/instance';
 import { asObject, readAddress } from '../../helpers/items';
 import { evolutionApiRequest } from '../../transport';
@@ -28,7 +29,7 @@ export const description = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const instanceName = await resolveInstanceName.call(this, itemIndex);
 	const number = readAddress.call(this, 'number', itemIndex);
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options = itemParameter.call(this, 'options', itemIndex, {}) as IDataObject;
 	const source = await readMediaSource.call(this, itemIndex, 'sticker');
 
 	const body = mediaRequestBody(source, 'sticker', { number }, sendOptionsBody(options));

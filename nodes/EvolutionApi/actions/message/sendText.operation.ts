@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { itemParameter } from '../../../shared/parameters';
 import { instancePath, resolveInstanceName } from '../../helpers/instance';
 import { asObject, readAddress } from '../../helpers/items';
 import { evolutionApiRequest } from '../../transport';
@@ -51,7 +52,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (text.trim() === '') {
 		throw new NodeOperationError(this.getNode(), 'Text is empty', { itemIndex });
 	}
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options = itemParameter.call(this, 'options', itemIndex, {}) as IDataObject;
 	const body: IDataObject = { number, text, ...sendOptionsBody(options) };
 	if (options.linkPreview === false) body.linkPreview = false;
 
