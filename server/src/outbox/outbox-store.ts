@@ -112,7 +112,7 @@ export async function insertOutboxMessages(db: Queryable, inputs: NewOutboxMessa
 		media_id: input.media?.id ?? null,
 		preview: messagePreview({ type: input.type, body: input.body ?? undefined }),
 	}));
-	const created = new Map((await db.query<ThreadMessage>(INSERT_OUTBOX_MESSAGES, [JSON.stringify(rows)])).rows.map((m) => [m.id, m]));
+	const created = new Map((await db.query<ThreadMessage>(INSERT_OUTBOX_MESSAGES, [JSON.stringify(rows)], { prepare: true })).rows.map((m) => [m.id, m]));
 	const repeated = inputs.filter((_input, i) => !created.has(rows[i].id));
 	const existing = new Map<string, ThreadMessage>();
 	if (repeated.length) {

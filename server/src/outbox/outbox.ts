@@ -258,7 +258,7 @@ export class Outbox {
 			[target.workspaceId, target.channelId, candidates.flatMap((i) => messages[i].clientId ?? [])],
 		);
 		const stored = new Set(rows[0].storedClientIds);
-		const slotted = candidates.filter((i) => !stored.has(messages[i].clientId ?? ''));
+		const slotted = candidates.filter((i) => !(messages[i].clientId && stored.has(messages[i].clientId)));
 		if (!slotted.length) return messages;
 		const times = await this.pacing.forecast(
 			{ workspaceId: target.workspaceId, channelId: target.channelId, channelSettings: target.channelSettings, channelCreatedAt: target.channelCreatedAt },
