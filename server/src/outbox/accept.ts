@@ -1,9 +1,8 @@
 import type { Caller } from '../auth/caller';
-import type { Db, Queryable } from '../db/db';
+import type { Queryable } from '../db/db';
 import { ApiError, badRequest, notFound } from '../inbox/api/api-error';
-import type { ThreadMessage } from '../inbox/messages/message-view';
 import type { MediaSource } from './media-source';
-import { insertOutboxMessage, type NewOutboxMessage, type OutboundType, type OutboxRequest } from './outbox-store';
+import type { NewOutboxMessage, OutboundType, OutboxRequest } from './outbox-store';
 
 /** What a client asks to send (the body of POST …/messages), before it is checked against its conversation. */
 export interface SendInput {
@@ -31,20 +30,27 @@ export interface SendTarget {
 	optedOutAt: Date | null;
 	channelSettings: Record<string, unknown>;
 	channelCreatedAt: Date;
+	/** The contact's name (or WhatsApp push name), for a campaign's {{name}}. */
+	contactName: string | null;
 }
 
+const SEND_TARGET_SELECT = `SELECT c.workspace_id AS "workspaceId", c.id AS "conversationId", c.channel_id AS "channelId", c.chat_jid AS "chatJid", ch.provider,
+		c.last_inbound_at AS "lastInboundAt", ct.opted_out_at AS "optedOutAt", ch.settings AS "channelSettings",
+		ch.created_at AS "channelCreatedAt", coalesce(ct.name, ct.push_name) AS "contactName"
+	 FROM whatsapp_conversations c
+	 JOIN whatsapp_channels ch ON ch.id = c.channel_id AND ch.workspace_id = c.workspace_id
+	 JOIN contacts ct ON ct.id = c.contact_id AND ct.workspace_id = c.workspace_id`;
+
 export async function findSendTarget(db: Queryable, workspaceId: string, conversationId: string): Promise<SendTarget | undefined> {
-	const { rows } = await db.query<SendTarget>(
-		`SELECT c.workspace_id AS "workspaceId", c.id AS "conversationId", c.channel_id AS "channelId", c.chat_jid AS "chatJid", ch.provider,
-			c.last_inbound_at AS "lastInboundAt", ct.opted_out_at AS "optedOutAt", ch.settings AS "channelSettings",
-			ch.created_at AS "channelCreatedAt"
-		 FROM whatsapp_conversations c
-		 JOIN whatsapp_channels ch ON ch.id = c.channel_id AND ch.workspace_id = c.workspace_id
-		 JOIN contacts ct ON ct.id = c.contact_id AND ct.workspace_id = c.workspace_id
-		 WHERE c.workspace_id = $1 AND c.id = $2`,
-		[workspaceId, conversationId],
-	);
+	const { rows } = await db.query<SendTarget>(`${SEND_TARGET_SELECT} WHERE c.workspace_id = $1 AND c.id = $2`, [workspaceId, conversationId]);
 	return rows[0];
+}
+
+/** The send targets of many conversations (a campaign's) in one query, by conversation id; unknown ones are absent. */
+export async function findSendTargets(db: Queryable, workspaceId: string, conversationIds: string[]): Promise<Map<string, SendTarget>> {
+	if (!conversationIds.length) return new Map();
+	const { rows } = await db.query<SendTarget>(`${SEND_TARGET_SELECT} WHERE c.workspace_id = $1 AND c.id = ANY($2::uuid[])`, [workspaceId, [...new Set(conversationIds)]]);
+	return new Map(rows.map((target) => [target.conversationId, target]));
 }
 
 // WhatsApp's customer-service window: a contact who wrote in the last 24 h gets replies at once; anything else is proactive.
@@ -168,9 +174,4 @@ export async function prepareSend(
 		quotedWaMessageId: quoted,
 		reactionTargetWaMessageId: reactionTarget,
 	};
-}
-
-/** Stores the queued row (or finds the one with the same clientId). */
-export async function storeSend(db: Db, message: NewOutboxMessage): Promise<{ message: ThreadMessage; created: boolean }> {
-	return db.transaction((tx) => insertOutboxMessage(tx, message));
 }

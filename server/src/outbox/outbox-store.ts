@@ -1,4 +1,5 @@
-import type { Queryable, Tx } from '../db/db';
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../db/db';
 import { isDbUnavailableError } from '../db/retryable-error';
 import { MESSAGE_COLUMNS, type ThreadMessage } from '../inbox/messages/message-view';
 import { statusAdvanceSet } from '../messages/message-status-columns';
@@ -44,62 +45,88 @@ export interface NewOutboxMessage {
 
 const OUTBOX_ROW = 'm.direction = \'outbound\' AND m.origin IS NOT NULL';
 
-/**
- * Inserts a queued outbound row, or answers the row already queued under the same clientId (created: false):
- * the same clientId twice is one message, whatever the second request said. The conversation's list line moves.
- */
-export async function insertOutboxMessage(tx: Tx, input: NewOutboxMessage): Promise<{ message: ThreadMessage; created: boolean }> {
-	const { rows } = await tx.query<{ id: string }>(
-		`INSERT INTO whatsapp_messages (workspace_id, channel_id, conversation_id, client_message_id, direction, from_me, type, body, status,
+// The queued rows of one accept, written by one statement (atomic by itself): the rows in item order (their
+// thread_seq, which orders a thread within the same created_at, follows that order), the uploaded files tied to their
+// message, and each conversation's list line moved to its last new message. A clientId already stored — or repeated
+// earlier in the same statement — inserts nothing (DO NOTHING keeps the first); those are read back apart. The new rows
+// are answered from the statement's own RETURNING: a later SELECT in it would not see them yet.
+const INSERT_OUTBOX_MESSAGES = `WITH input AS (
+		SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(ord int, id uuid, workspace_id uuid, channel_id uuid, conversation_id uuid, client_message_id text,
+			type text, body text, origin text, outbox_request jsonb, sent_by_user_id uuid, paced boolean, expected_send_at timestamptz, media_url text,
+			media_mime_type text, media_file_name text, quoted_wa_message_id text, reaction_target_wa_message_id text, sent_by_ai boolean, media_id uuid, preview text)
+	), inserted AS (
+		INSERT INTO whatsapp_messages (id, workspace_id, channel_id, conversation_id, client_message_id, direction, from_me, type, body, status,
 			origin, outbox_request, sent_by_user_id, paced, expected_send_at, media_url, media_mime_type, media_file_name,
 			quoted_wa_message_id, reaction_target_wa_message_id, sent_by_ai, media_id)
-		 VALUES ($1, $2, $3, $4, 'outbound', true, $5, $6, 'queued', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-		 ON CONFLICT (workspace_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING
-		 RETURNING id`,
-		[
-			input.workspaceId,
-			input.channelId,
-			input.conversationId,
-			input.clientId ?? null,
-			input.type,
-			input.body,
-			input.origin,
-			JSON.stringify(input.request),
-			input.userId,
-			!!input.paced,
-			input.paced?.expectedSendAt.toISOString() ?? null,
-			input.media?.url ?? null,
-			input.media?.mimeType ?? null,
-			input.media?.fileName ?? null,
-			input.quotedWaMessageId ?? null,
-			input.reactionTargetWaMessageId ?? null,
-			!!input.sentByAi,
-			input.media?.id ?? null,
-		],
-	);
-	if (!rows[0]) {
-		const existing = await tx.query<ThreadMessage>(`SELECT ${MESSAGE_COLUMNS} FROM whatsapp_messages m WHERE m.workspace_id = $1 AND m.client_message_id = $2`, [
-			input.workspaceId,
-			input.clientId,
-		]);
-		return { message: existing.rows[0], created: false };
-	}
-	if (input.media?.id) {
-		// The uploaded file belongs to this message from now on (deleted for everyone → its bytes are forgotten too).
-		await tx.query('UPDATE media_files SET message_id = $3, updated_at = now() WHERE workspace_id = $1 AND id = $2 AND message_id IS NULL', [
-			input.workspaceId,
-			input.media.id,
-			rows[0].id,
-		]);
-	}
-	if (input.type !== 'reaction') {
-		await tx.query(
-			`UPDATE whatsapp_conversations SET last_message_at = now(), last_message_preview = $3, last_message_direction = 'outbound', updated_at = now()
-			 WHERE workspace_id = $1 AND id = $2`,
-			[input.workspaceId, input.conversationId, messagePreview({ type: input.type === 'contact' ? 'contact' : input.type, body: input.body ?? undefined })],
+		SELECT id, workspace_id, channel_id, conversation_id, client_message_id, 'outbound', true, type, body, 'queued',
+			origin, outbox_request, sent_by_user_id, paced, expected_send_at, media_url, media_mime_type, media_file_name,
+			quoted_wa_message_id, reaction_target_wa_message_id, sent_by_ai, media_id
+		FROM input ORDER BY ord
+		ON CONFLICT (workspace_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING
+		RETURNING *
+	), new_input AS (
+		SELECT v.* FROM input v JOIN inserted i ON i.id = v.id
+	), files AS (
+		-- The uploaded file belongs to its message from now on (deleted for everyone → its bytes are forgotten too); a
+		-- file named by two new messages goes to the first, as one insert after the other gave it.
+		UPDATE media_files f SET message_id = n.id, updated_at = now()
+		FROM (SELECT DISTINCT ON (workspace_id, media_id) workspace_id, media_id, id FROM new_input WHERE media_id IS NOT NULL ORDER BY workspace_id, media_id, ord) n
+		WHERE f.workspace_id = n.workspace_id AND f.id = n.media_id AND f.message_id IS NULL
+	), list_lines AS (
+		UPDATE whatsapp_conversations c SET last_message_at = now(), last_message_preview = n.preview, last_message_direction = 'outbound', updated_at = now()
+		FROM (SELECT DISTINCT ON (workspace_id, conversation_id) workspace_id, conversation_id, preview FROM new_input WHERE type <> 'reaction'
+			ORDER BY workspace_id, conversation_id, ord DESC) n
+		WHERE c.workspace_id = n.workspace_id AND c.id = n.conversation_id
+	)
+	SELECT ${MESSAGE_COLUMNS} FROM inserted m`;
+
+/**
+ * Inserts queued outbound rows, in the order given, or answers the row already queued under the same clientId
+ * (created: false): the same clientId twice is one message, whatever the second request said (within one call too:
+ * the first one given is stored). Each conversation's list line moves to its last new message. A constant number of
+ * statements whatever the count: one, plus one reading back the repeated clientIds when there are any.
+ */
+export async function insertOutboxMessages(db: Queryable, inputs: NewOutboxMessage[]): Promise<Array<{ message: ThreadMessage; created: boolean }>> {
+	if (!inputs.length) return [];
+	// The ids are chosen here so each new row is matched to its item (a row's clientId may be absent).
+	const rows = inputs.map((input, ord) => ({
+		ord,
+		id: randomUUID(),
+		workspace_id: input.workspaceId,
+		channel_id: input.channelId,
+		conversation_id: input.conversationId,
+		client_message_id: input.clientId ?? null,
+		type: input.type,
+		body: input.body,
+		origin: input.origin,
+		outbox_request: input.request,
+		sent_by_user_id: input.userId,
+		paced: !!input.paced,
+		expected_send_at: input.paced?.expectedSendAt.toISOString() ?? null,
+		media_url: input.media?.url ?? null,
+		media_mime_type: input.media?.mimeType ?? null,
+		media_file_name: input.media?.fileName ?? null,
+		quoted_wa_message_id: input.quotedWaMessageId ?? null,
+		reaction_target_wa_message_id: input.reactionTargetWaMessageId ?? null,
+		sent_by_ai: !!input.sentByAi,
+		media_id: input.media?.id ?? null,
+		preview: messagePreview({ type: input.type, body: input.body ?? undefined }),
+	}));
+	const created = new Map((await db.query<ThreadMessage>(INSERT_OUTBOX_MESSAGES, [JSON.stringify(rows)], { prepare: true })).rows.map((m) => [m.id, m]));
+	const repeated = inputs.filter((_input, i) => !created.has(rows[i].id));
+	const existing = new Map<string, ThreadMessage>();
+	if (repeated.length) {
+		const { rows: found } = await db.query<ThreadMessage & { workspaceId: string }>(
+			`SELECT ${MESSAGE_COLUMNS}, m.workspace_id AS "workspaceId" FROM whatsapp_messages m
+			 WHERE (m.workspace_id, m.client_message_id) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))`,
+			[repeated.map((r) => r.workspaceId), repeated.map((r) => r.clientId)],
 		);
+		for (const { workspaceId, ...message } of found) existing.set(`${workspaceId} ${message.clientMessageId}`, message);
 	}
-	return { message: (await readMessage(tx, input.workspaceId, rows[0].id))!, created: true };
+	return inputs.map((input, i) => {
+		const message = created.get(rows[i].id);
+		return message ? { message, created: true } : { message: existing.get(`${input.workspaceId} ${input.clientId}`)!, created: false };
+	});
 }
 
 export async function readMessage(db: Queryable, workspaceId: string, id: string): Promise<ThreadMessage | undefined> {
