@@ -260,15 +260,19 @@ export class Outbox {
 		const stored = new Set(rows[0].storedClientIds);
 		const slotted = candidates.filter((i) => !(messages[i].clientId && stored.has(messages[i].clientId)));
 		if (!slotted.length) return messages;
+		// Paced means planned later than the instant the plan starts from, even if accepting took long enough for that
+		// time to pass: the plan keeps the campaign's order (a message without one is spaced from the last real send,
+		// and could go after a later batch's planned message).
+		const now = new Date();
 		const times = await this.pacing.forecast(
 			{ workspaceId: target.workspaceId, channelId: target.channelId, channelSettings: target.channelSettings, channelCreatedAt: target.channelCreatedAt },
 			rows[0].ahead,
 			slotted.length,
 			rows[0].lastPlannedAt,
+			now,
 		);
-		const now = Date.now();
 		const planned = [...messages];
-		for (const [k, i] of slotted.entries()) planned[i] = { ...messages[i], paced: times[k].getTime() > now ? { expectedSendAt: times[k] } : null };
+		for (const [k, i] of slotted.entries()) planned[i] = { ...messages[i], paced: times[k].getTime() > now.getTime() ? { expectedSendAt: times[k] } : null };
 		return planned;
 	}
 

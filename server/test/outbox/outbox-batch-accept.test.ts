@@ -39,6 +39,8 @@ describe.each(ADAPTERS)('accepting a campaign as a whole on %s', (_name, open: (
 
 	it('answers a repeated clientId (in the batch and from an earlier one) with the same message, stored once and announced once', async () => {
 		const channel = await h.channel();
+		// Gaps of 100 ms (time scale 0.01): plans stay ahead of a loaded machine's accepting, so the order is the plan's.
+		await setOutbox(channel.id, { perMinute: 6, warmup: false });
 		const tag = `${channel.id.slice(0, 8)}`;
 		const publish = jest.spyOn(h.server.runtime.outbox!, 'publish');
 		const first = await batch(channel.id, [
@@ -83,7 +85,8 @@ describe.each(ADAPTERS)('accepting a campaign as a whole on %s', (_name, open: (
 
 	it('keeps the order of two items to the same person: in the thread, the list line and the sends', async () => {
 		const channel = await h.channel();
-		await setOutbox(channel.id, { perMinute: 600, warmup: false });
+		// Gaps of 60 ms: the plans stay ahead of a loaded machine's accepting.
+		await setOutbox(channel.id, { perMinute: 10, warmup: false });
 		// One contact who just wrote (replies: sent at once) and one who never did (proactive: paced).
 		const replying = await h.conversation(channel);
 		const items = await batch(channel.id, [
