@@ -62,7 +62,7 @@ export class EvolutionApi implements ICredentialType {
 						"One connection reused for every request of the process; n8n's HTTP client is used instead when a direct connection cannot be opened",
 				},
 				{
-					name: "N8n's HTTP Client",
+					name: "n8n's HTTP Client",
 					value: 'n8nHttpClient',
 					description: "A new connection for every request, through n8n's proxy settings (HTTP_PROXY, HTTPS_PROXY, NO_PROXY)",
 				},
