@@ -182,29 +182,11 @@ export class Pacing implements SendGate {
 		const recent = await this.recent(row.workspaceId, row.channelId);
 		const ruled = this.slotAfter(row, recent, now);
 		const planned = row.expectedSendAt?.getTime();
-		let until = planned !== undefined && (await this.planStands(row, planned - ruled)) ? this.slotAfter(row, recent, now, planned) : ruled;
-		if (planned !== undefined && until > planned) until += (await this.plannedAhead(row)) * baseGapMs(outboxSettings(row.channelSettings), this.deps.timeScale);
+		const until = planned !== undefined && (await this.planStands(row, planned - ruled)) ? this.slotAfter(row, recent, now, planned) : ruled;
 		if (until <= now.getTime()) return undefined;
 		return { until: new Date(until), expectedAt: new Date(until) };
 	}
 
-	/**
-	 * The planned messages stored before this one and not yet tried. Plans follow the order messages were accepted in
-	 * (new ones after the last planned), but when sends fell behind their plans (a busy worker, a late answer) the
-	 * rules give every late message the same slot after the last send, and the queue would pick among them in no
-	 * particular order; each waits one gap more per earlier message, so they still go in order. A message in retry
-	 * back-off (tried already) holds nobody up.
-	 */
-	private async plannedAhead(row: Pick<SendRow, 'id' | 'workspaceId' | 'channelId'>): Promise<number> {
-		const { rows } = await this.deps.db.query<{ ahead: number }>(
-			`SELECT count(*)::int AS ahead FROM whatsapp_messages m
-			 WHERE m.workspace_id = $1 AND m.channel_id = $2 AND m.status = 'queued' AND m.origin = 'proactive' AND m.attempts = 0
-			   AND m.expected_send_at IS NOT NULL AND m.id <> $3
-			   AND m.thread_seq < (SELECT thread_seq FROM whatsapp_messages WHERE workspace_id = $1 AND id = $3)`,
-			[row.workspaceId, row.channelId, row.id],
-		);
-		return rows[0].ahead;
-	}
 
 	/**
 	 * Whether a plan `lead` ms beyond what the rules alone ask now still stands: within a (scaled) hour, or explained by
