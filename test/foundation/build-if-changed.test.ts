@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the script is plain CommonJS outside the TypeScript project
 const { fingerprint } = require('../../scripts/build-if-changed.js') as { fingerprint(base?: string): string };
 
 describe('npm start builds only when the sources changed (scripts/build-if-changed.js)', () => {
