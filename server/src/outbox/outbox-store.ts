@@ -129,11 +129,6 @@ export async function insertOutboxMessages(db: Queryable, inputs: NewOutboxMessa
 	});
 }
 
-export async function readMessage(db: Queryable, workspaceId: string, id: string): Promise<ThreadMessage | undefined> {
-	const { rows } = await db.query<ThreadMessage>(`SELECT ${MESSAGE_COLUMNS} FROM whatsapp_messages m WHERE m.workspace_id = $1 AND m.id = $2`, [workspaceId, id]);
-	return rows[0];
-}
-
 /** Everything the worker needs for one send, read in one statement. */
 export interface SendRow {
 	id: string;
