@@ -184,8 +184,11 @@ export class EvolutionApiTrigger implements INodeType {
 		credentialTest: { evolutionApiConnectionTest },
 	};
 
+	// n8n stores a node's webhooks one by one in the order above and calls each one's methods right after storing
+	// it. The registration hangs on the last one, so both URLs answer before Evolution can deliver to either: a
+	// per-event delivery to a path not yet stored would get n8n's 404, which Evolution never retries.
 	webhookMethods = {
-		default: {
+		setup: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				return await checkWebhookExists.call(this);
 			},

@@ -46,12 +46,25 @@ export function filteredOut(body: IDataObject, options: IDataObject): string | u
 	return undefined;
 }
 
+function hasValue(header: unknown): boolean {
+	const value = Array.isArray(header) ? (header[0] as unknown) : header;
+	return typeof value === 'string' && value !== '';
+}
+
 /** The webhook handler: authenticate, filter, de-duplicate, then emit raw or simplified items. */
 export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const staticData = this.getWorkflowStaticData('node') as TriggerStaticData;
 	const headers = this.getHeaderData();
 	if (!secretMatches(headers[DELIVERY_HEADER_NAME], staticData.secret)) {
 		const res = this.getResponseObject();
+		if (staticData.secret === undefined && hasValue(headers[DELIVERY_HEADER_NAME])) {
+			// n8n saves the secret `create` chose only once the whole activation is over, and Evolution delivers as soon
+			// as the webhook is set: a message in between would be refused, and Evolution never retries a 401. A 503 it
+			// retries (5 s later), when the secret is there to check against.
+			res.setHeader('retry-after', '5');
+			res.status(503).json({ message: 'The trigger is still being activated: retry' });
+			return { noWebhookResponse: true };
+		}
 		res.status(401).json({ message: 'Unauthorized: missing or wrong webhook secret' });
 		return { noWebhookResponse: true };
 	}

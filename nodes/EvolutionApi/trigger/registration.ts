@@ -154,7 +154,7 @@ export async function checkWebhookExists(this: IHookFunctions): Promise<boolean>
 	);
 }
 
-/** `create`: registers this node's URL with a fresh secret, remembering a webhook it replaces. */
+/** `create`: registers this node's URL with a fresh secret (or the one it still holds), remembering a webhook it replaces. */
 export async function createWebhook(this: IHookFunctions): Promise<boolean> {
 	const instance = await resolveTriggerInstance.call(this);
 	const url = this.getNodeWebhookUrl('default') as string;
@@ -176,7 +176,9 @@ export async function createWebhook(this: IHookFunctions): Promise<boolean> {
 	}
 
 	const wanted = desiredSettings.call(this);
-	const secret = generateSecret();
+	// A secret still held (the node was not deactivated since: n8n restarted, or the instance's webhook changed under
+	// it) is kept: the copy n8n has saved is that one until this activation ends, and deliveries are checked against it.
+	const secret = staticData.secret !== undefined && staticData.instance === instance ? staticData.secret : generateSecret();
 	await setWebhook.call(this, instance, {
 		enabled: true,
 		url,

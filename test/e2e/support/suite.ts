@@ -309,7 +309,10 @@ export function describeN8nEndToEnd(flavor: N8nFlavor): void {
 				const message = await sandbox.receive(BY_EVENTS_INSTANCE, { type: 'text', from: '5511955554444', text: 'via the by-events URL' });
 				const list = await waitFor(`an execution of ${BY_EVENTS_WORKFLOW}`, async () => {
 					const found = await n8n.executions(BY_EVENTS_WORKFLOW);
-					return found.length === 1 && found[0].finished ? found : undefined;
+					if (found.length === 1 && found[0].finished) return found;
+					// What a timeout reports: how Evolution's delivery went and what n8n has so far.
+					const deliveries = await sandbox.deliveries(BY_EVENTS_INSTANCE);
+					throw new Error(`deliveries ${JSON.stringify(deliveries.map(({ url, state, attempts }) => ({ url, state, attempts })))}; executions ${JSON.stringify(found.map(({ id, status, finished }) => ({ id, status, finished })))}; n8n log tail ${n8n.log().slice(-1500)}`);
 				}, 60_000);
 				expect(triggerItem(list[0]).json).toMatchObject({ messageId: message.key.id, text: 'via the by-events URL', instance: BY_EVENTS_INSTANCE });
 				const [delivery] = await sandbox.deliveries(BY_EVENTS_INSTANCE, 'messages.upsert');

@@ -59,6 +59,26 @@ describe('Evolution API Trigger: deliveries (real WebhookContext)', () => {
 		});
 	});
 
+	it('a delivery that comes before n8n has saved the secret of the activation gets a 503 (Evolution retries it), and runs once it is saved', async () => {
+		const { trigger, secret } = await activeTrigger();
+		const body = payload('webhook-messages.upsert-text-conversation');
+		// n8n runs the webhook with the static data it has saved; during the activation that copy has no secret yet.
+		const activated = { ...trigger.staticData() };
+		trigger.staticData().secret = undefined;
+
+		const early = await trigger.deliver(body, { headers: { [DELIVERY_HEADER_NAME]: secret } });
+		expect(early.res.statusCode).toBe(503);
+		expect(early.res.headers['retry-after']).toBe('5');
+		expect(early.result).toEqual({ noWebhookResponse: true });
+		// Without the header it is not one of Evolution's deliveries to this registration: refused for good.
+		expect((await trigger.deliver(body)).res.statusCode).toBe(401);
+
+		Object.assign(trigger.staticData(), activated);
+		const retried = await trigger.deliver(body, { headers: { [DELIVERY_HEADER_NAME]: secret } });
+		expect(retried.res.statusCode).toBe(200);
+		expect(items(retried.result)).toHaveLength(1);
+	});
+
 	describe('simplified output', () => {
 		it('text: chat, phone, ids, text, push name and an ISO timestamp, plus the raw event', async () => {
 			const { trigger, secret } = await activeTrigger();

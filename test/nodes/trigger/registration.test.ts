@@ -1,4 +1,5 @@
  
+import { EvolutionApiTrigger } from '../../../nodes/EvolutionApi/EvolutionApiTrigger.node';
 import { DELIVERY_HEADER_NAME } from '../../../nodes/EvolutionApi/trigger/secret';
 import { startEvolutionStub, type EvolutionStub } from './support/evolution-stub';
 import { createTrigger, WEBHOOK_BASE, WEBHOOK_TEST_BASE } from './support/trigger-harness';
@@ -61,6 +62,31 @@ describe('Evolution API Trigger: webhook registration (real HookContext)', () =>
 		const trigger = createTrigger({ baseUrl: stub.url, apiKey: stub.apiKey, parameters: { options: { perEventUrls: true } } });
 		await trigger.activate();
 		expect(stub.webhooks.get('acme-sales')!.webhookByEvents).toBe(true);
+	});
+
+	it('registers from the last of its webhooks, so n8n has stored both URLs before Evolution can deliver to either', () => {
+		// n8n stores a node's webhooks in the order of its description and runs each one's methods right after storing it.
+		const trigger = new EvolutionApiTrigger();
+		const webhooks = trigger.description.webhooks!.map((webhook) => webhook.name);
+		expect(webhooks).toEqual(['default', 'setup']);
+		expect(Object.keys(trigger.webhookMethods)).toEqual([webhooks[webhooks.length - 1]]);
+	});
+
+	it('keeps the secret it holds when n8n registers it again without a deactivation; a new activation gets a new one', async () => {
+		const trigger = createTrigger({ baseUrl: stub.url, apiKey: stub.apiKey });
+		await trigger.activate();
+		const first = trigger.staticData().secret;
+		// The instance's webhook was switched off behind n8n's back; at the next start n8n calls create again.
+		stub.webhooks.set('acme-sales', { ...stub.webhooks.get('acme-sales')!, enabled: false });
+		expect(await trigger.hook('checkExists')).toBe(false);
+		await trigger.hook('create');
+		expect(stub.webhooks.get('acme-sales')!.headers?.[DELIVERY_HEADER_NAME]).toBe(first);
+
+		await trigger.hook('delete');
+		await trigger.activate();
+		const second = stub.webhooks.get('acme-sales')!.headers?.[DELIVERY_HEADER_NAME];
+		expect(second).not.toBe(first);
+		expect(trigger.staticData().secret).toBe(second);
 	});
 
 	it('falls back to the default instance of the credential', async () => {

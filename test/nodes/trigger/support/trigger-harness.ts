@@ -76,7 +76,9 @@ class TestCredentialsHelper extends ICredentialsHelper {
 export interface FakeResponse {
 	statusCode: number;
 	body?: unknown;
+	headers: Record<string, string>;
 	status(code: number): FakeResponse;
+	setHeader(name: string, value: string): FakeResponse;
 	json(body: unknown): FakeResponse;
 	send(body: unknown): FakeResponse;
 	end(): FakeResponse;
@@ -85,8 +87,13 @@ export interface FakeResponse {
 function fakeResponse(): FakeResponse {
 	const res: FakeResponse = {
 		statusCode: 200,
+		headers: {},
 		status(code) {
 			res.statusCode = code;
+			return res;
+		},
+		setHeader(name, value) {
+			res.headers[name.toLowerCase()] = value;
 			return res;
 		},
 		json(body) {
@@ -187,6 +194,8 @@ export function createTrigger(options: {
 		};
 	};
 
+	// As n8n's WebhookService.runWebhookMethod: the methods of the webhook (by name) that has them.
+	const hooked = trigger.description.webhooks!.find((webhook) => webhook.name in trigger.webhookMethods)!;
 	const hook = async (method: 'checkExists' | 'create' | 'delete', isTest = false) => {
 		const context = new HookContext(
 			workflow,
@@ -194,9 +203,9 @@ export function createTrigger(options: {
 			baseAdditionalData,
 			isTest ? 'manual' : 'trigger',
 			isTest ? 'manual' : 'activate',
-			webhookData('default', isTest, baseAdditionalData),
+			webhookData(hooked.name as WebhookType, isTest, baseAdditionalData),
 		);
-		return await trigger.webhookMethods.default[method].call(context);
+		return await trigger.webhookMethods[hooked.name as keyof typeof trigger.webhookMethods][method].call(context);
 	};
 
 	return {
