@@ -11,7 +11,7 @@ import { evolutionApiConnectionTest } from './methods/credentialTest';
 import { searchInstances } from './methods/listSearch';
 import { TRIGGER_EVENT_OPTIONS } from './trigger/events';
 import { receiveDelivery } from './trigger/receive';
-import { checkWebhookExists, createWebhook, deleteWebhook } from './trigger/registration';
+import { checkPerEventUrls, checkWebhookExists, createWebhook, deleteWebhook, switchToPerEventUrls } from './trigger/registration';
 
 /**
  * Starts a workflow on Evolution API events. On activation it registers its own webhook on the instance
@@ -184,11 +184,13 @@ export class EvolutionApiTrigger implements INodeType {
 		credentialTest: { evolutionApiConnectionTest },
 	};
 
-	// n8n stores a node's webhooks one by one in the order above and calls each one's methods right after storing
-	// it. The registration hangs on the last one, so both URLs answer before Evolution can deliver to either: a
-	// per-event delivery to a path not yet stored would get n8n's 404, which Evolution never retries.
+	// n8n stores a node's webhooks one by one, in the order above, and runs each one's methods right after storing it
+	// (and, listening for a test event, keeps the static data as it is after that webhook's methods). So the plain URL
+	// is registered from the first webhook, when it alone is stored; the switch to per-event URLs, when asked, comes
+	// from the second, once its path is stored too: Evolution never delivers to a path n8n would answer 404 (which it
+	// does not retry).
 	webhookMethods = {
-		setup: {
+		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				return await checkWebhookExists.call(this);
 			},
@@ -197,6 +199,18 @@ export class EvolutionApiTrigger implements INodeType {
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
 				return await deleteWebhook.call(this);
+			},
+		},
+		setup: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return await checkPerEventUrls.call(this);
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return await switchToPerEventUrls.call(this);
+			},
+			// The first webhook's delete puts the instance back as it was, per-event URLs included.
+			async delete(): Promise<boolean> {
+				return true;
 			},
 		},
 	};

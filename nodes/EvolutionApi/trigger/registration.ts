@@ -154,8 +154,28 @@ export async function checkWebhookExists(this: IHookFunctions): Promise<boolean>
 	);
 }
 
-/** `create`: registers this node's URL with a fresh secret (or the one it still holds), remembering a webhook it replaces. */
+/**
+ * `create` of the first webhook: registers this node's plain URL with a fresh secret (or the one it still holds),
+ * remembering a webhook it replaces. Per-event URLs, when asked, are switched on by the second webhook's `create`
+ * (switchToPerEventUrls), once n8n has stored that path too.
+ */
 export async function createWebhook(this: IHookFunctions): Promise<boolean> {
+	return await register.call(this, false);
+}
+
+/** `checkExists` of the per-event webhook: nothing to do unless per-event URLs are asked and not yet on. */
+export async function checkPerEventUrls(this: IHookFunctions): Promise<boolean> {
+	if (!desiredSettings.call(this).byEvents) return true;
+	const row = await findWebhook.call(this, await resolveTriggerInstance.call(this));
+	return row !== null && row.enabled && row.url === (this.getNodeWebhookUrl('default') as string) && row.webhookByEvents;
+}
+
+/** `create` of the per-event webhook: the registration again, with Evolution's per-event URLs on (same secret). */
+export async function switchToPerEventUrls(this: IHookFunctions): Promise<boolean> {
+	return await register.call(this, true);
+}
+
+async function register(this: IHookFunctions, perEventUrls: boolean): Promise<boolean> {
 	const instance = await resolveTriggerInstance.call(this);
 	const url = this.getNodeWebhookUrl('default') as string;
 	const staticData = this.getWorkflowStaticData('node') as TriggerStaticData;
@@ -183,7 +203,7 @@ export async function createWebhook(this: IHookFunctions): Promise<boolean> {
 		enabled: true,
 		url,
 		headers: { [DELIVERY_HEADER_NAME]: secret },
-		byEvents: wanted.byEvents,
+		byEvents: perEventUrls,
 		base64: wanted.base64,
 		events: wanted.events,
 	});
@@ -191,7 +211,7 @@ export async function createWebhook(this: IHookFunctions): Promise<boolean> {
 	staticData.webhookUrl = url;
 	staticData.instance = instance;
 	staticData.events = wanted.events;
-	staticData.byEvents = wanted.byEvents;
+	staticData.byEvents = perEventUrls;
 	staticData.base64 = wanted.base64;
 	return true;
 }

@@ -267,7 +267,11 @@ export function describeN8nEndToEnd(flavor: N8nFlavor): void {
 				const toTrigger = deliveries.filter((delivery) => delivery.url === productionUrl);
 				expect(toTrigger).toHaveLength(5);
 				expect(toTrigger.every((delivery) => delivery.state === 'delivered' && delivery.headers[SECRET_HEADER] === secret)).toBe(true);
-				expect(toTrigger.every((delivery) => delivery.attempts.length === 1 && delivery.attempts[0].status === 200)).toBe(true);
+				// n8n 2 activates in the background (its publication outbox): a message in that instant is answered 503 until the
+				// secret is saved, and Evolution's retry brings it in. Nothing else is refused, and each ends in one 200.
+				for (const delivery of toTrigger) {
+					expect(delivery.attempts.map((attempt) => attempt.status)).toEqual([...Array(delivery.attempts.length - 1).fill(503), 200]);
+				}
 				firstDelivery = toTrigger[0];
 				// The image was fetched through the API, the audio (after the reconnect) came inline.
 				expect(toTrigger[1].body.data.message.base64).toBeUndefined();
@@ -301,11 +305,13 @@ export function describeN8nEndToEnd(flavor: N8nFlavor): void {
 			it('works with Evolution\'s "webhook by events" URLs (…/evolution/messages-upsert)', async () => {
 				expect((await n8n.activate(BY_EVENTS_WORKFLOW)).status).toBe(200);
 				const base = `${n8n.url}/webhook/${BY_EVENTS_WEBHOOK_ID}/evolution`;
+				// The plain URL is registered first, per-event URLs switched on once n8n has stored their path (n8n 2 activates
+				// in the background, so the first state can be seen here).
 				const row = await waitFor('the per-event registration', async () => {
 					const current = await sandbox.findWebhook(BY_EVENTS_INSTANCE);
-					return current?.url === base ? current : undefined;
+					return current?.url === base && current.webhookByEvents === true ? current : undefined;
 				}, 60_000);
-				expect(row.webhookByEvents).toBe(true);
+				expect(row).toMatchObject({ enabled: true, events: ['MESSAGES_UPSERT'] });
 				const message = await sandbox.receive(BY_EVENTS_INSTANCE, { type: 'text', from: '5511955554444', text: 'via the by-events URL' });
 				const list = await waitFor(`an execution of ${BY_EVENTS_WORKFLOW}`, async () => {
 					const found = await n8n.executions(BY_EVENTS_WORKFLOW);

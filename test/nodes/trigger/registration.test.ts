@@ -1,5 +1,4 @@
  
-import { EvolutionApiTrigger } from '../../../nodes/EvolutionApi/EvolutionApiTrigger.node';
 import { DELIVERY_HEADER_NAME } from '../../../nodes/EvolutionApi/trigger/secret';
 import { startEvolutionStub, type EvolutionStub } from './support/evolution-stub';
 import { createTrigger, WEBHOOK_BASE, WEBHOOK_TEST_BASE } from './support/trigger-harness';
@@ -64,12 +63,34 @@ describe('Evolution API Trigger: webhook registration (real HookContext)', () =>
 		expect(stub.webhooks.get('acme-sales')!.webhookByEvents).toBe(true);
 	});
 
-	it('registers from the last of its webhooks, so n8n has stored both URLs before Evolution can deliver to either', () => {
+	it('with per-event URLs registers the plain URL first and switches per-event URLs on from the second webhook, once n8n stored its path', async () => {
 		// n8n stores a node's webhooks in the order of its description and runs each one's methods right after storing it.
-		const trigger = new EvolutionApiTrigger();
-		const webhooks = trigger.description.webhooks!.map((webhook) => webhook.name);
-		expect(webhooks).toEqual(['default', 'setup']);
-		expect(Object.keys(trigger.webhookMethods)).toEqual([webhooks[webhooks.length - 1]]);
+		const trigger = createTrigger({ baseUrl: stub.url, apiKey: stub.apiKey, parameters: { options: { perEventUrls: true } } });
+		expect(await trigger.hook('checkExists')).toBe(false);
+		await trigger.hook('create');
+		expect(stub.webhooks.get('acme-sales')).toMatchObject({ url: trigger.url(), webhookByEvents: false });
+		const secret = stub.webhooks.get('acme-sales')!.headers?.[DELIVERY_HEADER_NAME];
+
+		expect(await trigger.hook('checkExists', false, 'setup')).toBe(false);
+		await trigger.hook('create', false, 'setup');
+		expect(stub.webhooks.get('acme-sales')).toMatchObject({ url: trigger.url(), webhookByEvents: true, enabled: true });
+		expect(stub.webhooks.get('acme-sales')!.headers?.[DELIVERY_HEADER_NAME]).toBe(secret);
+		expect(trigger.staticData()).toMatchObject({ secret, byEvents: true });
+		// A restart finds both done and changes nothing.
+		const sets = setCalls().length;
+		await trigger.activate();
+		expect(setCalls()).toHaveLength(sets);
+		expect(stub.webhooks.get('acme-sales')!.webhookByEvents).toBe(true);
+	});
+
+	it('without per-event URLs the second webhook changes nothing', async () => {
+		const trigger = createTrigger({ baseUrl: stub.url, apiKey: stub.apiKey });
+		await trigger.activate();
+		expect(setCalls()).toHaveLength(1);
+		const calls = stub.calls.length;
+		expect(await trigger.hook('checkExists', false, 'setup')).toBe(true);
+		expect(stub.calls).toHaveLength(calls);
+		expect(stub.webhooks.get('acme-sales')!.webhookByEvents).toBe(false);
 	});
 
 	it('keeps the secret it holds when n8n registers it again without a deactivation; a new activation gets a new one', async () => {

@@ -114,9 +114,9 @@ function fakeResponse(): FakeResponse {
 export interface TriggerUnderTest {
 	node: INode;
 	workflow: Workflow;
-	/** `checkExists`/`create`/`delete` through a real HookContext (production URL unless `isTest`). */
-	hook(method: 'checkExists' | 'create' | 'delete', isTest?: boolean): Promise<boolean>;
-	/** The full n8n activation sequence: `checkExists`, then `create` when it says false. */
+	/** `checkExists`/`create`/`delete` of one webhook (the first unless named) through a real HookContext (production URL unless `isTest`). */
+	hook(method: 'checkExists' | 'create' | 'delete', isTest?: boolean, webhook?: 'default' | 'setup'): Promise<boolean>;
+	/** The full n8n activation sequence, webhook by webhook: `checkExists`, then `create` when it says false. */
 	activate(isTest?: boolean): Promise<void>;
 	/** One POST through a real WebhookContext. */
 	deliver(
@@ -194,26 +194,29 @@ export function createTrigger(options: {
 		};
 	};
 
-	// As n8n's WebhookService.runWebhookMethod: the methods of the webhook (by name) that has them.
-	const hooked = trigger.description.webhooks!.find((webhook) => webhook.name in trigger.webhookMethods)!;
-	const hook = async (method: 'checkExists' | 'create' | 'delete', isTest = false) => {
+	// As n8n's WebhookService.runWebhookMethod: the methods of one webhook of the node, by its name.
+	const hook = async (method: 'checkExists' | 'create' | 'delete', isTest = false, webhook: 'default' | 'setup' = 'default') => {
 		const context = new HookContext(
 			workflow,
 			node,
 			baseAdditionalData,
 			isTest ? 'manual' : 'trigger',
 			isTest ? 'manual' : 'activate',
-			webhookData(hooked.name as WebhookType, isTest, baseAdditionalData),
+			webhookData(webhook, isTest, baseAdditionalData),
 		);
-		return await trigger.webhookMethods[hooked.name as keyof typeof trigger.webhookMethods][method].call(context);
+		return await trigger.webhookMethods[webhook][method].call(context);
 	};
 
 	return {
 		node,
 		workflow,
 		hook,
+		// As n8n activates: each webhook in the description's order, checkExists and, when false, create.
 		async activate(isTest = false) {
-			if (!(await hook('checkExists', isTest))) await hook('create', isTest);
+			for (const { name } of trigger.description.webhooks!) {
+				const webhook = name as 'default' | 'setup';
+				if (!(await hook('checkExists', isTest, webhook))) await hook('create', isTest, webhook);
+			}
 		},
 		async deliver(body, deliverOptions = {}) {
 			const res = fakeResponse();
