@@ -130,9 +130,12 @@ function neverConnected(error: unknown): boolean {
  * `returnFullResponse` and `ignoreHttpStatusErrors`: the status, the headers and the body (parsed when it is JSON).
  */
 async function keptAliveRequest(options: IHttpRequestOptions, headers: Record<string, string>): Promise<{ statusCode: number; headers: Record<string, string>; body: unknown }> {
-	const url = new URL(options.url);
+	// A URL object only when there is a query to add (fetch parses the string itself).
+	let url: string | URL = options.url;
 	for (const [key, value] of Object.entries(options.qs ?? {})) {
-		if (value !== undefined && value !== null) url.searchParams.append(key, String(value as string | number | boolean));
+		if (value === undefined || value === null) continue;
+		if (typeof url === 'string') url = new URL(url);
+		url.searchParams.append(key, String(value as string | number | boolean));
 	}
 	// As n8n's client: no body on a GET or HEAD, nor for an empty object or list (Evolution reads that as `{}`).
 	const body = options.body as unknown;
@@ -153,5 +156,12 @@ async function keptAliveRequest(options: IHttpRequestOptions, headers: Record<st
 			answer = text;
 		}
 	}
-	return { statusCode: response.status, headers: Object.fromEntries(response.headers.entries()), body: answer };
+	return {
+		statusCode: response.status,
+		// Copied only when read (the node's own requests never read them).
+		get headers() {
+			return Object.fromEntries(response.headers.entries());
+		},
+		body: answer,
+	};
 }
