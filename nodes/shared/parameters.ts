@@ -8,7 +8,8 @@ function holdsExpression(value: unknown): boolean {
 	return false;
 }
 
-const fixedPerRun = new WeakMap<object, Map<string, NodeParameterValueType | object>>();
+/** Per run: the node's saved parameters (read once: n8n's getNode() copies the whole node every time) and the plain values. */
+const perRun = new WeakMap<object, { saved: Record<string, unknown>; fixed: Map<string, NodeParameterValueType | object> }>();
 
 /**
  * A parameter's value for an item, worked out once per run when the parameter holds no expression (then every
@@ -22,16 +23,16 @@ export function itemParameter(
 	fallback?: unknown,
 	options?: IGetNodeParameterOptions,
 ): NodeParameterValueType | object {
-	const saved = this.getNode().parameters[name];
-	if (saved === undefined || holdsExpression(saved)) return this.getNodeParameter(name, itemIndex, fallback, options);
-	let values = fixedPerRun.get(this);
-	if (!values) {
-		values = new Map();
-		fixedPerRun.set(this, values);
+	let run = perRun.get(this);
+	if (!run) {
+		run = { saved: this.getNode().parameters, fixed: new Map() };
+		perRun.set(this, run);
 	}
+	const saved = run.saved[name];
+	if (saved === undefined || holdsExpression(saved)) return this.getNodeParameter(name, itemIndex, fallback, options);
 	const key = `${name}\u0000${options?.extractValue === true ? 'value' : 'raw'}`;
-	if (!values.has(key)) values.set(key, this.getNodeParameter(name, itemIndex, fallback, options));
-	const value = values.get(key);
+	if (!run.fixed.has(key)) run.fixed.set(key, this.getNodeParameter(name, itemIndex, fallback, options));
+	const value = run.fixed.get(key);
 	// A copy of an object, so an operation that changes what it was given cannot change the next item's.
 	return typeof value === 'object' && value !== null ? (JSON.parse(JSON.stringify(value)) as object) : (value as NodeParameterValueType);
 }
