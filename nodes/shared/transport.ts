@@ -59,9 +59,10 @@ export async function requestWithCredential(
 		try {
 			return await keptAliveRequest(request.options, request.keptAlive.headers);
 		} catch (error) {
-			if (!neverConnected(error)) throw unreachableError.call(this, error, request.itemIndex, unreachable);
-			// Nothing reached the server, so the request may go again: through n8n's client, which honours n8n's proxy
-			// settings (HTTP_PROXY…) where a direct connection is not allowed. Remembered for this base URL when it works.
+			if (!neverConnected(error) && !redirected(error)) throw unreachableError.call(this, error, request.itemIndex, unreachable);
+			// Nothing reached the server, or it only answered with a redirect, so the request may go again: through
+			// n8n's client, which honours n8n's proxy settings (HTTP_PROXY…) where a direct connection is not allowed and
+			// follows redirects as n8n does. Remembered for this base URL when it works.
 			const answer = await viaN8nClient.call(this, request, unreachable);
 			reachedOnlyThroughN8n.add(unreachable.baseUrl);
 			return answer;
@@ -117,6 +118,11 @@ const reachedOnlyThroughN8n = new Set<string>();
 /** fetch's failures that happen before a connection exists: the server cannot have seen the request. */
 const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
+/** fetch refused to follow a redirect (`redirect: 'error'`): the server answered 3xx and did nothing else. */
+function redirected(error: unknown): boolean {
+	return (error as { cause?: { message?: unknown } }).cause?.message === 'unexpected redirect';
+}
+
 function neverConnected(error: unknown): boolean {
 	const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
 	// fetch refuses a few ports outright ("bad port": 9, 6000, 6666…); n8n's client does not.
@@ -146,6 +152,10 @@ async function keptAliveRequest(options: IHttpRequestOptions, headers: Record<st
 		headers: { accept: 'application/json', 'user-agent': 'n8n', ...(hasBody ? { 'content-type': 'application/json' } : {}), ...headers },
 		body: hasBody ? JSON.stringify(body) : undefined,
 		signal: options.timeout ? AbortSignal.timeout(options.timeout) : undefined,
+		// Redirects are not followed here: fetch copies every request that may be redirected (its body stream is teed:
+		// a measurable part of a send), and Evolution answers its API directly. A server that does redirect (a proxy
+		// moving http to https) is reached through n8n's client, which follows redirects as n8n always has.
+		redirect: 'error',
 	});
 	const text = await response.text();
 	let answer: unknown = text;

@@ -99,6 +99,41 @@ describe('Reaching Evolution through n8n\'s proxy settings', () => {
 		expect(proxy.asked).toEqual([`POST ${new URL(sandbox.url).host}/message/sendText/${INSTANCE}`]);
 	});
 
+	it('a server that answers with a redirect is reached through n8n\'s client, which follows it: one send, as asked', async () => {
+		proxy.asked.length = 0;
+		sandbox.clearRequests();
+		// A front that moves every request elsewhere (as a proxy moving http to https does), here to the sandbox.
+		const redirects: string[] = [];
+		const front = createServer((incoming, outgoing) => {
+			redirects.push(`${incoming.method} ${incoming.url}`);
+			outgoing.writeHead(308, { location: `${sandbox.url}${incoming.url ?? '/'}` }).end();
+		});
+		await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+		try {
+			const frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+			// No proxy for these two local servers: only the redirect is under test.
+			process.env.NO_PROXY = '127.0.0.1';
+			const numbers = ['5511987650021', '5511987650022'];
+			const credentials = { baseUrl: frontUrl, apiKey: sandbox.apiKey, defaultInstance: INSTANCE };
+			const result = await runEvolutionNode(
+				{ resource: 'message', operation: 'sendText', number: '={{ $json.phone }}', text: 'moved' },
+				{ credentials, items: numbers.map((phone) => ({ json: { phone } })) },
+			);
+			expect(result.error()).toBeUndefined();
+			expect(result.items.map((item) => (item.json as { key?: { id?: string } }).key?.id)).toEqual([expect.any(String), expect.any(String)]);
+			// Each text reached Evolution exactly once, in order, with its body and key; the first request met the redirect
+			// twice (fetch, then n8n's client following it), the second went through n8n's client at once.
+			const sent = sandbox.requestsTo(`/message/sendText/${INSTANCE}`);
+			expect(sent.map((request) => request.json as { number: string; text: string })).toEqual(numbers.map((number) => ({ number, text: 'moved' })));
+			expect(sent.every((request) => request.headers.apikey === sandbox.apiKey)).toBe(true);
+			expect(redirects).toEqual([1, 2, 3].map(() => `POST /message/sendText/${INSTANCE}`));
+		} finally {
+			Reflect.deleteProperty(process.env, 'NO_PROXY');
+			front.closeAllConnections();
+			await new Promise<void>((resolve) => front.close(() => resolve()));
+		}
+	});
+
 	it('the default (kept alive) goes straight to a server it can reach', async () => {
 		proxy.asked.length = 0;
 		sandbox.clearRequests();
