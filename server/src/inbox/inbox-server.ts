@@ -228,7 +228,7 @@ export function registerApiRoutes(api: ApiRouter, deps: InboxApiDeps, services: 
 	registerAuthRoutes(api, deps);
 	registerAttendantRoutes(api, deps);
 	registerApiTokenRoutes(api, deps);
-	registerChannelRoutes(api, deps);
+	registerChannelRoutes(api, deps, services.outbox);
 	registerConversationRoutes(api, deps);
 	registerLeadRoutes(api, deps);
 	registerContactRoutes(api, deps);

@@ -8,6 +8,7 @@ import { inboxEvent, type InboxEvent, type InboxPublisher } from '../realtime/in
 import { buildSendCall, channelClient, logUpstreamCall, type SendAnswer, type UpstreamCall } from './evolution-send';
 import type { MediaSource, OutboundMedia } from './media-source';
 import { findSentCopy } from './message-lookup';
+import { lookAgainAt } from './pacing';
 import type { OutboxCounters } from './outbox-counters';
 import { claimOrLoad, markFailed, markHeld, markRetry, markSending, markSent, type SendRow } from './outbox-store';
 import { attemptsExhausted, MAX_SEND_ATTEMPTS, retryDelayMs } from './send-schedule';
@@ -132,8 +133,7 @@ export class OutboxSender {
 			if (row.optedOutAt) return this.fail(row, 'opted_out', 'The contact asked not to receive messages (opt-out).');
 			const hold = await this.deps.gate?.holdUntil(row);
 			if (hold && hold.until.getTime() > Date.now()) {
-				// Looked at again within a (scaled) minute at most: a window or cap changed meanwhile takes effect.
-				const at = new Date(Math.min(hold.until.getTime(), Date.now() + Math.max(50, 60_000 * this.deps.timeScale)));
+				const at = new Date(lookAgainAt(hold.until.getTime(), Date.now(), this.deps.timeScale));
 				const message = await markHeld(db, row, { at, expectedAt: hold.expectedAt });
 				this.deps.counters.sendOutcome(row.channelId, 'held');
 				// Announced when it becomes held, not on every look.

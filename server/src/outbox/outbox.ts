@@ -9,7 +9,7 @@ import { findSendTarget, findSendTargets, prepareSend, type SendInput, type Send
 import { ChannelBreakers } from './circuit-breaker';
 import { channelClient } from './evolution-send';
 import { cancelMessage, editMessage, retryMessage, revokeMessage } from './message-actions';
-import { Pacing } from './pacing';
+import { lookAgainAt, Pacing } from './pacing';
 import { conversationsForPhones, phoneTarget } from './phone-target';
 import { noMediaStore, type MediaSource } from './media-source';
 import { InMemoryOutboxCounters, type OutboxCounters } from './outbox-counters';
@@ -221,6 +221,19 @@ export class Outbox {
 		return message;
 	}
 
+	/**
+	 * The channel's pacing settings changed (its queued proactive messages lost their plans, editChannel): the held ones
+	 * never tried are looked at now, so the worker plans each again from the new rules instead of at the old plan.
+	 * Messages in a retry's back-off keep their wait. Best effort: should Redis not answer, each is looked at by its old
+	 * time at the latest (lookAgainAt), and the rules of that moment decide.
+	 */
+	async replan(channelId: string, messageIds: string[]): Promise<void> {
+		for (let i = 0; i < messageIds.length; i += 50) {
+			const chunk = messageIds.slice(i, i + 50);
+			await this.withinEnqueueWait(Promise.all(chunk.map((id) => this.queues.promote(channelId, id))).then(() => undefined), { channelId, messages: chunk.length, messageId: chunk[0] });
+		}
+	}
+
 	/** Ends an auto-pause of proactive sends (an admin looked at why they failed). */
 	async resumeProactive(workspaceId: string, channelId: string): Promise<{ resumed: boolean }> {
 		await this.requireChannel(workspaceId, channelId);
@@ -304,8 +317,9 @@ export class Outbox {
 		const scale = this.options.timeScale ?? 1;
 		for (const { message } of stored) {
 			if (message.status !== 'queued') continue;
-			// Due at its expected time, looked at within a (scaled) minute at most: pacing decides again then.
-			const delayMs = message.expectedSendAt ? Math.min(Date.parse(message.expectedSendAt) - Date.now(), 60_000 * scale) : 0;
+			// Due at its expected time (pacing decides again then), or looked at sooner when that is far (lookAgainAt).
+			const now = Date.now();
+			const delayMs = message.expectedSendAt ? lookAgainAt(Date.parse(message.expectedSendAt), now, scale) - now : 0;
 			const channelJobs = jobs.get(message.channelId) ?? [];
 			channelJobs.push({ messageId: message.id, delayMs });
 			jobs.set(message.channelId, channelJobs);

@@ -234,6 +234,35 @@ describe.each(ADAPTERS)('outbox types, actions and pacing on %s', (_name, open: 
 		for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual((minute / 30) * 0.9);
 	});
 
+	it('holds a campaign message until its plan (no look every minute before it), and re-plans held ones at once when the pacing settings change', async () => {
+		const channel = await h.channel();
+		// One a (scaled) minute: a gap of 0.6 s here, so ten messages are planned over 5–8 s, well past a scaled minute.
+		await setOutbox(channel.id, { perMinute: 1, warmup: false });
+		const batch = await call('POST', '/api/v1/messages/batch', {
+			channelId: channel.id,
+			messages: Array.from({ length: 10 }, (_v, i) => ({ to: `+55119127${String(10_001 + i).padStart(5, '0')}`, text: `Plano ${i}`, typing: false })),
+		});
+		const items = batch.json().data as Array<{ id: string; expectedSendAt: string | null }>;
+		const last = items[items.length - 1];
+		expect(Date.parse(last.expectedSendAt!) - Date.now()).toBeGreaterThan(3 * 60_000 * TIME_SCALE);
+		// Each job waits for its message's plan, not for a minute: the worker looks at a paced message when it is due.
+		const queue = h.server.runtime.outbox!.queues.queue(channel.id);
+		for (const item of items.slice(1)) {
+			const job = (await queue.getJob(item.id))!;
+			expect(Math.abs(job.timestamp + (job.opts.delay ?? 0) - Date.parse(item.expectedSendAt!))).toBeLessThan(50);
+		}
+		await settle(items[0].id);
+
+		// New settings (a faster pace): the held messages are planned again now and go, long before their old plans.
+		const changedAt = Date.now();
+		await setOutbox(channel.id, { perMinute: 1000, warmup: false });
+		for (const item of items) expect((await settle(item.id)).status).not.toBe('failed');
+		const sent = (await sends(channel.name)).filter((s) => s.text?.startsWith('Plano '));
+		expect(sent.map((s) => s.text)).toEqual(items.map((_item, i) => `Plano ${i}`));
+		expect(Math.max(...sent.map((s) => s.at))).toBeLessThan(Date.parse(last.expectedSendAt!) - 60_000 * TIME_SCALE);
+		expect(Math.max(...sent.map((s) => s.at)) - changedAt).toBeLessThan(3 * 60_000 * TIME_SCALE);
+	});
+
 	it('warms a number up by its age: 40 a day when new, more once it is older (numberSince)', async () => {
 		const [fresh, older] = [await h.channel(), await h.channel()];
 		await setOutbox(fresh.id, { perMinute: 1000 });

@@ -207,12 +207,17 @@ describe('new pacing settings', () => {
 			const [proactive, reply] = [await queued('proactive'), await queued('reply')];
 			const planOf = async (id: string) => (await db.query<{ at: Date | null }>('SELECT expected_send_at AS at FROM whatsapp_messages WHERE id = $1', [id])).rows[0].at;
 
-			// A name change leaves the plans alone; new pacing settings drop the proactive send's plan (not the reply's).
-			await editChannel(db, randomBytes(32), ws, channelId, { name: 'Vendas' });
+			// A name change leaves the plans alone; new pacing settings drop the proactive send's plan (not the reply's), and
+			// name it to be looked at again now (never tried); one in a retry's back-off keeps its wait.
+			const retrying = await queued('proactive');
+			await db.query('UPDATE whatsapp_messages SET attempts = 1 WHERE id = $1', [retrying]);
+			expect((await editChannel(db, randomBytes(32), ws, channelId, { name: 'Vendas' })).replanned).toEqual([]);
 			expect(await planOf(proactive)).not.toBeNull();
-			const view = await editChannel(db, randomBytes(32), ws, channelId, { settings: { outbox: { perMinute: 60, warmup: false } } });
-			expect(view.name).toBe('Vendas');
+			const edited = await editChannel(db, randomBytes(32), ws, channelId, { settings: { outbox: { perMinute: 60, warmup: false } } });
+			expect(edited.channel.name).toBe('Vendas');
+			expect(edited.replanned).toEqual([proactive]);
 			expect(await planOf(proactive)).toBeNull();
+			expect(await planOf(retrying)).toBeNull();
 			expect(await planOf(reply)).not.toBeNull();
 			await expect(editChannel(db, randomBytes(32), ws, randomUUID(), { settings: { outbox: { perMinute: 60 } } })).rejects.toThrow(/not found/i);
 		} finally {

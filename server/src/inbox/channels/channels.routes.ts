@@ -7,6 +7,7 @@ import { channelLogPageSchema } from '../../channels/channel-log-schema';
 import { channelViewSchema } from '../../channels/channel-view-schema';
 import { qrPng, qrSvg } from '../../channels/channel-qr-view';
 import { channelQrViewSchema } from '../../channels/channel-qr-view-schema';
+import type { Outbox } from '../../outbox/outbox';
 import { outboxSettingsSchema } from '../../outbox/outbox-settings-schema';
 import { editChannel, getChannel, listChannels } from './channels';
 
@@ -20,7 +21,7 @@ const phoneNumber = z
 	.pipe(z.string().regex(/^\d{8,15}$/, 'A phone number with country code, 8 to 15 digits (e.g. 5511999991234).'));
 
 /** WhatsApp channels (provider instances). API keys go in sealed and never come back out. */
-export function registerChannelRoutes(api: ApiRouter, deps: InboxApiDeps): void {
+export function registerChannelRoutes(api: ApiRouter, deps: InboxApiDeps, outbox?: Pick<Outbox, 'replan'>): void {
 	const { db, integrationsKey } = deps;
 
 	api.add({
@@ -91,7 +92,12 @@ export function registerChannelRoutes(api: ApiRouter, deps: InboxApiDeps): void 
 			.partial()
 			.refine((v) => Object.keys(v).length > 0, 'Send at least one field to change.'),
 		response: channelViewSchema,
-		handler: async ({ caller, params, body }) => editChannel(db, integrationsKey, caller.workspaceId, params.channelId, body),
+		handler: async ({ caller, params, body }) => {
+			const { channel, replanned } = await editChannel(db, integrationsKey, caller.workspaceId, params.channelId, body);
+			// New pacing settings: the held proactive messages are planned again from them now, not at their old plans.
+			if (replanned.length) await outbox?.replan(params.channelId, replanned);
+			return channel;
+		},
 	});
 
 	api.add({

@@ -19,11 +19,12 @@ export async function editChannel(
 	workspaceId: string,
 	channelId: string,
 	patch: { name?: string; baseUrl?: string; apiKey?: string | null; settings?: Record<string, unknown> },
-): Promise<ChannelView> {
+): Promise<{ channel: ChannelView; replanned: string[] }> {
 	// New pacing settings (settings.outbox) re-plan the channel's queued proactive sends: a plan (expectedSendAt) is the
 	// time the worker sends at (outbox/pacing.ts), made under the settings of its day. Without it the worker plans each
-	// again from the new rules when it next looks (within a scaled minute) and tells the new time.
-	const { rows } = await db.query<{ id: string }>(
+	// again from the new rules when it next looks, and tells the new time; the caller has the ones never tried looked at
+	// at once (`replanned`, Outbox.replan).
+	const { rows } = await db.query<{ id: string; replanned: string[] }>(
 		`WITH channel AS (
 			UPDATE whatsapp_channels SET
 				name = coalesce($3, name),
@@ -38,8 +39,10 @@ export async function editChannel(
 			UPDATE whatsapp_messages m SET expected_send_at = NULL, updated_at = now()
 			 FROM channel WHERE $8::boolean AND m.workspace_id = $1 AND m.channel_id = channel.id AND m.status = 'queued' AND m.origin = 'proactive'
 			 AND m.expected_send_at IS NOT NULL
+			 RETURNING m.id, m.attempts, m.thread_seq
 		 )
-		 SELECT id FROM channel`,
+		 -- In the order they were accepted, which is the order they are looked at again (and sent) in.
+		 SELECT id, ARRAY(SELECT r.id FROM replanned r WHERE r.attempts = 0 ORDER BY r.thread_seq) AS replanned FROM channel`,
 		[
 			workspaceId,
 			channelId,
@@ -52,5 +55,5 @@ export async function editChannel(
 		],
 	);
 	if (rows.length === 0) throw notFound('Channel');
-	return getChannel(db, workspaceId, channelId);
+	return { channel: await getChannel(db, workspaceId, channelId), replanned: rows[0].replanned };
 }
