@@ -157,4 +157,34 @@ describe.each(ADAPTERS)('accepting a campaign as a whole on %s', (_name, open: (
 		for (const item of [...ahead, items[0], items[3], items[4]]) expect((await h.waitRow(item.id!, (row) => row.status !== 'queued')).status).not.toBe('failed');
 		expect(await sent(channel.name)).toEqual(['antes 0', 'antes 1', 'antes 2', 'depois 0', 'depois 1', 'depois 2']);
 	});
+
+	it('starts a campaign\'s plans when it is stored: a slow store moves them, the rhythm stays, and each goes at the plan it was told', async () => {
+		const channel = await h.channel();
+		await setOutbox(channel.id, { perMinute: 1, warmup: false });
+		const gap = 60_000 * TIME_SCALE;
+		// Storing the campaign takes a second (the database is slow): planned before, told after.
+		await h.db.query(`CREATE OR REPLACE FUNCTION test_slow_store() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(1); RETURN NULL; END $$`);
+		await h.db.query('CREATE TRIGGER test_slow_store BEFORE INSERT ON whatsapp_messages FOR EACH STATEMENT EXECUTE FUNCTION test_slow_store()');
+		let items: Item[];
+		let answeredAt: number;
+		try {
+			items = await batch(channel.id, Array.from({ length: 4 }, (_v, i) => ({ to: `+55119143${String(10_001 + i)}`, text: `lenta ${i}` })));
+			answeredAt = Date.now();
+		} finally {
+			await h.db.query('DROP TRIGGER IF EXISTS test_slow_store ON whatsapp_messages');
+		}
+		const plans = items.filter((item) => item.expectedSendAt).map((item) => Date.parse(item.expectedSendAt!));
+		expect(plans.length).toBeGreaterThanOrEqual(3);
+		// Planned a gap or so after it was stored (the answer came right after), not a second in the past already.
+		expect(plans[0]).toBeGreaterThan(answeredAt - 200);
+		for (let i = 1; i < plans.length; i++) expect(plans[i] - plans[i - 1]).toBeLessThan(2 * gap);
+		for (const item of items) expect((await h.waitRow(item.id!, (row) => row.status !== 'queued')).status).not.toBe('failed');
+		// Each went at its plan (it never goes before one), and not a second after it.
+		const at = ((await h.sandbox.get(`/_sandbox/sends?instance=${channel.name}`)).body.sends as Array<{ text: string; at: number }>).filter((s) => s.text.startsWith('lenta '));
+		for (const item of items.filter((i) => i.expectedSendAt)) {
+			const send = at.find((s) => s.text === `lenta ${item.index}`)!;
+			expect(send.at).toBeGreaterThanOrEqual(Date.parse(item.expectedSendAt!) - 5);
+			expect(send.at - Date.parse(item.expectedSendAt!)).toBeLessThan(500);
+		}
+	});
 });
