@@ -348,8 +348,13 @@ export class Outbox {
 		plannedFrom: number,
 	): Promise<Array<{ message: ThreadMessage; created: boolean }>> {
 		const lagMs = Date.now() - plannedFrom;
-		const ids = stored.filter((s) => s.created && s.message.status === 'queued' && s.message.expectedSendAt).map((s) => s.message.id);
-		if (lagMs < PLAN_LAG_IGNORED_MS || !ids.length) return stored;
+		const planned = stored.filter((s) => s.created && s.message.status === 'queued' && s.message.expectedSendAt);
+		if (lagMs < PLAN_LAG_IGNORED_MS || !planned.length) return stored;
+		// Only a campaign that starts now: one planned after a queue already ahead of it, or held for an opening of the
+		// send window or the next day's allowance, is not waiting for this store, and its time stays exact.
+		const first = Math.min(...planned.map((s) => Date.parse(s.message.expectedSendAt!)));
+		if (first - plannedFrom > 3_600_000 * (this.options.timeScale ?? 1)) return stored;
+		const ids = planned.map((s) => s.message.id);
 		const { rows } = await this.options.db.query<{ id: string; at: string }>(
 			`UPDATE whatsapp_messages SET expected_send_at = expected_send_at + make_interval(secs => $3::float8), updated_at = now()
 			 WHERE workspace_id = $1 AND id = ANY($2::uuid[]) AND status = 'queued' AND expected_send_at IS NOT NULL
