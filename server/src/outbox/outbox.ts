@@ -10,7 +10,7 @@ import { findSendTarget, findSendTargets, prepareSend, type SendInput, type Send
 import { ChannelBreakers } from './circuit-breaker';
 import { channelClient } from './evolution-send';
 import { cancelMessage, editMessage, retryMessage, revokeMessage } from './message-actions';
-import { lookAgainAt, Pacing } from './pacing';
+import { lookAgainAt, Pacing, withinPacingRhythm } from './pacing';
 import { conversationsForPhones, phoneTarget } from './phone-target';
 import { noMediaStore, type MediaSource } from './media-source';
 import { InMemoryOutboxCounters, type OutboxCounters } from './outbox-counters';
@@ -353,7 +353,7 @@ export class Outbox {
 		// Only a campaign that starts now: one planned after a queue already ahead of it, or held for an opening of the
 		// send window or the next day's allowance, is not waiting for this store, and its time stays exact.
 		const first = Math.min(...planned.map((s) => Date.parse(s.message.expectedSendAt!)));
-		if (first - plannedFrom > 3_600_000 * (this.options.timeScale ?? 1)) return stored;
+		if (!withinPacingRhythm(first, plannedFrom, this.options.timeScale ?? 1)) return stored;
 		const ids = planned.map((s) => s.message.id);
 		const { rows } = await this.options.db.query<{ id: string; at: string }>(
 			`UPDATE whatsapp_messages SET expected_send_at = expected_send_at + make_interval(secs => $3::float8), updated_at = now()

@@ -56,7 +56,12 @@ function jitterOf(seed: number): number {
  * change of the channel's pacing settings re-plans its held messages at once (Outbox.replan).
  */
 export function lookAgainAt(until: number, now: number, timeScale: number): number {
-	return until - now <= HOUR * timeScale ? until : Math.min(until, now + Math.max(50, MINUTE * timeScale));
+	return withinPacingRhythm(until, now, timeScale) ? until : Math.min(until, now + Math.max(50, MINUTE * timeScale));
+}
+
+/** Whether `at` is within a (scaled) hour of `now`: pacing's own rhythm, not a send window or a next day's allowance. */
+export function withinPacingRhythm(at: number, now: number, timeScale: number): boolean {
+	return at - now <= HOUR * timeScale;
 }
 
 export function baseGapMs(settings: Pick<OutboxChannelSettings, 'perMinute'>, timeScale: number): number {
