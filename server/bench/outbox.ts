@@ -142,6 +142,11 @@ async function main(): Promise<void> {
 			[ws, MESSAGES, channels.map((c) => c.id), CHANNELS],
 		);
 		await db.query(`UPDATE whatsapp_messages SET created_at = clock_timestamp() WHERE status = 'queued'`);
+		// Each list line shows its queued reply, as accepting it leaves it.
+		await db.query(
+			`UPDATE whatsapp_conversations c SET last_message_preview = m.body, last_message_direction = 'outbound', last_message_at = m.created_at
+			 FROM whatsapp_messages m WHERE m.conversation_id = c.id AND m.status = 'queued'`,
+		);
 		if (STATS) {
 			await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
 			await db.query('SELECT pg_stat_statements_reset()');

@@ -232,11 +232,23 @@ const markSentStatement = (logged: boolean) => `WITH echo_copy AS (
 		UPDATE whatsapp_messages AS m SET wa_message_id = $3, sending_since = NULL, send_in_doubt = false, next_attempt_at = NULL, paced = false, error = NULL, error_code = NULL,
 			wa_timestamp = COALESCE($5::timestamptz, m.wa_timestamp), ${statusAdvanceSet('m', 'fold.best', { guarded: true, stamps: { sent_at: 'COALESCE(m.sent_at, now())' } })}
 		FROM fold WHERE m.workspace_id = $1 AND m.id = $4
-		RETURNING ${MESSAGE_COLUMNS}
+		RETURNING ${MESSAGE_COLUMNS}, m.thread_at AS line_at, m.thread_seq AS line_seq
+	), line AS (
+		-- Sent, the message sorts by its WhatsApp time and may now be its conversation's newest: the list line follows
+		-- the thread. (Usually it already shows this message, from when the batch was queued; it does not when an echo
+		-- stored early as a row of its own moved the line to itself, a moment before this later message went out.)
+		UPDATE whatsapp_conversations c SET last_message_preview = $6, last_message_direction = 'outbound',
+			last_message_at = GREATEST(c.last_message_at, s.line_at), updated_at = now()
+		FROM sent s
+		WHERE c.workspace_id = $1 AND c.id = s."conversationId" AND s.type <> 'reaction'
+			AND (c.last_message_preview IS DISTINCT FROM $6 OR c.last_message_direction IS DISTINCT FROM 'outbound')
+			AND NOT EXISTS (SELECT 1 FROM whatsapp_messages o
+				WHERE o.workspace_id = $1 AND o.conversation_id = s."conversationId" AND o.id <> s.id AND o.type <> 'reaction' AND o.direction <> 'internal'
+					AND (o.thread_at, o.thread_seq) > (s.line_at, s.line_seq) AND o.id NOT IN (SELECT id FROM echo_copy))
 	)${
 		logged
 			? `, logged AS (
-		INSERT INTO whatsapp_logs (${UPSTREAM_LOG_COLUMNS}) VALUES ($6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+		INSERT INTO whatsapp_logs (${UPSTREAM_LOG_COLUMNS}) VALUES ($7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 	)`
 			: ''
 	}
@@ -248,26 +260,27 @@ const MARK_SENT_LOGGED = markSentStatement(true);
  * The send went out as WhatsApp message `waMessageId`: stored on the row, so the `send.message` echo and the
  * `messages.update` acks land here. If the echo came first, ingest stored it as a row of its own (it could not know
  * it was ours): that copy is folded in (its status kept if ahead) and removed, and so are acks waiting for the id.
- * Status only moves forward. The removed copies are returned: pages that were shown them must drop them.
+ * Status only moves forward. The removed copies are returned: pages that were shown them must drop them. The
+ * conversation's list line moves to this message when, sent, it is the newest in the thread.
  * `log`: the send call's whatsapp_logs line, written by the same statement (one commit: the row never says sent
  * without its log line). Should that statement fail, the send is stored alone and the line written apart.
  */
 export async function markSent(
 	db: Queryable,
-	ref: { workspaceId: string; channelId: string; id: string },
+	ref: { workspaceId: string; channelId: string; id: string; type: OutboundType; body: string | null },
 	waMessageId: string,
 	waTimestamp: Date | null,
 	log?: UpstreamCall,
 ): Promise<{ message: ThreadMessage | undefined; removedCopies: Array<{ id: string; conversationId: string }> }> {
-	const params = [ref.workspaceId, ref.channelId, waMessageId, ref.id, waTimestamp?.toISOString() ?? null];
+	const params = [ref.workspaceId, ref.channelId, waMessageId, ref.id, waTimestamp?.toISOString() ?? null, messagePreview({ type: ref.type, body: ref.body ?? undefined })];
 	for (let attempt = 0; ; attempt++) {
 		try {
-			const { rows } = await db.query<ThreadMessage & { removedCopies: Array<{ id: string; conversationId: string }> }>(
+			const { rows } = await db.query<ThreadMessage & { removedCopies: Array<{ id: string; conversationId: string }>; line_at: unknown; line_seq: unknown }>(
 				log ? MARK_SENT_LOGGED : MARK_SENT,
 				log ? [...params, ...upstreamLogValues(log)] : params,
 				{ prepare: true },
 			);
-			const { removedCopies, ...message } = rows[0];
+			const { removedCopies, line_at: _at, line_seq: _seq, ...message } = rows[0];
 			return { message: message.id ? (message as ThreadMessage) : undefined, removedCopies };
 		} catch (error) {
 			// The echo being written by ingest at this very moment: once it commits, the copy can be folded in.

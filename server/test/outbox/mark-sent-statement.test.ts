@@ -83,7 +83,7 @@ describe.each(ADAPTERS)('the outbox send statements on %s', (_name, open: () => 
 		await db.query(`INSERT INTO whatsapp_pending_message_updates (workspace_id, channel_id, wa_message_id, status) VALUES ($1, $2, $3, 'read')`, [ws.workspaceId, ws.channelId, waMessageId]);
 		const log = { workspaceId: ws.workspaceId, channelId: ws.channelId, messageId: id, operation: 'outbox_send', method: 'POST', endpoint: '/message/sendText/x', startedAt: Date.now(), request: { number: '5511', text: 'Olá' }, response: { key: { id: waMessageId } } };
 
-		const sent = await markSent(db, { workspaceId: ws.workspaceId, channelId: ws.channelId, id }, waMessageId, new Date(), log);
+		const sent = await markSent(db, { workspaceId: ws.workspaceId, channelId: ws.channelId, id, type: 'text', body: 'Olá' }, waMessageId, new Date(), log);
 		expect(sent.removedCopies).toEqual([{ id: copy, conversationId: ws.conversationId }]);
 		expect(sent.message).toMatchObject({ id, waMessageId, status: 'read' });
 		expect(await row(id)).toMatchObject({ status: 'read', waMessageId, sentAt: expect.any(Date) });
@@ -92,8 +92,96 @@ describe.each(ADAPTERS)('the outbox send statements on %s', (_name, open: () => 
 		expect(await logLines(id)).toEqual([{ operation: 'outbox_send', ok: true, httpStatus: 201 }]);
 
 		// Stored again (an adopted send found later): nothing goes back, no second copy of anything.
-		const again = await markSent(db, { workspaceId: ws.workspaceId, channelId: ws.channelId, id }, waMessageId, null);
+		const again = await markSent(db, { workspaceId: ws.workspaceId, channelId: ws.channelId, id, type: 'text', body: 'Olá' }, waMessageId, null);
 		expect(again).toMatchObject({ removedCopies: [], message: { id, status: 'read' } });
+	});
+
+	it('moves the list line to a message that, sent, is the newest in the thread, and to no other', async () => {
+		// A conversation of its own, with three replies queued by one statement (one created_at, in order), the line
+		// showing the last one as accepting them leaves it.
+		const phone = `5511${9_000_00000 + Math.floor(Math.random() * 99_999_999)}`;
+		const conversationId = (
+			await db.query<{ id: string }>(
+				`WITH ct AS (INSERT INTO contacts (workspace_id, phone_e164, wa_jid) VALUES ($1, '+' || $3, $3 || '@s.whatsapp.net') RETURNING id, wa_jid)
+				 INSERT INTO whatsapp_conversations (workspace_id, channel_id, contact_id, chat_jid, last_message_at, last_message_preview, last_message_direction)
+				 SELECT $1, $2, ct.id, ct.wa_jid, now(), 'três', 'outbound' FROM ct RETURNING id`,
+				[ws.workspaceId, ws.channelId, phone],
+			)
+		).rows[0].id;
+		const texts = ['um', 'dois', 'três'];
+		const ids = (
+			await db.query<{ id: string }>(
+				`INSERT INTO whatsapp_messages (workspace_id, channel_id, conversation_id, direction, from_me, type, body, status, origin, outbox_request)
+				 SELECT $1, $2, $3, 'outbound', true, 'text', t.body, 'queued', 'reply', '{"typing": false}'::jsonb FROM unnest($4::text[]) WITH ORDINALITY AS t(body, n)
+				 ORDER BY t.n RETURNING id`,
+				[ws.workspaceId, ws.channelId, conversationId, texts],
+			)
+		).rows.map((r) => r.id);
+		const line = async () =>
+			(await db.query<{ preview: string; direction: string }>('SELECT last_message_preview AS preview, last_message_direction AS direction FROM whatsapp_conversations WHERE id = $1', [conversationId]))
+				.rows[0];
+		const waId = () => `3EB0${randomBytes(9).toString('hex').toUpperCase()}`;
+		// WhatsApp's times are whole seconds, a second after the batch was stored.
+		const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 1000);
+
+		// The first one's echo came before its send was stored: ingest kept it as a row of its own, newer than the
+		// queued rows, and moved the line to it.
+		const first = waId();
+		await db.query(
+			`INSERT INTO whatsapp_messages (workspace_id, channel_id, conversation_id, wa_message_id, direction, from_me, type, body, status, wa_timestamp)
+			 VALUES ($1, $2, $3, $4, 'outbound', true, 'text', 'um', 'sent', $5)`,
+			[ws.workspaceId, ws.channelId, conversationId, first, at],
+		);
+		await db.query(`UPDATE whatsapp_conversations SET last_message_preview = 'um', last_message_at = $2 WHERE id = $1`, [conversationId, at]);
+		const send = (i: number, waMessageId = waId(), when = at) =>
+			markSent(db, { workspaceId: ws.workspaceId, channelId: ws.channelId, id: ids[i], type: 'text', body: texts[i] }, waMessageId, when);
+		expect((await send(0, first)).removedCopies).toHaveLength(1);
+		expect(await line()).toEqual({ preview: 'um', direction: 'outbound' });
+		// Each later send, in the same second, is the thread's newest once sent: the line follows to the last one.
+		await send(1);
+		expect(await line()).toEqual({ preview: 'dois', direction: 'outbound' });
+		await send(2);
+		expect(await line()).toEqual({ preview: 'três', direction: 'outbound' });
+		const thread = await db.query<{ body: string }>(
+			`SELECT body FROM whatsapp_messages WHERE conversation_id = $1 ORDER BY thread_at DESC, thread_seq DESC LIMIT 1`,
+			[conversationId],
+		);
+		expect(thread.rows[0].body).toBe('três');
+
+		// The contact answered after that; a note was written after that: an older queued message sent now is not the
+		// newest (the answer is), so the line keeps the answer. A note neither shows on the line nor holds it back.
+		await db.query(
+			`INSERT INTO whatsapp_messages (workspace_id, channel_id, conversation_id, wa_message_id, direction, from_me, type, body, status, wa_timestamp)
+			 VALUES ($1, $2, $3, $4, 'inbound', false, 'text', 'obrigado', 'delivered', $5)`,
+			[ws.workspaceId, ws.channelId, conversationId, waId(), new Date(at.getTime() + 60_000)],
+		);
+		await db.query(`UPDATE whatsapp_conversations SET last_message_preview = 'obrigado', last_message_direction = 'inbound', last_message_at = $2 WHERE id = $1`, [
+			conversationId,
+			new Date(at.getTime() + 60_000),
+		]);
+		const late = (
+			await db.query<{ id: string }>(
+				`INSERT INTO whatsapp_messages (workspace_id, channel_id, conversation_id, direction, from_me, type, body, status, origin, outbox_request, created_at)
+				 VALUES ($1, $2, $3, 'outbound', true, 'text', 'atrasada', 'queued', 'reply', '{"typing": false}'::jsonb, $4) RETURNING id`,
+				[ws.workspaceId, ws.channelId, conversationId, new Date(at.getTime() + 30_000)],
+			)
+		).rows[0].id;
+		await markSent(db, { workspaceId: ws.workspaceId, channelId: ws.channelId, id: late, type: 'text', body: 'atrasada' }, waId(), new Date(at.getTime() + 30_000));
+		expect(await line()).toEqual({ preview: 'obrigado', direction: 'inbound' });
+		const reply = (
+			await db.query<{ id: string }>(
+				`INSERT INTO whatsapp_messages (workspace_id, channel_id, conversation_id, direction, from_me, type, body, status, origin, outbox_request)
+				 VALUES ($1, $2, $3, 'outbound', true, 'image', 'catálogo', 'queued', 'reply', '{"typing": false}'::jsonb) RETURNING id`,
+				[ws.workspaceId, ws.channelId, conversationId],
+			)
+		).rows[0].id;
+		await db.query(
+			`INSERT INTO whatsapp_messages (workspace_id, channel_id, conversation_id, direction, from_me, type, body, status, created_at)
+			 VALUES ($1, $2, $3, 'internal', false, 'note', 'ligar amanhã', 'sent', $4)`,
+			[ws.workspaceId, ws.channelId, conversationId, new Date(at.getTime() + 100_000)],
+		);
+		await markSent(db, { workspaceId: ws.workspaceId, channelId: ws.channelId, id: reply, type: 'image', body: 'catálogo' }, waId(), new Date(at.getTime() + 90_000));
+		expect(await line()).toEqual({ preview: '📷 Photo: catálogo', direction: 'outbound' });
 	});
 
 	it('still stores the send when its log line cannot be written', async () => {
@@ -101,7 +189,7 @@ describe.each(ADAPTERS)('the outbox send statements on %s', (_name, open: () => 
 		const waMessageId = `3EB0${randomBytes(9).toString('hex').toUpperCase()}`;
 		// A log line naming a channel that does not exist: its insert fails (foreign key), the send must not.
 		const log = { workspaceId: ws.workspaceId, channelId: '00000000-0000-4000-8000-000000000002', messageId: id, operation: 'outbox_send', method: 'POST', endpoint: '/message/sendText/x', startedAt: Date.now() };
-		const sent = await markSent(db, { workspaceId: ws.workspaceId, channelId: ws.channelId, id }, waMessageId, null, log);
+		const sent = await markSent(db, { workspaceId: ws.workspaceId, channelId: ws.channelId, id, type: 'text', body: 'Olá' }, waMessageId, null, log);
 		expect(sent.message).toMatchObject({ id, waMessageId, status: 'sent' });
 		expect(await row(id)).toMatchObject({ status: 'sent', waMessageId, sentAt: expect.any(Date) });
 		expect(await claimOrLoad(db, id, ws.channelId, MAX_SEND_ATTEMPTS)).toMatchObject({ claimedAttempt: null, row: { status: 'sent' } });
