@@ -162,7 +162,13 @@ async function main(): Promise<void> {
 		const outboxSeconds = (performance.now() - started) / 1000;
 		const rate = MESSAGES / outboxSeconds;
 		const latencies = [...counters.latencies].sort((a, b) => a - b);
-		const failed = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM whatsapp_messages WHERE status = 'failed'`)).rows[0].n;
+		const failures = (
+			await db.query<{ code: string | null; error: string | null; n: number }>(
+				`SELECT error_code AS code, error, count(*)::int AS n FROM whatsapp_messages WHERE status = 'failed' GROUP BY 1, 2 ORDER BY 3 DESC`,
+			)
+		).rows;
+		const failed = failures.reduce((sum, f) => sum + f.n, 0);
+		for (const f of failures) console.log(`  failed: ${f.n} × ${f.code ?? '-'}: ${f.error ?? ''}`);
 		console.log(
 			`outbox: ${MESSAGES.toLocaleString()} replies in ${outboxSeconds.toFixed(1)} s = ${rate.toFixed(0)} sends/s (${((rate / ceiling) * 100).toFixed(0)} % of the ceiling); ` +
 				`queued → sent p50 ${(percentile(latencies, 0.5) / 1000).toFixed(2)} s, p99 ${(percentile(latencies, 0.99) / 1000).toFixed(2)} s; failed ${failed}`,

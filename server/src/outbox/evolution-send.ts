@@ -138,6 +138,12 @@ export function upstreamLogValues(entry: UpstreamCall): unknown[] {
 	];
 }
 
+/** The same values as a record named by UPSTREAM_LOG_COLUMNS (request and response as JSON text), for statements that write many lines. */
+export function upstreamLogRecord(entry: UpstreamCall): Record<string, unknown> {
+	const values = upstreamLogValues(entry);
+	return Object.fromEntries(UPSTREAM_LOG_COLUMNS.split(', ').map((column, i) => [column, values[i]]));
+}
+
 /**
  * One upstream call in whatsapp_logs, as a statement of its own. Never throws. (A successful send's line is written
  * by the statement that stores the send, markSent: one commit for both.)

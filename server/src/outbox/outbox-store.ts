@@ -4,7 +4,7 @@ import { isDbUnavailableError } from '../db/retryable-error';
 import { MESSAGE_COLUMNS, type ThreadMessage } from '../inbox/messages/message-view';
 import { statusAdvanceSet } from '../messages/message-status-columns';
 import { messagePreview } from '../messages/message-preview';
-import { logUpstreamCall, UPSTREAM_LOG_COLUMNS, upstreamLogValues, type UpstreamCall } from './evolution-send';
+import { logUpstreamCall, UPSTREAM_LOG_COLUMNS, upstreamLogRecord, type UpstreamCall } from './evolution-send';
 
 /** The message types the outbox sends (notes and system lines are not among them, by construction). */
 export const OUTBOUND_TYPES = ['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contact', 'reaction'] as const;
@@ -172,11 +172,14 @@ const SEND_ROW_COLUMNS = `m.id, m.workspace_id AS "workspaceId", m.channel_id AS
 // The claim of a reply with nothing to decide first: what outbox-sender.ts's step would find before markSending is
 // all checked here (queued, this channel's, nothing in flight or in doubt, attempts left, no media-store file to
 // resolve, an Evolution channel that is connected (isSendableStatus) and not held for replies). Any other row is read
-// as it is (the second branch), and the step takes the long way. One statement either way.
-const CLAIM_OR_LOAD = `WITH claimed AS (
+// as it is (the second branch), and the step takes the long way. One statement either way, for any number of
+// messages (the steps of many channels' queues that start together).
+const CLAIM_OR_LOAD = `WITH input AS (
+		SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS i(id, claim_for)
+	), claimed AS (
 		UPDATE whatsapp_messages m SET attempts = m.attempts + 1, sending_since = now(), send_in_doubt = false, next_attempt_at = NULL, paced = false, updated_at = now()
-		FROM whatsapp_conversations c, whatsapp_channels ch, contacts ct
-		WHERE m.id = $1 AND m.channel_id = $2 AND ${OUTBOX_ROW} AND m.status = 'queued' AND m.origin = 'reply'
+		FROM input i, whatsapp_conversations c, whatsapp_channels ch, contacts ct
+		WHERE m.id = i.id AND m.channel_id = i.claim_for AND ${OUTBOX_ROW} AND m.status = 'queued' AND m.origin = 'reply'
 			AND m.sending_since IS NULL AND NOT m.send_in_doubt AND m.attempts < $3::int AND m.outbox_request #> '{media,mediaId}' IS NULL
 			AND c.id = m.conversation_id AND c.workspace_id = m.workspace_id
 			AND ch.id = m.channel_id AND ch.workspace_id = m.workspace_id AND ch.provider = 'evolution' AND ch.status = 'connected'
@@ -187,22 +190,34 @@ const CLAIM_OR_LOAD = `WITH claimed AS (
 	SELECT * FROM claimed
 	UNION ALL
 	SELECT ${SEND_ROW_COLUMNS}, m.attempts, m.sending_since AS "sendingSince", m.send_in_doubt AS "sendInDoubt", NULL::int AS "claimedAttempt"
-	FROM whatsapp_messages m
+	FROM input i
+	JOIN whatsapp_messages m ON m.id = i.id
 	JOIN whatsapp_conversations c ON c.id = m.conversation_id AND c.workspace_id = m.workspace_id
 	JOIN whatsapp_channels ch ON ch.id = m.channel_id AND ch.workspace_id = m.workspace_id
 	JOIN contacts ct ON ct.id = c.contact_id AND ct.workspace_id = m.workspace_id
-	WHERE m.id = $1 AND ${OUTBOX_ROW} AND NOT EXISTS (SELECT 1 FROM claimed)`;
+	WHERE ${OUTBOX_ROW} AND NOT EXISTS (SELECT 1 FROM claimed k WHERE k.id = i.id)`;
+
+export type ClaimOrLoad = { row: SendRow; claimedAttempt: number | null } | undefined;
 
 /**
  * One outbox message for a step of its channel's queue `claimFor`: a reply that can go at once comes back claimed (as
  * markSending claims: counted and marked in flight), with `claimedAttempt`; any other row comes back as it is, for the
  * full step to decide. The row is as it was before the claim. undefined: not an outbox row. `claimFor` null: load only.
  */
-export async function claimOrLoad(db: Queryable, messageId: string, claimFor: string | null, maxAttempts: number): Promise<{ row: SendRow; claimedAttempt: number | null } | undefined> {
-	const { rows } = await db.query<SendRow & { claimedAttempt: number | null }>(CLAIM_OR_LOAD, [messageId, claimFor, maxAttempts], { prepare: true });
-	if (!rows[0]) return undefined;
-	const { claimedAttempt, ...row } = rows[0];
-	return { row, claimedAttempt };
+export async function claimOrLoad(db: Queryable, messageId: string, claimFor: string | null, maxAttempts: number): Promise<ClaimOrLoad> {
+	return (await claimOrLoadMany(db, [{ messageId, claimFor }], maxAttempts))[0];
+}
+
+/** claimOrLoad for several messages in one statement, answered in their order; each message at most once. */
+export async function claimOrLoadMany(db: Queryable, items: Array<{ messageId: string; claimFor: string | null }>, maxAttempts: number): Promise<ClaimOrLoad[]> {
+	if (new Set(items.map((item) => item.messageId)).size !== items.length) throw new Error('claimOrLoadMany: a message named twice would be claimed once for both');
+	const { rows } = await db.query<SendRow & { claimedAttempt: number | null }>(
+		CLAIM_OR_LOAD,
+		[items.map((item) => item.messageId), items.map((item) => item.claimFor), maxAttempts],
+		{ prepare: true },
+	);
+	const byId = new Map(rows.map(({ claimedAttempt, ...row }) => [row.id, { row, claimedAttempt }]));
+	return items.map((item) => byId.get(item.messageId));
 }
 
 /** Claims an attempt: counted and marked in flight before the call, so a crash mid-call is seen as ambiguous. */
@@ -215,46 +230,70 @@ export async function markSending(db: Queryable, messageId: string): Promise<num
 	return rows[0]?.attempts;
 }
 
-// markSent as one statement. The fold CTE deletes the echo's early copy and the acks waiting for the id, and gives the
-// status the row reaches ('sent', or further when the copy or an ack was ahead); the update reads fold, so the copy is
-// gone before the row takes its WhatsApp id (one unique index). sent_at is stamped whatever that status: it went out
-// now (pacing counts sends by sent_at). The final SELECT answers the removed copies even when the row itself is gone.
-const markSentStatement = (logged: boolean) => `WITH echo_copy AS (
-		DELETE FROM whatsapp_messages WHERE workspace_id = $1 AND channel_id = $2 AND wa_message_id = $3 AND id <> $4 AND origin IS NULL
-		RETURNING status, id, conversation_id
+// markSent as one statement, for one or many sends (of different messages). The fold CTE deletes the echo's early
+// copy and the acks waiting for the id, and gives the status the row reaches ('sent', or further when the copy or an
+// ack was ahead); the update reads fold, so the copy is gone before the row takes its WhatsApp id (one unique index).
+// sent_at is stamped whatever that status: it went out now (pacing counts sends by sent_at). The final SELECT answers
+// the removed copies even when the row itself is gone.
+const MARK_SENT = `WITH input AS (
+		SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(w uuid, c uuid, wa text, id uuid, ts timestamptz, preview text)
+	), echo_copy AS (
+		DELETE FROM whatsapp_messages x USING input i
+		WHERE x.workspace_id = i.w AND x.channel_id = i.c AND x.wa_message_id = i.wa AND x.id <> i.id AND x.origin IS NULL
+		RETURNING x.status, x.id, x.conversation_id, i.id AS for_id
 	), early AS (
-		DELETE FROM whatsapp_pending_message_updates WHERE workspace_id = $1 AND channel_id = $2 AND wa_message_id = $3 RETURNING status
+		DELETE FROM whatsapp_pending_message_updates p USING input i WHERE p.workspace_id = i.w AND p.channel_id = i.c AND p.wa_message_id = i.wa
+		RETURNING p.status, i.id AS for_id
 	), fold AS (
-		SELECT (SELECT s FROM unnest(ARRAY['sent'] || ARRAY(SELECT status FROM echo_copy) || ARRAY(SELECT status FROM early WHERE status IS NOT NULL)) s
+		SELECT i.*,
+			(SELECT s FROM unnest(ARRAY['sent'] || ARRAY(SELECT e.status FROM echo_copy e WHERE e.for_id = i.id)
+				|| ARRAY(SELECT e.status FROM early e WHERE e.for_id = i.id AND e.status IS NOT NULL)) s
 				ORDER BY whatsapp_message_status_rank(s) DESC LIMIT 1) AS best,
-			(SELECT coalesce(json_agg(json_build_object('id', id, 'conversationId', conversation_id)), '[]'::json) FROM echo_copy) AS removed
+			(SELECT coalesce(json_agg(json_build_object('id', e.id, 'conversationId', e.conversation_id)), '[]'::json) FROM echo_copy e WHERE e.for_id = i.id) AS removed
+		FROM input i
 	), sent AS (
-		UPDATE whatsapp_messages AS m SET wa_message_id = $3, sending_since = NULL, send_in_doubt = false, next_attempt_at = NULL, paced = false, error = NULL, error_code = NULL,
-			wa_timestamp = COALESCE($5::timestamptz, m.wa_timestamp), ${statusAdvanceSet('m', 'fold.best', { guarded: true, stamps: { sent_at: 'COALESCE(m.sent_at, now())' } })}
-		FROM fold WHERE m.workspace_id = $1 AND m.id = $4
-		RETURNING ${MESSAGE_COLUMNS}, m.thread_at AS line_at, m.thread_seq AS line_seq
+		UPDATE whatsapp_messages AS m SET wa_message_id = f.wa, sending_since = NULL, send_in_doubt = false, next_attempt_at = NULL, paced = false, error = NULL, error_code = NULL,
+			wa_timestamp = COALESCE(f.ts, m.wa_timestamp), ${statusAdvanceSet('m', 'f.best', { guarded: true, stamps: { sent_at: 'COALESCE(m.sent_at, now())' } })}
+		FROM fold f WHERE m.workspace_id = f.w AND m.id = f.id
+		RETURNING ${MESSAGE_COLUMNS}, m.workspace_id AS line_workspace, m.thread_at AS line_at, m.thread_seq AS line_seq
 	), line AS (
 		-- Sent, the message sorts by its WhatsApp time and may now be its conversation's newest: the list line follows
 		-- the thread. (Usually it already shows this message, from when the batch was queued; it does not when an echo
 		-- stored early as a row of its own moved the line to itself, a moment before this later message went out.)
-		UPDATE whatsapp_conversations c SET last_message_preview = $6, last_message_direction = 'outbound',
-			last_message_at = GREATEST(c.last_message_at, s.line_at), updated_at = now()
-		FROM sent s
-		WHERE c.workspace_id = $1 AND c.id = s."conversationId" AND s.type <> 'reaction'
-			AND (c.last_message_preview IS DISTINCT FROM $6 OR c.last_message_direction IS DISTINCT FROM 'outbound')
+		UPDATE whatsapp_conversations c SET last_message_preview = n.preview, last_message_direction = 'outbound',
+			last_message_at = GREATEST(c.last_message_at, n.line_at), updated_at = now()
+		FROM (SELECT DISTINCT ON (s."conversationId") s."conversationId" AS cv, s.id, s.line_workspace AS w, s.line_at, s.line_seq, f.preview
+			FROM sent s JOIN fold f ON f.id = s.id WHERE s.type <> 'reaction' ORDER BY s."conversationId", s.line_at DESC, s.line_seq DESC) n
+		WHERE c.workspace_id = n.w AND c.id = n.cv
+			AND (c.last_message_preview IS DISTINCT FROM n.preview OR c.last_message_direction IS DISTINCT FROM 'outbound')
 			AND NOT EXISTS (SELECT 1 FROM whatsapp_messages o
-				WHERE o.workspace_id = $1 AND o.conversation_id = s."conversationId" AND o.id <> s.id AND o.type <> 'reaction' AND o.direction <> 'internal'
-					AND (o.thread_at, o.thread_seq) > (s.line_at, s.line_seq) AND o.id NOT IN (SELECT id FROM echo_copy))
-	)${
-		logged
-			? `, logged AS (
-		INSERT INTO whatsapp_logs (${UPSTREAM_LOG_COLUMNS}) VALUES ($7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-	)`
-			: ''
-	}
-	SELECT fold.removed AS "removedCopies", sent.* FROM fold LEFT JOIN sent ON true`;
-const MARK_SENT = markSentStatement(false);
-const MARK_SENT_LOGGED = markSentStatement(true);
+				WHERE o.workspace_id = n.w AND o.conversation_id = n.cv AND o.id <> n.id AND o.type <> 'reaction' AND o.direction <> 'internal'
+					AND (o.thread_at, o.thread_seq) > (n.line_at, n.line_seq) AND o.id NOT IN (SELECT id FROM echo_copy))
+	), logged AS (
+		INSERT INTO whatsapp_logs (${UPSTREAM_LOG_COLUMNS})
+		SELECT l.workspace_id, l.channel_id, l.operation, l.message_id, l.method, l.endpoint, l.http_status, l.latency_ms, l.ok, l.error, l.request::jsonb, l.response::jsonb
+		FROM jsonb_to_recordset($2::jsonb) AS l(workspace_id uuid, channel_id uuid, operation text, message_id uuid, method text, endpoint text,
+			http_status int, latency_ms int, ok boolean, error text, request text, response text)
+	)
+	SELECT f.id AS "forId", f.removed AS "removedCopies", sent.* FROM fold f LEFT JOIN sent ON sent.id = f.id`;
+
+export interface SentRef {
+	workspaceId: string;
+	channelId: string;
+	id: string;
+	type: OutboundType;
+	body: string | null;
+}
+
+export interface MarkSentInput {
+	ref: SentRef;
+	waMessageId: string;
+	waTimestamp: Date | null;
+	/** The send call's whatsapp_logs line, written by the same statement. */
+	log?: UpstreamCall;
+}
+
+export type MarkSentResult = { message: ThreadMessage | undefined; removedCopies: Array<{ id: string; conversationId: string }> };
 
 /**
  * The send went out as WhatsApp message `waMessageId`: stored on the row, so the `send.message` echo and the
@@ -265,23 +304,10 @@ const MARK_SENT_LOGGED = markSentStatement(true);
  * `log`: the send call's whatsapp_logs line, written by the same statement (one commit: the row never says sent
  * without its log line). Should that statement fail, the send is stored alone and the line written apart.
  */
-export async function markSent(
-	db: Queryable,
-	ref: { workspaceId: string; channelId: string; id: string; type: OutboundType; body: string | null },
-	waMessageId: string,
-	waTimestamp: Date | null,
-	log?: UpstreamCall,
-): Promise<{ message: ThreadMessage | undefined; removedCopies: Array<{ id: string; conversationId: string }> }> {
-	const params = [ref.workspaceId, ref.channelId, waMessageId, ref.id, waTimestamp?.toISOString() ?? null, messagePreview({ type: ref.type, body: ref.body ?? undefined })];
+export async function markSent(db: Queryable, ref: SentRef, waMessageId: string, waTimestamp: Date | null, log?: UpstreamCall): Promise<MarkSentResult> {
 	for (let attempt = 0; ; attempt++) {
 		try {
-			const { rows } = await db.query<ThreadMessage & { removedCopies: Array<{ id: string; conversationId: string }>; line_at: unknown; line_seq: unknown }>(
-				log ? MARK_SENT_LOGGED : MARK_SENT,
-				log ? [...params, ...upstreamLogValues(log)] : params,
-				{ prepare: true },
-			);
-			const { removedCopies, line_at: _at, line_seq: _seq, ...message } = rows[0];
-			return { message: message.id ? (message as ThreadMessage) : undefined, removedCopies };
+			return (await markSentMany(db, [{ ref, waMessageId, waTimestamp, log }]))[0];
 		} catch (error) {
 			// The echo being written by ingest at this very moment: once it commits, the copy can be folded in.
 			if ((error as { code?: string }).code === '23505' && attempt < 3) continue;
@@ -292,6 +318,35 @@ export async function markSent(
 			return sent;
 		}
 	}
+}
+
+/**
+ * markSent for sends of different messages in one statement (all or nothing), answered in their order; no retry and
+ * no fallback of its own: a caller whose batch failed stores each send with markSent.
+ */
+export async function markSentMany(db: Queryable, sends: MarkSentInput[]): Promise<MarkSentResult[]> {
+	if (new Set(sends.map((send) => send.ref.id)).size !== sends.length) throw new Error('markSentMany: a message named twice');
+	const input = sends.map(({ ref, waMessageId, waTimestamp }) => ({
+		w: ref.workspaceId,
+		c: ref.channelId,
+		wa: waMessageId,
+		id: ref.id,
+		ts: waTimestamp?.toISOString() ?? null,
+		preview: messagePreview({ type: ref.type, body: ref.body ?? undefined }),
+	}));
+	const logs = sends.flatMap((send) => (send.log ? [upstreamLogRecord(send.log)] : []));
+	const { rows } = await db.query<ThreadMessage & { forId: string; removedCopies: MarkSentResult['removedCopies']; line_workspace: unknown; line_at: unknown; line_seq: unknown }>(
+		MARK_SENT,
+		[JSON.stringify(input), JSON.stringify(logs)],
+		{ prepare: true },
+	);
+	const byId = new Map(
+		rows.map(({ forId, removedCopies, line_workspace: _w, line_at: _at, line_seq: _seq, ...message }) => [
+			forId,
+			{ message: message.id ? (message as ThreadMessage) : undefined, removedCopies },
+		]),
+	);
+	return sends.map((send) => byId.get(send.ref.id) ?? { message: undefined, removedCopies: [] });
 }
 
 /** Another try later: the error kept on the row; `inDoubt` when the send may have gone out, `refund` gives the attempt back (429). */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../src/db/db';
-import { claimOrLoad, markSent } from '../../src/outbox/outbox-store';
+import { claimOrLoad, claimOrLoadMany, markSent, markSentMany } from '../../src/outbox/outbox-store';
 import { MAX_SEND_ATTEMPTS } from '../../src/outbox/send-schedule';
 import { ADAPTERS, openMigratedDb, seedWorkspace, type SeededWorkspace } from '../inbox/support/inbox-app';
 
@@ -182,6 +182,68 @@ describe.each(ADAPTERS)('the outbox send statements on %s', (_name, open: () => 
 		);
 		await markSent(db, { workspaceId: ws.workspaceId, channelId: ws.channelId, id: reply, type: 'image', body: 'catálogo' }, waId(), new Date(at.getTime() + 90_000));
 		expect(await line()).toEqual({ preview: '📷 Photo: catálogo', direction: 'outbound' });
+	});
+
+	it('claims and stores the sends of several messages in one statement each, every one answered as if alone', async () => {
+		const reply = await queued();
+		const proactive = await queued({ origin: 'proactive' });
+		const inbound = (
+			await db.query<{ id: string }>(
+				`INSERT INTO whatsapp_messages (workspace_id, channel_id, conversation_id, direction, from_me, type, body, status) VALUES ($1, $2, $3, 'inbound', false, 'text', 'Oi', 'delivered') RETURNING id`,
+				[ws.workspaceId, ws.channelId, ws.conversationId],
+			)
+		).rows[0].id;
+		const other = await queued();
+		const claims = await claimOrLoadMany(
+			db,
+			[reply, proactive, inbound, other].map((messageId, i) => ({ messageId, claimFor: i === 3 ? null : ws.channelId })),
+			MAX_SEND_ATTEMPTS,
+		);
+		expect(claims).toEqual([
+			{ claimedAttempt: 1, row: expect.objectContaining({ id: reply, attempts: 0 }) },
+			{ claimedAttempt: null, row: expect.objectContaining({ id: proactive, origin: 'proactive' }) },
+			undefined,
+			{ claimedAttempt: null, row: expect.objectContaining({ id: other, attempts: 0 }) },
+		]);
+		expect(await row(reply)).toMatchObject({ attempts: 1, sendingSince: expect.any(Date) });
+		expect(await row(other)).toMatchObject({ attempts: 0, sendingSince: null });
+		await expect(claimOrLoadMany(db, [reply, reply].map((messageId) => ({ messageId, claimFor: ws.channelId })), MAX_SEND_ATTEMPTS)).rejects.toThrow(/twice/);
+
+		// Two sends stored together: the first's echo came early (delivered), the second has a read ack waiting.
+		const [firstWa, secondWa] = [0, 1].map(() => `3EB0${randomBytes(9).toString('hex').toUpperCase()}`);
+		const copy = (
+			await db.query<{ id: string }>(
+				`INSERT INTO whatsapp_messages (workspace_id, channel_id, conversation_id, wa_message_id, direction, from_me, type, body, status)
+				 VALUES ($1, $2, $3, $4, 'outbound', true, 'text', 'Olá', 'delivered') RETURNING id`,
+				[ws.workspaceId, ws.channelId, ws.conversationId, firstWa],
+			)
+		).rows[0].id;
+		await db.query(`INSERT INTO whatsapp_pending_message_updates (workspace_id, channel_id, wa_message_id, status) VALUES ($1, $2, $3, 'read')`, [ws.workspaceId, ws.channelId, secondWa]);
+		const send = (id: string, waMessageId: string) => ({
+			ref: { workspaceId: ws.workspaceId, channelId: ws.channelId, id, type: 'text' as const, body: 'Olá' },
+			waMessageId,
+			waTimestamp: new Date(),
+			log: { workspaceId: ws.workspaceId, channelId: ws.channelId, messageId: id, operation: 'outbox_send', method: 'POST', endpoint: '/message/sendText/x', startedAt: Date.now(), request: { text: 'Olá' }, response: { key: { id: waMessageId } } },
+		});
+		const stored = await markSentMany(db, [send(reply, firstWa), send(other, secondWa)]);
+		expect(stored).toEqual([
+			{ removedCopies: [{ id: copy, conversationId: ws.conversationId }], message: expect.objectContaining({ id: reply, waMessageId: firstWa, status: 'delivered' }) },
+			{ removedCopies: [], message: expect.objectContaining({ id: other, waMessageId: secondWa, status: 'read' }) },
+		]);
+		expect(await row(reply)).toMatchObject({ status: 'delivered', waMessageId: firstWa, sentAt: expect.any(Date), sendingSince: null });
+		expect(await row(other)).toMatchObject({ status: 'read', waMessageId: secondWa, sentAt: expect.any(Date) });
+		expect((await db.query('SELECT 1 FROM whatsapp_messages WHERE id = $1', [copy])).rows).toHaveLength(0);
+		expect((await db.query('SELECT 1 FROM whatsapp_pending_message_updates WHERE wa_message_id = $1', [secondWa])).rows).toHaveLength(0);
+		for (const id of [reply, other]) expect(await logLines(id)).toEqual([{ operation: 'outbox_send', ok: true, httpStatus: 201 }]);
+		// A message that is not there any more answers nothing, and stops nothing.
+		const gone = await queued();
+		await db.query('DELETE FROM whatsapp_messages WHERE id = $1', [gone]);
+		const last = await queued();
+		const lastWa = `3EB0${randomBytes(9).toString('hex').toUpperCase()}`;
+		expect(await markSentMany(db, [send(gone, `3EB0${randomBytes(9).toString('hex').toUpperCase()}`), send(last, lastWa)])).toEqual([
+			{ removedCopies: [], message: undefined },
+			{ removedCopies: [], message: expect.objectContaining({ id: last, status: 'sent', waMessageId: lastWa }) },
+		]);
 	});
 
 	it('still stores the send when its log line cannot be written', async () => {
