@@ -4,6 +4,7 @@ import { ApiError, conflict, notFound } from '../inbox/api/api-error';
 import { MESSAGE_COLUMNS, type ThreadMessage } from '../inbox/messages/message-view';
 import { EvolutionError } from '../providers/evolution/evolution-client';
 import { channelClient, evolutionNumber, logUpstreamCall } from './evolution-send';
+import { QUEUED_BY_ID } from './outbox-store';
 
 interface ActionRow {
 	id: string;
@@ -70,7 +71,7 @@ export async function cancelMessage(db: Db, caller: Pick<Caller, 'workspaceId'>,
 	const { rows } = await db.query<ThreadMessage>(
 		`UPDATE whatsapp_messages m SET status = 'failed', failed_at = now(), error_code = 'cancelled', error = 'Cancelled before it was sent.',
 			is_deleted = true, deleted_at = now(), next_attempt_at = NULL, paced = false, updated_at = now()
-		 WHERE m.workspace_id = $1 AND m.id = $2 AND m.status = 'queued' AND m.sending_since IS NULL AND NOT m.send_in_doubt RETURNING ${MESSAGE_COLUMNS}`,
+		 WHERE ${QUEUED_BY_ID} AND m.sending_since IS NULL AND NOT m.send_in_doubt RETURNING ${MESSAGE_COLUMNS}`,
 		[caller.workspaceId, messageId],
 	);
 	if (!rows[0]) {

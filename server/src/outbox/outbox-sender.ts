@@ -11,7 +11,7 @@ import { findSentCopy } from './message-lookup';
 import { lookAgainAt } from './pacing';
 import type { OutboxCounters } from './outbox-counters';
 import { StatementBatcher } from '../db/statement-batcher';
-import { claimOrLoad, claimOrLoadMany, markFailed, markHeld, markRetry, markSending, markSent, markSentMany, type ClaimOrLoad, type MarkSentInput, type MarkSentResult, type SendRow } from './outbox-store';
+import { claimOrLoad, claimOrLoadMany, markFailed, markHeld, markRetry, markSending, markSendingMany, markSent, markSentMany, type ClaimOrLoad, type MarkSentInput, type MarkSentResult, type SendRow } from './outbox-store';
 import { attemptsExhausted, MAX_SEND_ATTEMPTS, retryDelayMs } from './send-schedule';
 import { classifySendFailure } from './send-failure';
 import { typingDelayMs } from './typing-delay';
@@ -67,11 +67,12 @@ const BATCH_MAX = 200;
  * what each failure means.
  */
 export class OutboxSender {
-	// The two statements of every send — the claim and the store — are shared by the steps of all channels that run
-	// them in the same turn of the event loop (statement-batcher.ts): a hundred channels sending at once make a few
-	// statements a turn instead of two hundred.
+	// The statements of every send — the claim (or load), the attempt of a send that took the long way, the store —
+	// are shared by the steps of all channels that run them in the same turn of the event loop (statement-batcher.ts):
+	// a hundred channels sending at once make a few statements a turn instead of hundreds.
 	private readonly claims: StatementBatcher<{ messageId: string; claimFor: string | null }, ClaimOrLoad>;
 	private readonly stores: StatementBatcher<MarkSentInput, MarkSentResult>;
+	private readonly attempts: StatementBatcher<string, number | undefined>;
 
 	constructor(private readonly deps: OutboxSenderDeps) {
 		this.claims = new StatementBatcher({
@@ -84,6 +85,12 @@ export class OutboxSender {
 			key: (send) => send.ref.id,
 			one: (send) => markSent(deps.db, send.ref, send.waMessageId, send.waTimestamp, send.log),
 			many: (sends) => markSentMany(deps.db, sends),
+			max: BATCH_MAX,
+		});
+		this.attempts = new StatementBatcher({
+			key: (id) => id,
+			one: (id) => markSending(deps.db, id),
+			many: (ids) => markSendingMany(deps.db, ids),
 			max: BATCH_MAX,
 		});
 	}
@@ -171,7 +178,7 @@ export class OutboxSender {
 			if (error instanceof ApiError) return this.fail(row, error.code, error.message);
 			throw error;
 		}
-		const attempts = await markSending(db, row.id);
+		const attempts = await this.attempts.call(row.id);
 		if (attempts === undefined) return { kind: 'done' };
 		return this.send(row, client, media, attempts);
 	}

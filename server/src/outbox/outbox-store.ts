@@ -45,6 +45,14 @@ export interface NewOutboxMessage {
 
 const OUTBOX_ROW = 'm.direction = \'outbound\' AND m.origin IS NOT NULL';
 
+/**
+ * Message `$2` of workspace `$1`, while still queued, found by its primary key. The status test is written `IS TRUE`
+ * on purpose: a plain `m.status = 'queued'` matches the partial status index, which statistics taken before a
+ * campaign was queued make look cheaper than the key (one row expected) — the outbox bench caught such an update
+ * reading 2,500 index entries to find its one row, on every held look of a paced campaign.
+ */
+export const QUEUED_BY_ID = "m.workspace_id = $1 AND m.id = $2 AND (m.status = 'queued') IS TRUE";
+
 // The queued rows of one accept, written by one statement (atomic by itself): the rows in item order (their
 // thread_seq, which orders a thread within the same created_at, follows that order), the uploaded files tied to their
 // message, and each conversation's list line moved to its last new message. A clientId already stored — or repeated
@@ -173,13 +181,15 @@ const SEND_ROW_COLUMNS = `m.id, m.workspace_id AS "workspaceId", m.channel_id AS
 // all checked here (queued, this channel's, nothing in flight or in doubt, attempts left, no media-store file to
 // resolve, an Evolution channel that is connected (isSendableStatus) and not held for replies). Any other row is read
 // as it is (the second branch), and the step takes the long way. One statement either way, for any number of
-// messages (the steps of many channels' queues that start together).
+// messages (the steps of many channels' queues that start together). \`m.id = ANY($1)\` beside the join keeps the
+// planner on the primary key whatever it guesses of the input's size (a guess of 100 rows against statistics taken
+// while the table was small chose a scan of the whole table).
 const CLAIM_OR_LOAD = `WITH input AS (
 		SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS i(id, claim_for)
 	), claimed AS (
 		UPDATE whatsapp_messages m SET attempts = m.attempts + 1, sending_since = now(), send_in_doubt = false, next_attempt_at = NULL, paced = false, updated_at = now()
 		FROM input i, whatsapp_conversations c, whatsapp_channels ch, contacts ct
-		WHERE m.id = i.id AND m.channel_id = i.claim_for AND ${OUTBOX_ROW} AND m.status = 'queued' AND m.origin = 'reply'
+		WHERE m.id = ANY($1::uuid[]) AND m.id = i.id AND m.channel_id = i.claim_for AND ${OUTBOX_ROW} AND m.status = 'queued' AND m.origin = 'reply'
 			AND m.sending_since IS NULL AND NOT m.send_in_doubt AND m.attempts < $3::int AND m.outbox_request #> '{media,mediaId}' IS NULL
 			AND c.id = m.conversation_id AND c.workspace_id = m.workspace_id
 			AND ch.id = m.channel_id AND ch.workspace_id = m.workspace_id AND ch.provider = 'evolution' AND ch.status = 'connected'
@@ -195,7 +205,7 @@ const CLAIM_OR_LOAD = `WITH input AS (
 	JOIN whatsapp_conversations c ON c.id = m.conversation_id AND c.workspace_id = m.workspace_id
 	JOIN whatsapp_channels ch ON ch.id = m.channel_id AND ch.workspace_id = m.workspace_id
 	JOIN contacts ct ON ct.id = c.contact_id AND ct.workspace_id = m.workspace_id
-	WHERE ${OUTBOX_ROW} AND NOT EXISTS (SELECT 1 FROM claimed k WHERE k.id = i.id)`;
+	WHERE m.id = ANY($1::uuid[]) AND ${OUTBOX_ROW} AND NOT EXISTS (SELECT 1 FROM claimed k WHERE k.id = i.id)`;
 
 export type ClaimOrLoad = { row: SendRow; claimedAttempt: number | null } | undefined;
 
@@ -222,25 +232,40 @@ export async function claimOrLoadMany(db: Queryable, items: Array<{ messageId: s
 
 /** Claims an attempt: counted and marked in flight before the call, so a crash mid-call is seen as ambiguous. */
 export async function markSending(db: Queryable, messageId: string): Promise<number | undefined> {
-	const { rows } = await db.query<{ attempts: number }>(
+	return (await markSendingMany(db, [messageId]))[0];
+}
+
+/** markSending for several messages in one statement, answered in their order (undefined: no longer queued). */
+export async function markSendingMany(db: Queryable, messageIds: string[]): Promise<Array<number | undefined>> {
+	const { rows } = await db.query<{ id: string; attempts: number }>(
 		`UPDATE whatsapp_messages m SET attempts = attempts + 1, sending_since = now(), send_in_doubt = false, next_attempt_at = NULL, paced = false, updated_at = now()
-		 WHERE m.id = $1 AND m.status = 'queued' AND ${OUTBOX_ROW} RETURNING attempts`,
-		[messageId],
+		 WHERE m.id = ANY($1::uuid[]) AND (m.status = 'queued') IS TRUE AND ${OUTBOX_ROW} RETURNING m.id, m.attempts`,
+		[messageIds],
+		{ prepare: true },
 	);
-	return rows[0]?.attempts;
+	const byId = new Map(rows.map((row) => [row.id, row.attempts]));
+	return messageIds.map((id) => byId.get(id));
 }
 
 // markSent as one statement, for one or many sends (of different messages). The fold CTE deletes the echo's early
 // copy and the acks waiting for the id, and gives the status the row reaches ('sent', or further when the copy or an
 // ack was ahead); the update reads fold, so the copy is gone before the row takes its WhatsApp id (one unique index).
 // sent_at is stamped whatever that status: it went out now (pacing counts sends by sent_at). The final SELECT answers
-// the removed copies even when the row itself is gone.
+// the removed copies even when the row itself is gone. Every row is reached through an index whatever the planner
+// guesses of the input's size (jsonb_to_recordset: 100 rows): the copies by a LATERAL probe each, the messages by
+// \`id = ANY(…)\` — a hash join over a whole-table scan is what it chose otherwise.
 const MARK_SENT = `WITH input AS (
 		SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(w uuid, c uuid, wa text, id uuid, ts timestamptz, preview text)
+	), copies AS MATERIALIZED (
+		-- Looked up message by message (an index probe each: OFFSET 0 keeps the LATERAL from being flattened into a
+		-- join the planner may run as a scan), then deleted by primary key.
+		SELECT x.id, i.id AS for_id FROM input i
+		CROSS JOIN LATERAL (SELECT x.id FROM whatsapp_messages x
+			WHERE x.workspace_id = i.w AND x.channel_id = i.c AND x.wa_message_id = i.wa AND x.id <> i.id AND x.origin IS NULL OFFSET 0) x
 	), echo_copy AS (
-		DELETE FROM whatsapp_messages x USING input i
-		WHERE x.workspace_id = i.w AND x.channel_id = i.c AND x.wa_message_id = i.wa AND x.id <> i.id AND x.origin IS NULL
-		RETURNING x.status, x.id, x.conversation_id, i.id AS for_id
+		DELETE FROM whatsapp_messages x USING copies k
+		WHERE x.id = ANY(ARRAY(SELECT id FROM copies)) AND x.id = k.id
+		RETURNING x.status, x.id, x.conversation_id, k.for_id
 	), early AS (
 		DELETE FROM whatsapp_pending_message_updates p USING input i WHERE p.workspace_id = i.w AND p.channel_id = i.c AND p.wa_message_id = i.wa
 		RETURNING p.status, i.id AS for_id
@@ -254,7 +279,7 @@ const MARK_SENT = `WITH input AS (
 	), sent AS (
 		UPDATE whatsapp_messages AS m SET wa_message_id = f.wa, sending_since = NULL, send_in_doubt = false, next_attempt_at = NULL, paced = false, error = NULL, error_code = NULL,
 			wa_timestamp = COALESCE(f.ts, m.wa_timestamp), ${statusAdvanceSet('m', 'f.best', { guarded: true, stamps: { sent_at: 'COALESCE(m.sent_at, now())' } })}
-		FROM fold f WHERE m.workspace_id = f.w AND m.id = f.id
+		FROM fold f WHERE m.id = ANY(ARRAY(SELECT id FROM input)) AND m.workspace_id = f.w AND m.id = f.id
 		RETURNING ${MESSAGE_COLUMNS}, m.workspace_id AS line_workspace, m.thread_at AS line_at, m.thread_seq AS line_seq
 	), line AS (
 		-- Sent, the message sorts by its WhatsApp time and may now be its conversation's newest: the list line follows
@@ -358,7 +383,7 @@ export async function markRetry(
 	const { rows } = await db.query<ThreadMessage>(
 		`UPDATE whatsapp_messages m SET next_attempt_at = $3, error_code = $4, error = $5, sending_since = NULL, send_in_doubt = $6::boolean,
 			attempts = CASE WHEN $7::boolean THEN GREATEST(m.attempts - 1, 0) ELSE m.attempts END, updated_at = now()
-		 WHERE m.workspace_id = $1 AND m.id = $2 AND m.status = 'queued' RETURNING ${MESSAGE_COLUMNS}`,
+		 WHERE ${QUEUED_BY_ID} RETURNING ${MESSAGE_COLUMNS}`,
 		[ref.workspaceId, ref.id, retry.at.toISOString(), retry.code, retry.message.slice(0, 1000), retry.inDoubt, !!retry.refund],
 	);
 	return rows[0];
@@ -368,7 +393,7 @@ export async function markRetry(
 export async function markHeld(db: Queryable, ref: { workspaceId: string; id: string }, hold: { at: Date; expectedAt: Date }): Promise<ThreadMessage | undefined> {
 	const { rows } = await db.query<ThreadMessage>(
 		`UPDATE whatsapp_messages m SET next_attempt_at = $3, paced = true, expected_send_at = $4, updated_at = now()
-		 WHERE m.workspace_id = $1 AND m.id = $2 AND m.status = 'queued' RETURNING ${MESSAGE_COLUMNS}`,
+		 WHERE ${QUEUED_BY_ID} RETURNING ${MESSAGE_COLUMNS}`,
 		[ref.workspaceId, ref.id, hold.at.toISOString(), hold.expectedAt.toISOString()],
 	);
 	return rows[0];
@@ -379,7 +404,7 @@ export async function markFailed(db: Queryable, ref: { workspaceId: string; id: 
 	const { rows } = await db.query<ThreadMessage>(
 		`UPDATE whatsapp_messages m SET status = 'failed', failed_at = now(), error_code = $3, error = $4, sending_since = NULL, send_in_doubt = false, next_attempt_at = NULL,
 			paced = false, updated_at = now()
-		 WHERE m.workspace_id = $1 AND m.id = $2 AND m.status = 'queued' RETURNING ${MESSAGE_COLUMNS}`,
+		 WHERE ${QUEUED_BY_ID} RETURNING ${MESSAGE_COLUMNS}`,
 		[ref.workspaceId, ref.id, failure.code, failure.message.slice(0, 1000)],
 	);
 	return rows[0];

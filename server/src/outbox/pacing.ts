@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db';
+import { StatementBatcher } from '../db/statement-batcher';
 import type { SendGate } from './outbox-sender';
 import type { SendRow } from './outbox-store';
 import { outboxSettings, type OutboxChannelSettings } from './outbox-settings';
@@ -129,19 +130,40 @@ export interface WallClock {
 export class Pacing implements SendGate {
 	readonly wallClock: WallClock = { offsetMs: 0 };
 
+	// What each channel sent lately, read for many channels in one statement when their steps look together.
+	private readonly recents = new StatementBatcher<{ workspaceId: string; channelId: string }, Recent>({
+		key: (channel) => `${channel.workspaceId} ${channel.channelId}`,
+		one: async (channel) => (await this.recentMany([channel]))[0],
+		many: (channels) => this.recentMany(channels),
+		max: 200,
+	});
+
 	constructor(private readonly deps: { db: Queryable; timeScale: number }) {}
 
-	private async recent(workspaceId: string, channelId: string): Promise<Recent> {
+	private recent(workspaceId: string, channelId: string): Promise<Recent> {
+		return this.recents.call({ workspaceId, channelId });
+	}
+
+	/** The proactive sends of several channels, in one statement (the steps of many channels look together). */
+	private async recentMany(channels: Array<{ workspaceId: string; channelId: string }>): Promise<Recent[]> {
 		const scale = this.deps.timeScale;
-		const { rows } = await this.deps.db.query<Recent>(
-			`SELECT count(*) FILTER (WHERE sent_at > now() - make_interval(secs => $2::float8))::int AS "lastMinute",
-				min(sent_at) FILTER (WHERE sent_at > now() - make_interval(secs => $2::float8)) AS "oldestInMinute",
-				count(*) FILTER (WHERE sent_at > now() - make_interval(secs => $3::float8))::int AS "lastHour",
-				count(*)::int AS "lastDay", min(sent_at) AS "oldestInDay", max(sent_at) AS "lastSentAt"
-			 FROM whatsapp_messages WHERE workspace_id = $5 AND channel_id = $1 AND origin = 'proactive' AND sent_at IS NOT NULL AND sent_at > now() - make_interval(secs => $4::float8)`,
-			[channelId, (MINUTE * scale) / 1000, (HOUR * scale) / 1000, (DAY * scale) / 1000, workspaceId],
+		// One index probe a channel (a LATERAL that OFFSET 0 keeps from being flattened into a join), whatever the
+		// planner guesses of the input's size.
+		const { rows } = await this.deps.db.query<Recent & { ord: string }>(
+			`SELECT i.ord, r.* FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS i(w, c, ord)
+			 CROSS JOIN LATERAL (
+				SELECT count(*) FILTER (WHERE m.sent_at > now() - make_interval(secs => $3::float8))::int AS "lastMinute",
+					min(m.sent_at) FILTER (WHERE m.sent_at > now() - make_interval(secs => $3::float8)) AS "oldestInMinute",
+					count(*) FILTER (WHERE m.sent_at > now() - make_interval(secs => $4::float8))::int AS "lastHour",
+					count(*)::int AS "lastDay", min(m.sent_at) AS "oldestInDay", max(m.sent_at) AS "lastSentAt"
+				FROM whatsapp_messages m
+				WHERE m.workspace_id = i.w AND m.channel_id = i.c AND m.origin = 'proactive' AND m.sent_at IS NOT NULL
+					AND m.sent_at > now() - make_interval(secs => $5::float8) OFFSET 0) r`,
+			[channels.map((c) => c.workspaceId), channels.map((c) => c.channelId), (MINUTE * scale) / 1000, (HOUR * scale) / 1000, (DAY * scale) / 1000],
+			{ prepare: true },
 		);
-		return rows[0];
+		const byOrd = new Map(rows.map(({ ord, ...recent }) => [Number(ord), recent]));
+		return channels.map((_c, i) => byOrd.get(i + 1)!);
 	}
 
 	/** When the next proactive send of this channel may go (now when it may go now). */
