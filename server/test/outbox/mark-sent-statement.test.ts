@@ -37,6 +37,19 @@ describe.each(ADAPTERS)('the outbox send statements on %s', (_name, open: () => 
 				[id],
 			)
 		).rows[0];
+	const newWaId = () => `3EB0${randomBytes(9).toString('hex').toUpperCase()}`;
+	/** The echo of our send stored before the send was: a row of its own (delivered already), as ingest keeps it. */
+	const earlyEcho = async (waMessageId: string) =>
+		(
+			await db.query<{ id: string }>(
+				`INSERT INTO whatsapp_messages (workspace_id, channel_id, conversation_id, wa_message_id, direction, from_me, type, body, status)
+				 VALUES ($1, $2, $3, $4, 'outbound', true, 'text', 'Olá', 'delivered') RETURNING id`,
+				[ws.workspaceId, ws.channelId, ws.conversationId, waMessageId],
+			)
+		).rows[0].id;
+	/** A read ack that came before the message had its WhatsApp id. */
+	const waitingAck = (waMessageId: string) =>
+		db.query(`INSERT INTO whatsapp_pending_message_updates (workspace_id, channel_id, wa_message_id, status) VALUES ($1, $2, $3, 'read')`, [ws.workspaceId, ws.channelId, waMessageId]);
 	const logLines = async (id: string) => (await db.query<{ operation: string; ok: boolean; httpStatus: number }>(`SELECT operation, ok, http_status AS "httpStatus" FROM whatsapp_logs WHERE message_id = $1`, [id])).rows;
 
 	it('claims a reply that can go at once, and gives every other row back as it is, for the full step', async () => {
@@ -72,15 +85,9 @@ describe.each(ADAPTERS)('the outbox send statements on %s', (_name, open: () => 
 
 	it('stores the id with its log line, folds in the early echo and acks, and moves the status only forward', async () => {
 		const id = await queued();
-		const waMessageId = `3EB0${randomBytes(9).toString('hex').toUpperCase()}`;
-		const copy = (
-			await db.query<{ id: string }>(
-				`INSERT INTO whatsapp_messages (workspace_id, channel_id, conversation_id, wa_message_id, direction, from_me, type, body, status)
-				 VALUES ($1, $2, $3, $4, 'outbound', true, 'text', 'Olá', 'delivered') RETURNING id`,
-				[ws.workspaceId, ws.channelId, ws.conversationId, waMessageId],
-			)
-		).rows[0].id;
-		await db.query(`INSERT INTO whatsapp_pending_message_updates (workspace_id, channel_id, wa_message_id, status) VALUES ($1, $2, $3, 'read')`, [ws.workspaceId, ws.channelId, waMessageId]);
+		const waMessageId = newWaId();
+		const copy = await earlyEcho(waMessageId);
+		await waitingAck(waMessageId);
 		const log = { workspaceId: ws.workspaceId, channelId: ws.channelId, messageId: id, operation: 'outbox_send', method: 'POST', endpoint: '/message/sendText/x', startedAt: Date.now(), request: { number: '5511', text: 'Olá' }, response: { key: { id: waMessageId } } };
 
 		const sent = await markSent(db, { workspaceId: ws.workspaceId, channelId: ws.channelId, id, type: 'text', body: 'Olá' }, waMessageId, new Date(), log);
@@ -120,7 +127,7 @@ describe.each(ADAPTERS)('the outbox send statements on %s', (_name, open: () => 
 		const line = async () =>
 			(await db.query<{ preview: string; direction: string }>('SELECT last_message_preview AS preview, last_message_direction AS direction FROM whatsapp_conversations WHERE id = $1', [conversationId]))
 				.rows[0];
-		const waId = () => `3EB0${randomBytes(9).toString('hex').toUpperCase()}`;
+		const waId = newWaId;
 		// WhatsApp's times are whole seconds, a second after the batch was stored.
 		const at = new Date(Math.ceil(Date.now() / 1000) * 1000 + 1000);
 
@@ -210,15 +217,9 @@ describe.each(ADAPTERS)('the outbox send statements on %s', (_name, open: () => 
 		await expect(claimOrLoadMany(db, [reply, reply].map((messageId) => ({ messageId, claimFor: ws.channelId })), MAX_SEND_ATTEMPTS)).rejects.toThrow(/twice/);
 
 		// Two sends stored together: the first's echo came early (delivered), the second has a read ack waiting.
-		const [firstWa, secondWa] = [0, 1].map(() => `3EB0${randomBytes(9).toString('hex').toUpperCase()}`);
-		const copy = (
-			await db.query<{ id: string }>(
-				`INSERT INTO whatsapp_messages (workspace_id, channel_id, conversation_id, wa_message_id, direction, from_me, type, body, status)
-				 VALUES ($1, $2, $3, $4, 'outbound', true, 'text', 'Olá', 'delivered') RETURNING id`,
-				[ws.workspaceId, ws.channelId, ws.conversationId, firstWa],
-			)
-		).rows[0].id;
-		await db.query(`INSERT INTO whatsapp_pending_message_updates (workspace_id, channel_id, wa_message_id, status) VALUES ($1, $2, $3, 'read')`, [ws.workspaceId, ws.channelId, secondWa]);
+		const [firstWa, secondWa] = [newWaId(), newWaId()];
+		const copy = await earlyEcho(firstWa);
+		await waitingAck(secondWa);
 		const send = (id: string, waMessageId: string) => ({
 			ref: { workspaceId: ws.workspaceId, channelId: ws.channelId, id, type: 'text' as const, body: 'Olá' },
 			waMessageId,
@@ -239,8 +240,8 @@ describe.each(ADAPTERS)('the outbox send statements on %s', (_name, open: () => 
 		const gone = await queued();
 		await db.query('DELETE FROM whatsapp_messages WHERE id = $1', [gone]);
 		const last = await queued();
-		const lastWa = `3EB0${randomBytes(9).toString('hex').toUpperCase()}`;
-		expect(await markSentMany(db, [send(gone, `3EB0${randomBytes(9).toString('hex').toUpperCase()}`), send(last, lastWa)])).toEqual([
+		const lastWa = newWaId();
+		expect(await markSentMany(db, [send(gone, newWaId()), send(last, lastWa)])).toEqual([
 			{ removedCopies: [], message: undefined },
 			{ removedCopies: [], message: expect.objectContaining({ id: last, status: 'sent', waMessageId: lastWa }) },
 		]);
@@ -248,7 +249,7 @@ describe.each(ADAPTERS)('the outbox send statements on %s', (_name, open: () => 
 
 	it('still stores the send when its log line cannot be written', async () => {
 		const id = await queued();
-		const waMessageId = `3EB0${randomBytes(9).toString('hex').toUpperCase()}`;
+		const waMessageId = newWaId();
 		// A log line naming a channel that does not exist: its insert fails (foreign key), the send must not.
 		const log = { workspaceId: ws.workspaceId, channelId: '00000000-0000-4000-8000-000000000002', messageId: id, operation: 'outbox_send', method: 'POST', endpoint: '/message/sendText/x', startedAt: Date.now() };
 		const sent = await markSent(db, { workspaceId: ws.workspaceId, channelId: ws.channelId, id, type: 'text', body: 'Olá' }, waMessageId, null, log);
