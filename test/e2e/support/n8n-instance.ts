@@ -136,9 +136,9 @@ export class N8nInstance {
 	}
 
 	/** Runs `n8n <args>` (bounded). CLI commands open the same SQLite database, so run them while n8n is stopped. */
-	async cli(args: string[], timeoutMs = 180_000): Promise<CommandResult> {
+	async cli(args: string[], timeoutMs = 180_000, extraEnv: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
 		// Each CLI process may start a task-runner broker; give it its own port.
-		const env = { ...this.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()) };
+		const env = { ...this.env, ...extraEnv, N8N_RUNNERS_BROKER_PORT: String(await freePort()) };
 		return await runCommand(this.install.nodeBin, [this.install.n8nBin, ...args], { cwd: this.userFolder, env, timeoutMs });
 	}
 
@@ -165,8 +165,20 @@ export class N8nInstance {
 
 	/** `execute --id --rawOutput`: the run, also when n8n reports failure (exit code 1). */
 	async execute(workflowId: string): Promise<ExecuteResult> {
-		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput']);
+		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], undefined, this.executeEnv());
 		return { code: result.code, signal: result.signal, run: parseRawOutput(result.stdout), stdout: result.stdout, stderr: result.stderr };
+	}
+
+	/**
+	 * n8n 2.x's `execute` ends with `process.exit` without disposing its expression engine, whose default (`vm`, on
+	 * isolated-vm) starts a fresh isolate to replace the one the run released. When the exit meets that isolate still
+	 * being built, the process dies of SIGSEGV after printing a successful run (core dumps: an isolated-vm thread
+	 * allocating in V8 while the main thread runs Node's exit handlers). Seen in 25 of 66 runs of a two-node workflow
+	 * on n8n 2.41.1 (2.41.3 exits the same way), and twice in CI; with the `legacy` engine, none. The CLI runs use
+	 * `legacy`; `n8n start` (triggers, the Inbox node) keeps n8n's default engine, so our nodes still meet `vm` there.
+	 */
+	private executeEnv(): NodeJS.ProcessEnv {
+		return this.majorVersion >= 2 ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {};
 	}
 
 	/** `n8n start`; resolves when the editor URL is announced (after start-up activation). */
