@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { classifySendFailure } from '../../src/outbox/send-failure';
 import { EvolutionClient, EvolutionError, evolutionErrorText } from '../../src/providers/evolution/evolution-client';
 import { API_KEY, SandboxClient } from '../sandbox/support/sandbox-client';
@@ -129,5 +129,76 @@ describe('Evolution client on a pooled socket the server resets', () => {
 		// One request per call: the reset POST was not sent again.
 		expect(server.resets()).toBe(1);
 		expect(server.requests).toEqual(Array.from({ length: calls }, () => 'POST /message/sendText/b'));
+	});
+});
+
+describe('Evolution client: deadlines and proxies', () => {
+	it('reports a POST with no answer in time as a timeout, sent once (the outbox then looks before sending again)', async () => {
+		const requests: string[] = [];
+		const server = createServer((request) => requests.push(`${request.method} ${request.url}`));
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const client = new EvolutionClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiKey: API_KEY, timeoutMs: 300 });
+			const error = await client.request('POST', '/message/sendText', { number: '1', text: 'x' }, { instance: 'c' }).then(
+				() => undefined,
+				(e: unknown) => e as EvolutionError,
+			);
+			expect(error).toMatchObject({ kind: 'timeout', nothingSent: false, message: expect.stringContaining('did not answer POST /message/sendText in time') });
+			expect(classifySendFailure(error).kind).toBe('ambiguous');
+			expect(requests).toEqual(['POST /message/sendText/c']);
+		} finally {
+			server.closeAllConnections();
+			await new Promise((resolve) => server.close(resolve));
+		}
+	});
+
+	it('goes through HTTP_PROXY when it is set, as it did with axios', async () => {
+		const evolution = createServer((request, response) => {
+			response.setHeader('content-type', 'application/json');
+			response.end(JSON.stringify({ seen: `${request.method} ${request.url}`, apikey: request.headers.apikey }));
+		});
+		// A forward proxy: tunnels (CONNECT) and absolute-URI requests both count as going through it.
+		const proxied: string[] = [];
+		const proxy = createServer((request, response) => {
+			proxied.push(`${request.method} ${request.url}`);
+			response.writeHead(502).end();
+		});
+		proxy.on('connect', (request, client: Socket, head: Buffer) => {
+			proxied.push(`CONNECT ${request.url}`);
+			const [host, port] = String(request.url).split(':');
+			const upstream = connect(Number(port), host, () => {
+				client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+				upstream.write(head);
+				upstream.pipe(client);
+				client.pipe(upstream);
+			});
+			upstream.on('error', () => client.destroy());
+			client.on('error', () => upstream.destroy());
+		});
+		await Promise.all([evolution, proxy].map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))));
+		const saved = { HTTP_PROXY: process.env.HTTP_PROXY, http_proxy: process.env.http_proxy, NO_PROXY: process.env.NO_PROXY, no_proxy: process.env.no_proxy };
+		try {
+			for (const key of Object.keys(saved)) Reflect.deleteProperty(process.env, key);
+			process.env.HTTP_PROXY = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+			// The client's connection pool reads the proxy variables once, when the module loads.
+			let Client: typeof EvolutionClient | undefined;
+			jest.isolateModules(() => {
+				// eslint-disable-next-line @typescript-eslint/no-require-imports
+				Client = (require('../../src/providers/evolution/evolution-client') as { EvolutionClient: typeof EvolutionClient }).EvolutionClient;
+			});
+			const target = `127.0.0.1:${(evolution.address() as AddressInfo).port}`;
+			const answer = await new Client!({ baseUrl: `http://${target}`, apiKey: API_KEY }).request('GET', '/instance/connectionState', undefined, { instance: 'p' });
+			expect(answer).toEqual({ seen: 'GET /instance/connectionState/p', apikey: API_KEY });
+			expect(proxied).toEqual([expect.stringContaining(target)]);
+		} finally {
+			for (const [key, value] of Object.entries(saved)) {
+				if (value === undefined) Reflect.deleteProperty(process.env, key);
+				else process.env[key] = value;
+			}
+			for (const server of [evolution, proxy]) {
+				server.closeAllConnections();
+				await new Promise((resolve) => server.close(resolve));
+			}
+		}
 	});
 });
