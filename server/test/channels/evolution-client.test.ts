@@ -152,6 +152,28 @@ describe('Evolution client: deadlines and proxies', () => {
 		}
 	});
 
+	it('follows a redirect to its target, as axios did (a reverse proxy moving the API under a new path)', async () => {
+		const requests: string[] = [];
+		const server = createServer((request, response) => {
+			requests.push(`${request.method} ${request.url}`);
+			if (request.url?.startsWith('/old/')) {
+				response.writeHead(308, { location: request.url.replace('/old/', '/new/') }).end();
+				return;
+			}
+			response.setHeader('content-type', 'application/json');
+			response.end(JSON.stringify({ apikey: request.headers.apikey, url: request.url }));
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const client = new EvolutionClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/old`, apiKey: API_KEY });
+			expect(await client.request('GET', '/instance/connectionState', undefined, { instance: 'r' })).toEqual({ apikey: API_KEY, url: '/new/instance/connectionState/r' });
+			expect(requests).toEqual(['GET /old/instance/connectionState/r', 'GET /new/instance/connectionState/r']);
+		} finally {
+			server.closeAllConnections();
+			await new Promise((resolve) => server.close(resolve));
+		}
+	});
+
 	it('goes through HTTP_PROXY when it is set, as it did with axios', async () => {
 		const evolution = createServer((request, response) => {
 			response.setHeader('content-type', 'application/json');
