@@ -36,6 +36,14 @@ export interface WebhookEvent {
 const STATUS_EVENTS = new Set(['delivered', 'read', 'played', 'failed']);
 /** An outbound message reaching one of these has left the server: WhatsApp accepted it (from the outbox or the phone). */
 const SENT_STATUSES = new Set(['sent', 'server_ack']);
+/**
+ * A message delivered was sent, one read was delivered, one played was read. When its receipts arrive together (in one
+ * batch, or before the outbox recorded the send: they wait and are applied with it as one change) or the delivery
+ * receipt never comes, the row jumps past those statuses. Each is still announced, so a receiver counting sends and
+ * deliveries counts every message read; the ids are the ones those facts get on their own, so one already announced
+ * makes no second delivery.
+ */
+const IMPLIED_STATUSES: Partial<Record<string, string[]>> = { delivered: [], read: ['delivered'], played: ['delivered', 'read'] };
 const SYNC_ENDED = new Set(['completed', 'cancelled', 'failed']);
 const DISCONNECTED = new Set(['disconnected', 'logged_out']);
 
@@ -63,9 +71,16 @@ export function webhookEventsOf(workspaceId: string, events: InboxEvent[]): Webh
 		if ((event.type === 'conversation.updated' || event.type === 'conversation.created') && event.conversationId) conversations.set(event.conversationId, event.data.conversation);
 	}
 	const out: WebhookEvent[] = [];
+	const seen = new Set<string>();
 	for (const event of events) {
 		const base = { occurredAt: new Date(event.at ?? Date.now()).toISOString(), channelId: event.channelId ?? null, conversationId: event.conversationId ?? null };
-		const add = (type: WebhookEventType, key: string, data: Record<string, unknown>) => out.push({ id: eventId(workspaceId, key), type, ...base, data });
+		const add = (type: WebhookEventType, key: string, data: Record<string, unknown>) => {
+			const id = eventId(workspaceId, key);
+			// The same fact twice in one batch (a status announced, then implied by the next receipt) is one event.
+			if (seen.has(id)) return;
+			seen.add(id);
+			out.push({ id, type, ...base, data });
+		};
 		switch (event.type) {
 			case 'message.created':
 			case 'message.updated': {
@@ -73,9 +88,12 @@ export function webhookEventsOf(workspaceId: string, events: InboxEvent[]): Webh
 				if (!message?.id) break;
 				if (event.type === 'message.created' && message.direction === 'inbound') add('message.received', `message.received:${message.id}`, { message });
 				if (message.direction !== 'outbound') break;
-				if (message.status && SENT_STATUSES.has(message.status)) add('message.sent', `message.sent:${message.id}`, { message });
+				const implied = message.status ? IMPLIED_STATUSES[message.status] : undefined;
+				if (message.status && (SENT_STATUSES.has(message.status) || implied)) add('message.sent', `message.sent:${message.id}`, { message });
 				if (message.status && STATUS_EVENTS.has(message.status)) {
-					add('message.status_changed', `message.status_changed:${message.id}:${message.status}`, { message, status: message.status });
+					for (const status of [...(implied ?? []), message.status]) {
+						add('message.status_changed', `message.status_changed:${message.id}:${status}`, { message, status });
+					}
 				}
 				break;
 			}

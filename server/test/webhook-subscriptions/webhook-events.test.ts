@@ -16,7 +16,37 @@ describe('realtime events → webhook events', () => {
 		expect(mapped([event('message.created', { data: { message: { id: 'm', direction: 'internal', status: 'sent' } } })])).toEqual([]);
 		expect(mapped([message({ direction: 'outbound', status: 'sent' })])).toEqual(['message.sent']);
 		expect(mapped([message({ direction: 'outbound', status: 'server_ack' })])).toEqual(['message.sent']);
-		for (const status of ['delivered', 'read', 'played', 'failed']) expect(mapped([message({ direction: 'outbound', status })])).toEqual(['message.status_changed']);
+		expect(mapped([message({ direction: 'outbound', status: 'failed' })])).toEqual(['message.status_changed']);
+	});
+
+	it('a message delivered is announced sent too, one read delivered, one played read, with the ids those facts get alone, once a batch', () => {
+		const facts = (events: InboxEvent[]) => webhookEventsOf(WS, events).map((e) => [e.type === 'message.sent' ? 'sent' : e.data.status, e.id] as const);
+		const alone = (status: string) => webhookEventsOf(WS, [message({ direction: 'outbound', status })]);
+		const [sent] = alone('sent');
+		const delivered = alone('delivered');
+		expect(delivered.map((e) => [e.type, e.data.status])).toEqual([
+			['message.sent', undefined],
+			['message.status_changed', 'delivered'],
+		]);
+		expect(delivered[0]!.id).toBe(sent!.id);
+		const read = alone('read');
+		expect(read.map((e) => [e.type, e.data.status])).toEqual([
+			['message.sent', undefined],
+			['message.status_changed', 'delivered'],
+			['message.status_changed', 'read'],
+		]);
+		expect(read.slice(0, 2).map((e) => e.id)).toEqual(delivered.map((e) => e.id));
+		expect(new Set(read.map((e) => e.id)).size).toBe(3);
+		// Each carries the message as it is now (read), and says which status it announces.
+		expect(read[1]!.data).toMatchObject({ status: 'delivered', message: { id: 'msg-1', status: 'read' } });
+		const played = facts([message({ direction: 'outbound', status: 'played' })]);
+		expect(played.map(([fact]) => fact)).toEqual(['sent', 'delivered', 'read', 'played']);
+		expect(played.slice(0, 3).map(([, id]) => id)).toEqual(read.map((e) => e.id));
+		// Receipts announced one after another in one batch make each fact once.
+		const each = facts(['sent', 'delivered', 'read'].map((status) => message({ direction: 'outbound', status })));
+		expect(each).toEqual(read.map((e) => [e.type === 'message.sent' ? 'sent' : e.data.status, e.id]));
+		// A failed send implies nothing else.
+		expect(facts([message({ direction: 'outbound', status: 'failed' })]).map(([fact]) => fact)).toEqual(['failed']);
 	});
 
 	it('gives the same fact the same id wherever it is mapped, and different facts different ids', () => {
@@ -24,9 +54,9 @@ describe('realtime events → webhook events', () => {
 		const [sentB] = webhookEventsOf(WS, [message({ direction: 'outbound', status: 'server_ack' })]);
 		expect(sentA!.id).toBe(sentB!.id);
 		expect(sentA!.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-		const [read] = webhookEventsOf(WS, [message({ direction: 'outbound', status: 'read' })]);
+		const [failed] = webhookEventsOf(WS, [message({ direction: 'outbound', status: 'failed' })]);
 		const [delivered] = webhookEventsOf(WS, [message({ direction: 'outbound', status: 'delivered' })]);
-		expect(read!.id).not.toBe(delivered!.id);
+		expect(failed!.id).not.toBe(delivered!.id);
 		// The same message id in another workspace is another event.
 		expect(webhookEventsOf('another-workspace', [message({ direction: 'outbound', status: 'sent' })])[0]!.id).not.toBe(sentA!.id);
 		// Facts that happen again (two updates of one lead) are never merged.
