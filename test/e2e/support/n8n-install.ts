@@ -32,6 +32,13 @@ const N8N2_REBUILD = [
 	'oracledb',
 ];
 
+/**
+ * n8n pins its own packages but not all of theirs: an install resolves the newest release of each range. Resolving as
+ * the registry stood on this day keeps the tree the tests ran on, and keeps a release published since (or one a mirror
+ * serves only in part: tldts 7.6.6 without its tldts-core) out of a fresh machine's install.
+ */
+export const RESOLVE_BEFORE = '2026-11-20T00:00:00Z';
+
 export const MARKER = '.install-complete.json';
 const STEP_TIMEOUT_MS = 25 * 60_000;
 
@@ -280,7 +287,7 @@ async function install(target: N8nInstall): Promise<void> {
 		const nodedir = nodeDirFor(process.execPath);
 		const env = cleanEnv(nodedir ? { npm_config_nodedir: nodedir } : {});
 		log(`installing n8n ${version} on Node ${process.versions.node} into ${dir} (a few minutes; log ${logFile})`);
-		await run('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir, env, logFile });
+		await run('npm', ['install', '--no-audit', '--no-fund', `--before=${RESOLVE_BEFORE}`], { cwd: dir, env, logFile });
 	} else {
 		await installNode24();
 		fs.writeFileSync(
@@ -304,7 +311,7 @@ async function install(target: N8nInstall): Promise<void> {
 		});
 		log(`installing n8n ${version} on Node ${NODE24_VERSION} into ${dir} (a few minutes; log ${logFile})`);
 		// Kafka's install script downloads from GitHub: install without scripts, then build what n8n needs.
-		await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, env, logFile });
+		await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', `--before=${RESOLVE_BEFORE}`], { cwd: dir, env, logFile });
 		await run('npm', ['rebuild', ...N8N2_REBUILD], { cwd: dir, env, logFile });
 	}
 	// Verify before writing the marker: the CLI answers with its version and sqlite3 loads on the right Node.
