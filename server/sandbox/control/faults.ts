@@ -2,7 +2,8 @@
  * Fault injection for the REST routes: per route prefix (and optional method), an error rate with a
  * status (answered in Evolution's error envelope, shaped as Evolution answers that status), added latency, a hang
  * (no answer: a timeout for the client), an answer lost after the request was carried out (the client cannot tell
- * whether its send went out), or 429 with Retry-After.
+ * whether its send went out), an answer held after the request was carried out (its webhooks overtake it, as they do
+ * when Evolution answers slowly under load), or 429 with Retry-After.
  * Error rates are applied deterministically (the n-th matching request fails when
  * floor(n·rate) increases), so a test asking for 0.5 sees every second call fail.
  */
@@ -22,6 +23,8 @@ export const faultSchema = z.object({
 	rateLimit: z.object({ retryAfterSeconds: z.number().int().min(0) }).optional(),
 	/** The request is carried out (a send goes out, its webhooks fire), then the answer is lost: the socket closes after hangMs (default 0). */
 	dropAnswer: z.boolean().optional(),
+	/** The request is carried out (a send goes out, its webhooks fire), then its answer leaves this many ms later. */
+	answerDelayMs: z.number().int().min(0).optional(),
 	times: z.number().int().min(1).optional(),
 });
 
@@ -38,7 +41,8 @@ export type FaultAction =
 	| { kind: 'error'; latencyMs: number; status: number; message?: unknown }
 	| { kind: 'rateLimit'; latencyMs: number; retryAfterSeconds: number }
 	| { kind: 'hang'; latencyMs: number; hangMs: number }
-	| { kind: 'dropAnswer'; latencyMs: number; hangMs: number };
+	| { kind: 'dropAnswer'; latencyMs: number; hangMs: number }
+	| { kind: 'slowAnswer'; latencyMs: number; answerDelayMs: number };
 
 export class FaultInjector {
 	private faults: Fault[] = [];
@@ -82,7 +86,8 @@ export class FaultInjector {
 			latencyMs += fault.latencyMs ?? 0;
 			const rate = fault.errorRate ?? 1;
 			const hit = Math.floor(fault.matched * rate) > Math.floor((fault.matched - 1) * rate);
-			const failing = fault.timeout || fault.dropAnswer || fault.rateLimit || fault.errorStatus !== undefined || fault.errorRate !== undefined;
+			const failing =
+				fault.timeout || fault.dropAnswer || fault.rateLimit || fault.answerDelayMs !== undefined || fault.errorStatus !== undefined || fault.errorRate !== undefined;
 			if (!failing) {
 				fault.applied++;
 				return { kind: 'none', latencyMs };
@@ -90,6 +95,7 @@ export class FaultInjector {
 			if (!hit) continue;
 			fault.applied++;
 			if (fault.dropAnswer) return { kind: 'dropAnswer', latencyMs, hangMs: fault.hangMs ?? 0 };
+			if (fault.answerDelayMs !== undefined) return { kind: 'slowAnswer', latencyMs, answerDelayMs: fault.answerDelayMs };
 			if (fault.timeout) return { kind: 'hang', latencyMs, hangMs: fault.hangMs ?? 60000 };
 			if (fault.rateLimit) return { kind: 'rateLimit', latencyMs, retryAfterSeconds: fault.rateLimit.retryAfterSeconds };
 			return { kind: 'error', latencyMs, status: fault.errorStatus ?? 500, message: fault.errorMessage };

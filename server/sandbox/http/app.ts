@@ -41,6 +41,7 @@ export function createApp(world: SandboxWorld, logger: boolean | object): Fastif
 
 	const hangs = new Set<NodeJS.Timeout>();
 	const droppedAnswers = new WeakMap<FastifyRequest, number>();
+	const heldAnswers = new WeakMap<FastifyRequest, number>();
 	app.addHook('onRequest', async (request, reply) => {
 		if (request.url.startsWith(CONTROL_PREFIX)) return;
 		const path = request.url.split('?')[0];
@@ -57,10 +58,16 @@ export function createApp(world: SandboxWorld, logger: boolean | object): Fastif
 			return reply.hijack();
 		}
 		if (action.kind === 'dropAnswer') droppedAnswers.set(request, action.hangMs);
+		if (action.kind === 'slowAnswer') heldAnswers.set(request, action.answerDelayMs);
 		return undefined;
 	});
-	// dropAnswer: the handler ran (the send went out); its answer never reaches the client.
+	// dropAnswer: the handler ran (the send went out); its answer never reaches the client. answerDelayMs: it does, late.
 	app.addHook('onSend', async (request, _reply, payload) => {
+		const heldMs = heldAnswers.get(request);
+		if (heldMs !== undefined) {
+			await sleep(heldMs, hangs);
+			return payload;
+		}
 		const hangMs = droppedAnswers.get(request);
 		if (hangMs === undefined) return payload;
 		if (hangMs > 0) await sleep(hangMs, hangs);

@@ -70,6 +70,33 @@ describe('sandbox faults', () => {
 		await sandbox.post('/_sandbox/faults', { route: '/instance/connectionState', timeout: true, hangMs: 50 });
 	});
 
+	it('carries a send out and holds its answer (answerDelayMs): the send is made before the answer leaves', async () => {
+		await sandbox.openInstance('slow');
+		await sandbox.post('/_sandbox/faults', { route: '/message/sendText/slow', answerDelayMs: 2000, times: 1 });
+		const started = Date.now();
+		let answeredAt = Infinity;
+		const answer = sandbox.post('/message/sendText/slow', { number: '5511988887777', text: 'devagar' }).then((got) => {
+			answeredAt = Date.now();
+			return got;
+		});
+		const madeAt = await (async () => {
+			for (;;) {
+				const { body } = await sandbox.get('/_sandbox/sends?instance=slow');
+				if (body.total === 1) return Date.now();
+				await new Promise((resolve) => setTimeout(resolve, 20));
+			}
+		})();
+		const answered = await answer;
+		expect(answered.status).toBe(201);
+		expect(answered.body.key.id).toEqual(expect.any(String));
+		expect(answeredAt - started).toBeGreaterThanOrEqual(1990);
+		expect(madeAt).toBeLessThan(answeredAt);
+		// times: 1 — the next send is answered at once.
+		const next = Date.now();
+		expect((await sandbox.post('/message/sendText/slow', { number: '5511988887777', text: 'agora' })).status).toBe(201);
+		expect(Date.now() - next).toBeLessThan(500);
+	});
+
 	it('lists, deletes and resets faults', async () => {
 		const created = await sandbox.post('/_sandbox/faults', { route: '/chat', errorRate: 1 });
 		expect((await sandbox.get('/_sandbox/faults')).body).toHaveLength(1);

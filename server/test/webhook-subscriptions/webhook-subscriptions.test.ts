@@ -298,6 +298,42 @@ describe.each(ADAPTERS)('webhook subscriptions on %s', (_name, open) => {
 		expect(new Set(listed.map((d) => d.eventId)).size).toBe(listed.length);
 	});
 
+	it('a reply whose receipts overtake the send\'s answer is still announced sent, delivered and read, each once', async () => {
+		const { id } = await subscribe(admin, { url: `${receiver.url}/overtaken`, events: ['message.sent', 'message.status_changed'] });
+		const from = `55119${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+		await inbound(from, 'oi, tudo bem?');
+		const conversationId = await eventually(async () => {
+			const { rows } = await db.query<{ id: string }>('SELECT c.id FROM whatsapp_conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.workspace_id = $1 AND ct.phone_e164 = $2', [ws.workspaceId, `+${from}`]);
+			expect(rows).toHaveLength(1);
+			return rows[0]!.id;
+		}, LONG);
+		// Evolution answering slowly under load: the send goes out and its echo and acks (delivered at 0.3 s, read at 1 s)
+		// reach the server before the answer does, so they wait for the send and are applied with it as one change.
+		const fault = await sandbox.post('/_sandbox/faults', { route: `/message/sendText/${channel.name}`, answerDelayMs: 3000, times: 1 });
+		expect(fault.status).toBe(201);
+		const sent = await call('POST', `/api/v1/conversations/${conversationId}/messages`, admin, { type: 'text', text: 'Tudo ótimo!', clientId: `wh-${randomBytes(4).toString('hex')}` });
+		expect(sent.statusCode).toBe(202);
+		const messageId = sent.json().id as string;
+		const facts = (events: Array<Record<string, any>>) => events.map((e) => (e.type === 'message.sent' ? 'sent' : e.data.status));
+		const received = await eventually(() => {
+			const events = receiver.on('/overtaken').map((r) => JSON.parse(r.body));
+			expect(new Set(facts(events.filter((e) => e.data.message.id === messageId)))).toEqual(new Set(['sent', 'delivered', 'read']));
+			return events;
+		}, LONG);
+		const { rows } = await db.query<{ status: string; delivered_at: Date | null }>('SELECT status, delivered_at FROM whatsapp_messages WHERE id = $1', [messageId]);
+		expect(rows[0]!.status).toBe('read');
+		// Each fact is one event (a receiver may hold a copy of one: delivery is at least once), about the send's own row.
+		const ours = received.filter((e) => e.data.message.id === messageId);
+		expect(new Set(ours.map((e) => e.id)).size).toBe(3);
+		expect(ours.every((e) => e.data.message.body === 'Tudo ótimo!' && e.conversationId === conversationId)).toBe(true);
+		const listed = await eventually(async () => {
+			const list = await deliveries(id);
+			expect(list.filter((d) => d.payload.data.message.id === messageId)).toHaveLength(3);
+			return list;
+		}, LONG);
+		expect(new Set(listed.map((d) => d.eventId)).size).toBe(listed.length);
+	});
+
 	it('gives lead events the lead itself: the one a first WhatsApp message created, and one an update through the API changed', async () => {
 		await subscribe(admin, { url: `${receiver.url}/leads-full`, events: ['lead.created', 'lead.updated'] });
 		const from = `55119${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
