@@ -101,6 +101,17 @@ describe.each(ADAPTERS)('webhook subscriptions on %s', (_name, open) => {
 		return answer.json().data as Array<Record<string, any>>;
 	};
 	const inbound = (from: string, text: string) => sandbox.post(`/_sandbox/instances/${channel.name}/messages`, { type: 'text', from, text });
+	/** A contact never seen before writes `text`: their number and the conversation it opened. */
+	const conversationFromNewContact = async (text: string) => {
+		const from = `55119${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+		await inbound(from, text);
+		const conversationId = await eventually(async () => {
+			const { rows } = await db.query<{ id: string }>('SELECT c.id FROM whatsapp_conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.workspace_id = $1 AND ct.phone_e164 = $2', [ws.workspaceId, `+${from}`]);
+			expect(rows).toHaveLength(1);
+			return rows[0]!.id;
+		}, LONG);
+		return { from, conversationId };
+	};
 
 	it('creates, shows, changes and deletes subscriptions; the secret is answered only when it is made', async () => {
 		const made = await subscribe(admin, { url: `${receiver.url}/crud`, events: ['message.received', 'lead.created'], description: 'n8n' });
@@ -254,13 +265,7 @@ describe.each(ADAPTERS)('webhook subscriptions on %s', (_name, open) => {
 			url: `${receiver.url}/outbound`,
 			events: ['message.sent', 'message.status_changed', 'conversation.created', 'conversation.assigned', 'conversation.status_changed'],
 		});
-		const from = `55119${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
-		await inbound(from, 'quero falar com alguém');
-		const conversationId = await eventually(async () => {
-			const { rows } = await db.query<{ id: string }>('SELECT c.id FROM whatsapp_conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.workspace_id = $1 AND ct.phone_e164 = $2', [ws.workspaceId, `+${from}`]);
-			expect(rows).toHaveLength(1);
-			return rows[0]!.id;
-		}, LONG);
+		const { from, conversationId } = await conversationFromNewContact('quero falar com alguém');
 		const sent = await call('POST', `/api/v1/conversations/${conversationId}/messages`, admin, { type: 'text', text: 'Olá! Como posso ajudar?', clientId: `wh-${randomBytes(4).toString('hex')}` });
 		expect(sent.statusCode).toBe(202);
 		expect((await call('POST', `/api/v1/conversations/${conversationId}/assignment`, admin, { assigneeId: ws.agent.id })).statusCode).toBe(200);
@@ -300,13 +305,7 @@ describe.each(ADAPTERS)('webhook subscriptions on %s', (_name, open) => {
 
 	it('a reply whose echo and receipts overtake the send\'s answer is announced sent, delivered and read, each once, under its own id', async () => {
 		const { id } = await subscribe(admin, { url: `${receiver.url}/overtaken`, events: ['message.sent', 'message.status_changed'] });
-		const from = `55119${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
-		await inbound(from, 'oi, tudo bem?');
-		const conversationId = await eventually(async () => {
-			const { rows } = await db.query<{ id: string }>('SELECT c.id FROM whatsapp_conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.workspace_id = $1 AND ct.phone_e164 = $2', [ws.workspaceId, `+${from}`]);
-			expect(rows).toHaveLength(1);
-			return rows[0]!.id;
-		}, LONG);
+		const { from, conversationId } = await conversationFromNewContact('oi, tudo bem?');
 		// Evolution answering slowly under load: the send goes out and its echo and acks (delivered at 0.3 s, read at 1 s)
 		// reach the server before the answer does, so they wait for the send and are applied with it as one change.
 		const fault = await sandbox.post('/_sandbox/faults', { route: `/message/sendText/${channel.name}`, answerDelayMs: 3000, times: 1 });
