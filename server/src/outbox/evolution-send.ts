@@ -119,7 +119,7 @@ export interface UpstreamCall {
 export const UPSTREAM_LOG_COLUMNS = 'workspace_id, channel_id, operation, message_id, method, endpoint, http_status, latency_ms, ok, error, request, response';
 
 /** The values of one whatsapp_logs row (endpoint, latency, status, redacted request and response), for UPSTREAM_LOG_COLUMNS. */
-export function upstreamLogValues(entry: UpstreamCall): unknown[] {
+export function upstreamLogValues(entry: UpstreamCall, encode: (value: unknown) => unknown = JSON.stringify): unknown[] {
 	const failure = entry.error instanceof EvolutionError ? entry.error : undefined;
 	const ok = !entry.error;
 	return [
@@ -133,14 +133,17 @@ export function upstreamLogValues(entry: UpstreamCall): unknown[] {
 		Date.now() - entry.startedAt,
 		ok,
 		ok ? null : ((entry.error as Error)?.message ?? String(entry.error)).slice(0, 1000),
-		JSON.stringify(redactForLog(entry.request)),
-		JSON.stringify(redactForLog(ok ? entry.response : failure?.body)),
+		encode(redactForLog(entry.request)),
+		encode(redactForLog(ok ? entry.response : failure?.body)),
 	];
 }
 
-/** The same values as a record named by UPSTREAM_LOG_COLUMNS (request and response as JSON text), for statements that write many lines. */
+/**
+ * The same values as a record named by UPSTREAM_LOG_COLUMNS, for statements that write many lines as one JSON
+ * document: request and response stay objects inside it (as JSON text they were encoded twice, and parsed twice).
+ */
 export function upstreamLogRecord(entry: UpstreamCall): Record<string, unknown> {
-	const values = upstreamLogValues(entry);
+	const values = upstreamLogValues(entry, (value) => value ?? null);
 	return Object.fromEntries(UPSTREAM_LOG_COLUMNS.split(', ').map((column, i) => [column, values[i]]));
 }
 

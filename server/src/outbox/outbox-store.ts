@@ -296,9 +296,9 @@ const MARK_SENT = `WITH input AS (
 					AND (o.thread_at, o.thread_seq) > (n.line_at, n.line_seq) AND o.id NOT IN (SELECT id FROM echo_copy))
 	), logged AS (
 		INSERT INTO whatsapp_logs (${UPSTREAM_LOG_COLUMNS})
-		SELECT l.workspace_id, l.channel_id, l.operation, l.message_id, l.method, l.endpoint, l.http_status, l.latency_ms, l.ok, l.error, l.request::jsonb, l.response::jsonb
+		SELECT l.workspace_id, l.channel_id, l.operation, l.message_id, l.method, l.endpoint, l.http_status, l.latency_ms, l.ok, l.error, l.request, l.response
 		FROM jsonb_to_recordset($2::jsonb) AS l(workspace_id uuid, channel_id uuid, operation text, message_id uuid, method text, endpoint text,
-			http_status int, latency_ms int, ok boolean, error text, request text, response text)
+			http_status int, latency_ms int, ok boolean, error text, request jsonb, response jsonb)
 	)
 	SELECT f.id AS "forId", f.removed AS "removedCopies", sent.* FROM fold f LEFT JOIN sent ON sent.id = f.id`;
 

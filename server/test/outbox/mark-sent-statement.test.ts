@@ -97,6 +97,12 @@ describe.each(ADAPTERS)('the outbox send statements on %s', (_name, open: () => 
 		expect((await db.query('SELECT 1 FROM whatsapp_messages WHERE id = $1', [copy])).rows).toHaveLength(0);
 		expect((await db.query('SELECT 1 FROM whatsapp_pending_message_updates WHERE wa_message_id = $1', [waMessageId])).rows).toHaveLength(0);
 		expect(await logLines(id)).toEqual([{ operation: 'outbox_send', ok: true, httpStatus: 201 }]);
+		// The request and the answer are kept as JSON documents, not as strings of JSON.
+		const { rows: logged } = await db.query<{ request: unknown; response: unknown; kinds: string }>(
+			`SELECT request, response, jsonb_typeof(request) || ' ' || jsonb_typeof(response) AS kinds FROM whatsapp_logs WHERE message_id = $1`,
+			[id],
+		);
+		expect(logged[0]).toMatchObject({ kinds: 'object object', request: { number: '5511', text: 'Olá' }, response: { key: { id: waMessageId } } });
 
 		// Stored again (an adopted send found later): nothing goes back, no second copy of anything.
 		const again = await markSent(db, { workspaceId: ws.workspaceId, channelId: ws.channelId, id, type: 'text', body: 'Olá' }, waMessageId, null);
