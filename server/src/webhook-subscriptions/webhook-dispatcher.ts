@@ -20,6 +20,9 @@ function isUnclaimedEcho(event: WebhookEvent): boolean {
 	return (event.type === 'message.sent' || event.type === 'message.status_changed') && Boolean(message?.id) && message?.direction === 'outbound' && !message.origin;
 }
 
+/** The conversations some of these events are about, each once. */
+const conversationIdsOf = (events: WebhookEvent[]): string[] => [...new Set(events.map((e) => e.conversationId).filter((id): id is string => Boolean(id)))];
+
 /** The chat an event happened in, so a receiver can filter (groups, only these chats) without asking back. */
 interface ChatInfo {
 	jid: string;
@@ -37,13 +40,8 @@ interface ChatInfo {
 export class WebhookDispatcher implements RealtimeSink {
 	private readonly inFlight = new Set<Promise<void>>();
 	private closing = false;
-	private readonly holdMs: number;
-	private readonly lookEveryMs: number;
 
-	constructor(private readonly deps: { db: Db; logger: Logger; queue: WebhookDeliveryQueue; echoHold?: { maxMs: number; lookEveryMs: number } }) {
-		this.holdMs = deps.echoHold?.maxMs ?? ECHO_HOLD_MS;
-		this.lookEveryMs = deps.echoHold?.lookEveryMs ?? ECHO_LOOK_EVERY_MS;
-	}
+	constructor(private readonly deps: { db: Db; logger: Logger; queue: WebhookDeliveryQueue }) {}
 
 	async send(workspaceId: string, events: InboxEvent[]): Promise<void> {
 		const mapped = webhookEventsOf(workspaceId, events);
@@ -81,8 +79,8 @@ export class WebhookDispatcher implements RealtimeSink {
 	 */
 	private async settleEchoes(workspaceId: string, events: WebhookEvent[]): Promise<WebhookEvent[]> {
 		const { db } = this.deps;
-		const conversations = [...new Set(events.map((e) => e.conversationId).filter((id): id is string => Boolean(id)))];
-		const deadline = Date.now() + this.holdMs;
+		const conversations = conversationIdsOf(events);
+		const deadline = Date.now() + ECHO_HOLD_MS;
 		while (!this.closing && Date.now() < deadline) {
 			const { rows } = await db.query<{ pending: boolean }>(
 				`SELECT EXISTS (SELECT 1 FROM whatsapp_messages m
@@ -91,7 +89,7 @@ export class WebhookDispatcher implements RealtimeSink {
 				[workspaceId, conversations],
 			);
 			if (!rows[0]?.pending) break;
-			await new Promise((resolve) => setTimeout(resolve, this.lookEveryMs));
+			await new Promise((resolve) => setTimeout(resolve, ECHO_LOOK_EVERY_MS));
 		}
 		const ids = [...new Set(events.map((e) => (e.data.message as { id: string }).id))];
 		const { rows } = await db.query<{ id: string }>(`SELECT id FROM whatsapp_messages WHERE workspace_id = $1 AND id = ANY($2::uuid[])`, [workspaceId, ids]);
@@ -102,7 +100,7 @@ export class WebhookDispatcher implements RealtimeSink {
 	private async deliver(workspaceId: string, events: WebhookEvent[], subscriptions: Awaited<ReturnType<typeof activeSubscriptions>>): Promise<number> {
 		const { db, queue } = this.deps;
 		if (!events.length || !subscriptions.length) return 0;
-		const chats = await this.chats(workspaceId, [...new Set(events.map((e) => e.conversationId).filter((id): id is string => Boolean(id)))]);
+		const chats = await this.chats(workspaceId, conversationIdsOf(events));
 		await this.withLeads(workspaceId, events);
 		const deliveries: NewDelivery[] = [];
 		for (const event of events) {
