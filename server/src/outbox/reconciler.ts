@@ -4,6 +4,8 @@ import { queuedMessages } from './outbox-store';
 import type { OutboxQueues } from './outbox-queues';
 
 const SCAN_LIMIT = 20_000;
+// Jobs looked up in one Redis pipeline.
+const JOB_STATES_AT_ONCE = 500;
 
 /**
  * The row is the truth, the job a copy: every `queued` outbox row must have a live job. After Redis lost its data
@@ -51,9 +53,9 @@ export class OutboxReconciler {
 			await queues.ensureLimit(channelId);
 			const missing: Array<{ messageId: string; delayMs: number }> = [];
 			const finished: string[] = [];
-			for (let i = 0; i < channelRows.length; i += 100) {
-				const slice = channelRows.slice(i, i + 100);
-				const states = await Promise.all(slice.map((row) => queues.jobState(channelId, row.id)));
+			for (let i = 0; i < channelRows.length; i += JOB_STATES_AT_ONCE) {
+				const slice = channelRows.slice(i, i + JOB_STATES_AT_ONCE);
+				const states = await queues.jobStates(channelId, slice.map((row) => row.id));
 				slice.forEach((row, index) => {
 					if (states[index] === 'live') return;
 					missing.push({ messageId: row.id, delayMs: row.dueAt ? row.dueAt.getTime() - Date.now() : 0 });
