@@ -1,7 +1,23 @@
 /** Identifier formats Evolution/Baileys produce, so clients can rely on their shapes. */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomFillSync, randomUUID } from 'node:crypto';
 
-const hex = (bytes: number) => randomBytes(bytes).toString('hex').toUpperCase();
+// Message and row ids draw from one pool of random bytes refilled 4 KiB at a time, as Node's randomUUID does: each
+// randomBytes call is a trip into OpenSSL (and a getpid system call), which showed up as the largest item of the
+// sandbox's CPU profile under a stream of sends.
+const POOL_SIZE = 4096;
+const pool = Buffer.allocUnsafe(POOL_SIZE);
+let poolOffset = POOL_SIZE;
+function poolHex(bytes: number): string {
+	if (poolOffset + bytes > POOL_SIZE) {
+		randomFillSync(pool);
+		poolOffset = 0;
+	}
+	const text = pool.toString('hex', poolOffset, poolOffset + bytes);
+	poolOffset += bytes;
+	return text;
+}
+
+const hex = (bytes: number) => poolHex(bytes).toUpperCase();
 
 /** Baileys 7 outgoing message id: `3EB0` + 18 hex characters (22 in all → source "web"). */
 export const outgoingMessageId = () => '3EB0' + hex(9);
@@ -23,7 +39,7 @@ export function cuid(): string {
 		'c' +
 		Date.now().toString(36) +
 		cuidCounter.toString(36).padStart(4, '0') +
-		randomBytes(6).toString('hex').slice(0, 8)
+		poolHex(4)
 	).slice(0, 25);
 }
 
