@@ -28,6 +28,7 @@ import { startPrivateRedis } from '../src/infra/private-redis';
 import { stopChild, trackChild } from '../src/infra/child-process';
 import { createLogger } from '../src/logging/logger';
 import { InMemoryOutboxCounters } from '../src/outbox/outbox-counters';
+import { ownCpuMs, treeCpuMs } from './process-cpu';
 import { Outbox } from '../src/outbox/outbox';
 
 const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 100);
@@ -41,10 +42,19 @@ const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 0.2);
 const API_KEY = 'bench-key';
 const STATS = process.env.BENCH_STATS === '1';
 
+/**
+ * CPU milliseconds of this process (alone: the others are its children) and of each other process with its children
+ * (PostgreSQL's backends), or undefined where /proc cannot be read.
+ */
+function cpuOf(pids: number[]): number[] | undefined {
+	const ms = pids.map((pid) => (pid === process.pid ? ownCpuMs(pid) : treeCpuMs(pid)));
+	return ms.every((value) => value !== undefined) ? (ms as number[]) : undefined;
+}
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? 0;
 
 /** The sandbox in a child process (this process's flags too: `node --cpu-prof` profiles both). */
-async function startSandboxProcess(options: SandboxOptions): Promise<{ url: string; close(): Promise<void> }> {
+async function startSandboxProcess(options: SandboxOptions): Promise<{ url: string; pid: number; close(): Promise<void> }> {
 	const child: ChildProcess = spawn(process.execPath, [...process.execArgv, join(__dirname, 'sandbox-process.js'), JSON.stringify(options)], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
@@ -58,7 +68,7 @@ async function startSandboxProcess(options: SandboxOptions): Promise<{ url: stri
 			if (match) resolve(match[1]);
 		});
 	});
-	return { url, close: () => stopChild(child, 'SIGTERM', 10_000) };
+	return { url, pid: child.pid ?? -1, close: () => stopChild(child, 'SIGTERM', 10_000) };
 }
 
 async function main(): Promise<void> {
@@ -152,6 +162,7 @@ async function main(): Promise<void> {
 			await db.query('SELECT pg_stat_statements_reset()');
 			await redisStats!.config('RESETSTAT');
 		}
+		const cpuBefore = cpuOf([process.pid, postgres.pid, redis.pid, sandbox.pid]);
 		started = performance.now();
 		await outbox.reconciler.runOnce();
 		for (;;) {
@@ -160,6 +171,7 @@ async function main(): Promise<void> {
 			await new Promise((r) => setTimeout(r, 100));
 		}
 		const outboxSeconds = (performance.now() - started) / 1000;
+		const cpuAfter = cpuOf([process.pid, postgres.pid, redis.pid, sandbox.pid]);
 		const rate = MESSAGES / outboxSeconds;
 		const latencies = [...counters.latencies].sort((a, b) => a - b);
 		const failures = (
@@ -173,6 +185,14 @@ async function main(): Promise<void> {
 			`outbox: ${MESSAGES.toLocaleString()} replies in ${outboxSeconds.toFixed(1)} s = ${rate.toFixed(0)} sends/s (${((rate / ceiling) * 100).toFixed(0)} % of the ceiling); ` +
 				`queued → sent p50 ${(percentile(latencies, 0.5) / 1000).toFixed(2)} s, p99 ${(percentile(latencies, 0.99) / 1000).toFixed(2)} s; failed ${failed}`,
 		);
+		if (cpuBefore && cpuAfter) {
+			const perSend = cpuAfter.map((ms, i) => (ms - cpuBefore[i]) / MESSAGES);
+			const all = perSend.reduce((sum, ms) => sum + ms, 0);
+			console.log(
+				`  CPU per reply send: outbox process ${perSend[0].toFixed(2)} ms, PostgreSQL ${perSend[1].toFixed(2)} ms, Redis ${perSend[2].toFixed(2)} ms, ` +
+					`sandbox ${perSend[3].toFixed(2)} ms; ${all.toFixed(2)} ms in all (${((all * MESSAGES) / (outboxSeconds * 1000 * cpus().length) * 100).toFixed(0)} % of ${cpus().length} cores)`,
+			);
+		}
 		// What the guarantees say, checked on the result: each reply reached WhatsApp once, each call has its log line.
 		const delivered = ((await (await fetch(`${sandbox.url}/_sandbox/sends`, { headers: { apikey: API_KEY } })).json()) as { sends: Array<{ text: string | null }> }).sends
 			.map((s) => s.text ?? '')
