@@ -98,13 +98,17 @@ export class ChannelJobs implements ChannelJobScheduler {
 	}
 
 	/**
-	 * One job per channel and health period, whichever replica asks: replicas starting together check each webhook
-	 * once. A check that finds nothing owed (another replica did it) returns without calling Evolution.
+	 * At most one check per channel at a time, whichever replica or sweep asks: the job id is the channel's, and the job
+	 * is removed when it ends, so adding it while one waits or runs does nothing and the next sweep can add it again.
+	 * (An id per health period let a sweep start a second check while a slow first one was still between reading the
+	 * webhook and setting it: both found it pointing elsewhere and both set it.) A check that finds nothing owed
+	 * (another replica did it) returns without calling Evolution.
 	 */
 	async scheduleWebhookChecks(jobs: WebhookCheckJob[]): Promise<void> {
 		if (!jobs.length) return;
-		const slot = Math.floor(Date.now() / this.options.healthIntervalMs);
-		await this.queue.addBulk(jobs.map((data) => ({ name: 'webhook-check', data, opts: { jobId: `webhook-${data.channelId}-${slot}`, attempts: 1 } })));
+		await this.queue.addBulk(
+			jobs.map((data) => ({ name: 'webhook-check', data, opts: { jobId: `webhook-${data.channelId}`, attempts: 1, removeOnComplete: true, removeOnFail: true } })),
+		);
 	}
 
 	async close(): Promise<void> {

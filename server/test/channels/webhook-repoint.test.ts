@@ -95,7 +95,9 @@ describe.each(ADAPTERS)('instance webhooks re-pointed after a restart on %s', (_
 			expect((await sandbox.post(`/_sandbox/instances/${channel.name}/scan`, { number: `551199999001${i}` })).status).toBe(200);
 			await eventually(async () => expect((await server!.call('GET', `/api/v1/channels/${channel.id}`, admin)).json().status).toBe('connected'), LONG);
 			expect((await webhook(channel.name)).url).toBe(`${firstUrl}/webhooks/evolution/${channel.id}`);
-			expect((await sandbox.post('/_sandbox/faults', { route: `/webhook/set/${channel.name}` })).status).toBe(201);
+			// Setting the webhook takes longer than a health period (1 s here): the sweeps meanwhile must not start a second
+			// check of the channel, which would still read the old URL and set it again.
+			expect((await sandbox.post('/_sandbox/faults', { route: `/webhook/set/${channel.name}`, latencyMs: 2500 })).status).toBe(201);
 		}
 		expect((await sandbox.post('/_sandbox/faults', { route: `/webhook/find/${moved.name}` })).status).toBe(201);
 		// Evolution answers 503 for one instance's webhook while the new server starts.
