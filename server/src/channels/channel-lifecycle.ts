@@ -582,7 +582,9 @@ export class ChannelLifecycle {
 		change: Parameters<typeof setChannelStatus>[3],
 		force = false,
 	): Promise<{ changed: boolean }> {
-		const result = await setChannelStatus(this.deps.db, workspaceId, channelId, change);
+		// The state and its log line in one transaction: whoever sees the new state (the page, the monitor's next look)
+		// also finds the line that says why.
+		const result = await this.deps.db.transaction((tx) => setChannelStatus(tx, workspaceId, channelId, change));
 		if (!result.changed && force) {
 			// Same state and reason (e.g. a second "connect" while pairing): still logged, as the admin asked again.
 			await this.step(workspaceId, channelId, { kind: 'state', status: change.status, reason: change.reason, message: `Still ${change.status}` });
